@@ -1,0 +1,152 @@
+import type { CallOptions, ChatMessage } from '../lm/types';
+import type { FieldSpec, SignatureSpec } from '../signature/signature-spec';
+import { describeConstraints } from '../signature/constraints';
+import { formatFieldValue, pyTypeName } from './python-values';
+import { pyDedent, pySplitlines, pyStrip } from './python-text';
+
+/** A demonstration: values of some or all of a signature's fields. */
+export type Demo = Readonly<Record<string, unknown>>;
+
+/** What an adapter needs to know about the LM it will talk to. */
+export interface AdapterTarget {
+  readonly supportsStructuredOutputs?: boolean;
+}
+
+/**
+ * Turns (signature, demos, inputs) into chat messages, and a completion back into typed outputs.
+ * Adapters are stateless apart from per-signature caches, so one instance can serve every request.
+ */
+export interface Adapter {
+  readonly name: string;
+  format(signature: SignatureSpec<any, any>, demos: readonly Demo[], inputs: Record<string, unknown>): ChatMessage[];
+  parse(signature: SignatureSpec<any, any>, completion: string): Record<string, unknown>;
+  /** Request options the adapter needs (e.g. `responseFormat`); `{}` when none. */
+  callOptions(signature: SignatureSpec<any, any>, target: AdapterTarget): Partial<CallOptions>;
+  /** An adapter to try once when this one cannot parse a reply (ChatAdapter → JSONAdapter). */
+  readonly fallback?: Adapter;
+}
+
+const INCOMPLETE_DEMO_PREFIX =
+  'This is an example of the task, though some input or output fields are not supplied.';
+export const MISSING_FIELD_MESSAGE = 'Not supplied for this particular example. ';
+
+interface DemoCache {
+  readonly demos: readonly Demo[];
+  readonly items: readonly Demo[];
+  readonly messages: readonly ChatMessage[];
+}
+
+/**
+ * The parts DSPy's ChatAdapter and JSONAdapter share: demo ordering, the field list and the objective
+ * of the system message, and user messages. Subclasses supply the structure section and the reply format.
+ */
+export abstract class BaseAdapter implements Adapter {
+  abstract readonly name: string;
+  private readonly systemCache = new Map<number, string>();
+  private readonly requirementCache = new Map<number, string>();
+  private readonly demoCache = new Map<number, WeakMap<readonly Demo[], DemoCache>>();
+
+  abstract parse(signature: SignatureSpec<any, any>, completion: string): Record<string, unknown>;
+  protected abstract fieldStructure(signature: SignatureSpec<any, any>): string;
+  protected abstract outputRequirements(signature: SignatureSpec<any, any>): string;
+  protected abstract assistantContent(signature: SignatureSpec<any, any>, outputs: Demo): string;
+
+  callOptions(_signature: SignatureSpec<any, any>, _target: AdapterTarget): Partial<CallOptions> {
+    return {};
+  }
+
+  format(signature: SignatureSpec<any, any>, demos: readonly Demo[], inputs: Record<string, unknown>): ChatMessage[] {
+    const messages: ChatMessage[] = [{ role: 'system', content: this.systemMessage(signature) }];
+    if (demos.length > 0) for (const m of this.demoMessages(signature, demos)) messages.push(m);
+    messages.push({ role: 'user', content: this.userContent(signature, inputs, '', true) });
+    return messages;
+  }
+
+  /** The system message: field list, structure, objective (cached per signature). */
+  systemMessage(signature: SignatureSpec<any, any>): string {
+    let text = this.systemCache.get(signature.id);
+    if (text === undefined) {
+      text =
+        `Your input fields are:\n${fieldList(signature.inputFields)}\nYour output fields are:\n${fieldList(signature.outputFields)}\n` +
+        `${this.fieldStructure(signature)}\n${objective(signature.instructions)}`;
+      this.systemCache.set(signature.id, text);
+    }
+    return text;
+  }
+
+  /** A user turn: the inputs present, then (for the real request) what to answer with. */
+  userContent(signature: SignatureSpec<any, any>, values: Demo, prefix: string, mainRequest: boolean): string {
+    let out = prefix;
+    for (const field of signature.inputFields) {
+      if (!(field.name in values)) continue;
+      out += `\n\n[[ ## ${field.name} ## ]]\n${formatFieldValue(values[field.name], field.type)}`;
+    }
+    if (mainRequest) {
+      let requirement = this.requirementCache.get(signature.id);
+      if (requirement === undefined) {
+        requirement = this.outputRequirements(signature);
+        this.requirementCache.set(signature.id, requirement);
+      }
+      out += `\n\n${requirement}`;
+    }
+    return pyStrip(out);
+  }
+
+  private demoMessages(signature: SignatureSpec<any, any>, demos: readonly Demo[]): readonly ChatMessage[] {
+    let perSignature = this.demoCache.get(signature.id);
+    if (!perSignature) {
+      perSignature = new WeakMap();
+      this.demoCache.set(signature.id, perSignature);
+    }
+    const hit = perSignature.get(demos);
+    if (hit && hit.items.length === demos.length && hit.items.every((d, i) => d === demos[i])) return hit.messages;
+    const messages = this.buildDemoMessages(signature, demos);
+    perSignature.set(demos, { demos, items: [...demos], messages });
+    return messages;
+  }
+
+  private buildDemoMessages(signature: SignatureSpec<any, any>, demos: readonly Demo[]): ChatMessage[] {
+    const complete: Demo[] = [];
+    const incomplete: Demo[] = [];
+    for (const demo of demos) {
+      const isComplete = signature.fields.every((f) => demo[f.name] !== undefined && demo[f.name] !== null);
+      if (isComplete) complete.push(demo);
+      else if (signature.inputNames.some((n) => n in demo) && signature.outputNames.some((n) => n in demo)) {
+        incomplete.push(demo);
+      }
+    }
+    const messages: ChatMessage[] = [];
+    for (const demo of incomplete) {
+      messages.push({ role: 'user', content: this.userContent(signature, demo, INCOMPLETE_DEMO_PREFIX, false) });
+      messages.push({ role: 'assistant', content: this.assistantContent(signature, demo) });
+    }
+    for (const demo of complete) {
+      messages.push({ role: 'user', content: this.userContent(signature, demo, '', false) });
+      messages.push({ role: 'assistant', content: this.assistantContent(signature, demo) });
+    }
+    return messages;
+  }
+}
+
+/** `N. \`name\` (type): desc` lines; the block is stripped as a whole (so only its last line loses `: `'s space). */
+function fieldList(fields: readonly FieldSpec[]): string {
+  const lines = fields.map((f, i) => {
+    let line = `${i + 1}. \`${f.name}\` (${pyTypeName(f.type)}): ${f.desc ?? ''}`;
+    if (f.constraints.length > 0) {
+      const text = describeConstraints(f.constraints);
+      if (text) line += `\nConstraints: ${text}`;
+    }
+    return line;
+  });
+  return pyStrip(lines.join('\n'));
+}
+
+function objective(instructions: string): string {
+  const lines = pySplitlines(pyDedent(instructions));
+  return `In adhering to this structure, your objective is: ${lines.map((l) => `\n        ${l}`).join('')}`;
+}
+
+/** ` (must be formatted as a valid Python T)` for non-string outputs. */
+export function typeRequirement(field: FieldSpec): string {
+  return field.type.kind === 'string' ? '' : ` (must be formatted as a valid Python ${pyTypeName(field.type)})`;
+}

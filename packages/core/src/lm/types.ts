@@ -1,0 +1,94 @@
+/**
+ * The contract between Sigil and any language model. The LM layer knows nothing of signatures:
+ * it moves chat messages to an endpoint and completions back.
+ */
+
+export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
+
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+  name?: string;
+  tool_call_id?: string;
+  tool_calls?: ToolCall[];
+}
+
+/** Token counts of one call (or summed over many). */
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  /** Prompt tokens the provider served from its own prompt cache. */
+  cachedTokens: number;
+  totalTokens: number;
+}
+
+export interface Completion {
+  text: string;
+  finishReason: string | null;
+  toolCalls?: ToolCall[];
+}
+
+export interface LMResponse {
+  /** One per requested sample (`n`). */
+  completions: Completion[];
+  usage: Usage;
+  /** In US dollars; 0 when the price is unknown. */
+  cost: number;
+  /** The model name as sent to the endpoint. */
+  model: string;
+  /** True when the answer came from Sigil's cache (no tokens were paid for it). */
+  cached: boolean;
+  durationMs: number;
+}
+
+/** Scheduling priority: interactive calls go before optimizer bulk work. Lower numbers run first. */
+export type Priority = 'interactive' | 'normal' | 'bulk' | number;
+
+export interface CallOptions {
+  temperature?: number;
+  maxTokens?: number;
+  n?: number;
+  stop?: string | string[];
+  seed?: number;
+  topP?: number;
+  /** Passed through as the request's `response_format` (JSONAdapter sets it). */
+  responseFormat?: Record<string, unknown>;
+  /** OpenAI tool definitions, passed through. */
+  tools?: unknown[];
+  toolChoice?: unknown;
+  /** Any further body parameters, sent as they are. */
+  extraBody?: Record<string, unknown>;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Asks for a fresh sample of an otherwise identical request (part of the cache key), as in DSPy. */
+  rolloutId?: number | string;
+  priority?: Priority;
+  /** Per-call cache switch; the LM's cache mode applies when unset. */
+  cache?: boolean;
+}
+
+/** Anything Sigil can send chat messages to: the OpenAI-compatible `LM`, or `ScriptedLM` in tests. */
+export interface LanguageModel {
+  readonly model: string;
+  /** Whether `response_format: { type: 'json_schema' }` is understood by the endpoint. */
+  readonly supportsStructuredOutputs?: boolean;
+  call(messages: ChatMessage[], options?: CallOptions): Promise<LMResponse>;
+}
+
+export function emptyUsage(): Usage {
+  return { promptTokens: 0, completionTokens: 0, cachedTokens: 0, totalTokens: 0 };
+}
+
+export function addUsage(into: Usage, more: Usage): Usage {
+  into.promptTokens += more.promptTokens;
+  into.completionTokens += more.completionTokens;
+  into.cachedTokens += more.cachedTokens;
+  into.totalTokens += more.totalTokens;
+  return into;
+}

@@ -1,0 +1,14 @@
+export { Signature, Input, Output, Field } from './decorators';
+export type { FieldDecoratorOptions, MemberDecoratorOptions } from './decorators';
+export { SignatureError } from './errors';
+export { oneOf, arrayOf, dictOf } from './field-type';
+export type { FieldType, TypeInput, LiteralValue, ClassFieldType, ClassMember } from './field-type';
+export { SignatureSpec, RESERVED_FIELD_NAMES, defaultInstructions, inferPrefix } from './signature-spec';
+export type { FieldSpec, FieldIO, FieldOptions } from './signature-spec';
+export { signatureOf } from './reader';
+export type { FieldsOf, SignatureClass, SignatureLike, InputsOf, OutputsOf, SpecOf } from './reader';
+export { signature } from './string-signature';
+export type { ParsedInputs, ParsedOutputs } from './string-signature';
+export type { Constraint } from './constraints';
+export { signatureFromDescription } from './from-description';
+export type { SignatureDescription } from './from-description';
