@@ -1,0 +1,36 @@
+import type { Prediction } from '../data/prediction';
+import type { InputsOf, OutputsOf, SignatureLike } from '../signature/reader';
+import { signatureOf } from '../signature/reader';
+import type { SignatureSpec } from '../signature/signature-spec';
+import { Module } from './module';
+import { type ForwardOptions, Predict, type PredictOptions } from './predict';
+
+/** The outputs of ChainOfThought: the signature's outputs after a `reasoning` string. */
+export type WithReasoning<O> = { reasoning: string } & O;
+
+/**
+ * Asks the model to reason before answering: DSPy's ChainOfThought, which prepends a `reasoning` output
+ * (prefix `Reasoning:`, description `${reasoning}`) to the signature.
+ * @example const qa = new ChainOfThought(QA); const { reasoning, answer } = await qa.forward({ question });
+ */
+export class ChainOfThought<S extends SignatureLike = SignatureLike> extends Module<
+  InputsOf<S>,
+  Prediction<WithReasoning<OutputsOf<S>> & object>
+> {
+  static readonly builtin = true;
+  readonly predict: Predict<SignatureSpec<InputsOf<S>, WithReasoning<OutputsOf<S>>>>;
+
+  constructor(signature: S, options: PredictOptions & { reasoningDesc?: string } = {}) {
+    super();
+    const extended = signatureOf(signature).prepend('reasoning', {
+      io: 'output',
+      desc: options.reasoningDesc,
+      prefix: 'Reasoning:',
+    }) as unknown as SignatureSpec<InputsOf<S>, WithReasoning<OutputsOf<S>>>;
+    this.predict = new Predict(extended, options);
+  }
+
+  forward(inputs: InputsOf<S>, options?: ForwardOptions): Promise<Prediction<WithReasoning<OutputsOf<S>> & object>> {
+    return this.predict.forward(inputs, options);
+  }
+}

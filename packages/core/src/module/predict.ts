@@ -1,0 +1,213 @@
+import type { Adapter, Demo } from '../adapter/adapter';
+import { ChatAdapter } from '../adapter/chat-adapter';
+import { AdapterParseError } from '../adapter/errors';
+import { Prediction } from '../data/prediction';
+import type { CallOptions, ChatMessage, LanguageModel, LMResponse, Usage } from '../lm/types';
+import { addUsage, emptyUsage } from '../lm/types';
+import { instrument } from '../runtime/callbacks';
+import { settings } from '../runtime/settings';
+import { type InputsOf, type OutputsOf, type SignatureLike, signatureOf } from '../signature/reader';
+import type { SignatureSpec } from '../signature/signature-spec';
+import { ConfigurationError, ModuleInputError, OutputValidationError } from './errors';
+import { Module, type PredictorLike } from './module';
+
+/** Options of a Predict (and of modules built on it). */
+export interface PredictOptions {
+  /** The LM for this predictor only; otherwise the one in `settings()`. */
+  lm?: LanguageModel;
+  adapter?: Adapter;
+  /** LM options for every call of this predictor (temperature, n, maxTokens…). */
+  config?: Partial<CallOptions>;
+  /** Retries that feed a parse or validation failure back to the model (default: settings, else 2). */
+  maxRetries?: number;
+}
+
+/** Per-call overrides: `predict.forward(inputs, { config: { temperature: 1 }, rolloutId: 2 })`. */
+export interface ForwardOptions {
+  config?: Partial<CallOptions>;
+  demos?: readonly Demo[];
+  lm?: LanguageModel;
+}
+
+let defaultAdapter: ChatAdapter | undefined;
+
+/**
+ * The one module that calls an LM: formats the signature, demos and inputs with the adapter, calls the
+ * LM, parses and validates the reply (feeding failures back a bounded number of times).
+ * @example const classify = new Predict(Sentiment); const { label } = await classify.forward({ review });
+ */
+export class Predict<S extends SignatureLike = SignatureLike>
+  extends Module<InputsOf<S>, Prediction<OutputsOf<S> & object>>
+  implements PredictorLike
+{
+  static readonly builtin = true;
+  readonly isPredictor = true as const;
+  /** The signature as given (instructions and field text may be replaced by optimizers or `load`). */
+  signature: SignatureSpec<InputsOf<S>, OutputsOf<S>>;
+  demos: Demo[] = [];
+  lm?: LanguageModel;
+  adapter?: Adapter;
+  config: Partial<CallOptions>;
+  maxRetries?: number;
+  private readonly initialSignature: SignatureSpec<any, any>;
+
+  constructor(signature: S, options: PredictOptions = {}) {
+    super();
+    this.signature = signatureOf(signature) as SignatureSpec<InputsOf<S>, OutputsOf<S>>;
+    this.initialSignature = this.signature;
+    this.lm = options.lm;
+    this.adapter = options.adapter;
+    this.config = { ...(options.config ?? {}) };
+    this.maxRetries = options.maxRetries;
+  }
+
+  /** The instructions currently used (an optimizer's choice, or the signature's own). */
+  get instructions(): string {
+    return this.signature.instructions;
+  }
+
+  set instructions(text: string) {
+    this.signature = this.signature.withInstructions(text);
+  }
+
+  /** Restores the signature and demos this predictor was created with. */
+  resetOwnState(): void {
+    this.signature = this.initialSignature;
+    this.demos = [];
+  }
+
+  afterClone(): void {
+    this.demos = [...this.demos];
+    this.config = { ...this.config };
+  }
+
+  async forward(inputs: InputsOf<S>, options: ForwardOptions = {}): Promise<Prediction<OutputsOf<S> & object>> {
+    const current = settings();
+    const lm = options.lm ?? this.lm ?? current.lm;
+    if (!lm) {
+      throw new ConfigurationError(
+        `Predict(${this.signature.name}) has no LM: call configure({ lm: new LM('openai/gpt-4o-mini') }), ` +
+          `run inside context({ lm }, …), or pass { lm } to the module.`,
+      );
+    }
+    const values = checkInputs(this.signature, inputs as Record<string, unknown>);
+    const run = () => this.predict(lm, values, options, current);
+    return current.callbacks?.length ? instrument('module', `Predict(${this.signature.name})`, values, run) : run();
+  }
+
+  private async predict(
+    lm: LanguageModel,
+    inputs: Record<string, unknown>,
+    options: ForwardOptions,
+    current: ReturnType<typeof settings>,
+  ): Promise<Prediction<OutputsOf<S> & object>> {
+    const signature = this.signature;
+    let adapter: Adapter = this.adapter ?? current.adapter ?? (defaultAdapter ??= new ChatAdapter());
+    const demos = options.demos ?? this.demos;
+    const baseOptions: Partial<CallOptions> = { ...current.lmOptions, ...this.config, ...options.config };
+    const retries = this.maxRetries ?? current.maxRetries ?? 2;
+    const usage: Usage = emptyUsage();
+    let cost = 0;
+    let messages = adapter.format(signature, demos, inputs);
+    let usedFallback = false;
+    let feedbacks = 0;
+    for (;;) {
+      const callOptions = { ...baseOptions, ...adapter.callOptions(signature, lm) };
+      const response: LMResponse = await lm.call(messages, callOptions);
+      addUsage(usage, response.usage);
+      cost += response.cost;
+      const parsed: Record<string, unknown>[] = [];
+      let failure: AdapterParseError | OutputValidationError | undefined;
+      let failedText = '';
+      for (const completion of response.completions) {
+        try {
+          const outputs = adapter.parse(signature, completion.text);
+          const problems = signature.validateOutputs(outputs);
+          if (problems.length > 0) {
+            throw new OutputValidationError(
+              `Predict(${signature.name}): the reply breaks the signature's constraints: ${problems.join('; ')}.`,
+              signature.name,
+              problems,
+              completion.text,
+            );
+          }
+          parsed.push(outputs);
+        } catch (error) {
+          if (!(error instanceof AdapterParseError || error instanceof OutputValidationError)) throw error;
+          failure ??= error;
+          failedText ||= completion.text;
+        }
+      }
+      if (parsed.length > 0) {
+        const outputs = parsed[0];
+        current.trace?.push({ predictor: this, inputs, outputs });
+        return Prediction.from(outputs, {
+          usage,
+          cost,
+          completions: parsed,
+          trace: [{ predictor: signature.name, inputs, outputs }],
+        }) as Prediction<OutputsOf<S> & object>;
+      }
+      if (!failure) {
+        throw new AdapterParseError(
+          `Predict(${signature.name}): the LM returned no completion.`,
+          signature.name,
+          adapter.name,
+          '',
+          [],
+          [...signature.outputNames],
+        );
+      }
+      if (failure instanceof AdapterParseError && adapter.fallback && !usedFallback) {
+        // As DSPy: a reply ChatAdapter cannot parse is asked for again once through JSONAdapter.
+        usedFallback = true;
+        adapter = adapter.fallback;
+        messages = adapter.format(signature, demos, inputs);
+        continue;
+      }
+      if (feedbacks >= retries) throw failure;
+      feedbacks++;
+      messages = [...messages, { role: 'assistant', content: failedText }, feedbackMessage(failure)];
+    }
+  }
+}
+
+function feedbackMessage(failure: AdapterParseError | OutputValidationError): ChatMessage {
+  const problems =
+    failure instanceof OutputValidationError
+      ? failure.problems
+      : [
+          ...failure.missing.map((m) => `the field \`${m}\` is missing`),
+          ...failure.problems,
+        ];
+  return {
+    role: 'user',
+    content:
+      `Your previous response could not be used: ${problems.join('; ') || failure.message}. ` +
+      'Respond again with every output field, following the required format and constraints exactly.',
+  };
+}
+
+function checkInputs(signature: SignatureSpec<any, any>, inputs: Record<string, unknown>): Record<string, unknown> {
+  if (inputs === null || typeof inputs !== 'object') {
+    throw new ModuleInputError(
+      `Predict(${signature.name}) takes an object of inputs { ${signature.inputNames.join(', ')} }, got ${inputs === null ? 'null' : typeof inputs}.`,
+      signature.name,
+      [],
+    );
+  }
+  const missing = signature.inputFields
+    .filter((f) => inputs[f.name] === undefined && f.type.kind !== 'optional')
+    .map((f) => f.name);
+  if (missing.length > 0) {
+    throw new ModuleInputError(
+      `Predict(${signature.name}) is missing input field(s) ${missing.map((m) => `"${m}"`).join(', ')}; ` +
+        `it takes { ${signature.inputNames.join(', ')} }.`,
+      signature.name,
+      missing,
+    );
+  }
+  const values: Record<string, unknown> = {};
+  for (const name of signature.inputNames) if (inputs[name] !== undefined) values[name] = inputs[name];
+  return values;
+}
