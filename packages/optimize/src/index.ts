@@ -1,1 +1,39 @@
-export {};
+/**
+ * @sigil/optimize — optimizers that compile a Sigil program against a metric and a few examples.
+ * This file is the package's one public door.
+ */
+
+// shared machinery
+export { Optimizer, type OptimizerOptions, type CompileData } from './optimizer/optimizer';
+export { OptimizerRun, type CandidateSpec, type ScoredCandidate } from './optimizer/run';
+export { BudgetExceededError, JournalError, OptimizerError } from './optimizer/errors';
+export { Budget, CountingLM, Meter, metered, withCallOptions, type BudgetLimits } from './optimizer/budget';
+export { Journal, fingerprint } from './optimizer/journal';
+export { TypedEmitter, type Listener, type OptimizerEvents } from './optimizer/events';
+export type { StepEvent, CandidateEvent, TrialEvent } from './optimizer/events';
+export { reportOf } from './optimizer/report';
+export type {
+  OptimizationReport,
+  StepRecord,
+  CandidateRecord,
+  CallCounts,
+  Estimate,
+  SearchSummary,
+} from './optimizer/report';
+export { applyAssignment, readAssignment, type Assignment, type Demo } from './optimizer/assignment';
+
+// few-shot optimizers
+export { LabeledFewShot, type LabeledFewShotOptions } from './bootstrap/labeled-few-shot';
+export { BootstrapFewShot, type BootstrapFewShotOptions } from './bootstrap/bootstrap-few-shot';
+export { BootstrapRandomSearch, type BootstrapRandomSearchOptions } from './search/bootstrap-random-search';
+export { KNNFewShot, type KNNFewShotOptions } from './knn/knn-few-shot';
+export type { EmbedderLike } from './knn/nearest';
+export { Ensemble, EnsembledProgram, type EnsembleOptions } from './ensemble/ensemble';
+
+// MIPRO
+export { MIPRO, type MIPROOptions } from './mipro/mipro';
+export { AUTO_PRESETS, trialsFor, type AutoPreset } from './mipro/presets';
+export { TPESampler, optunaGamma, optunaWeights } from './mipro/tpe';
+export type { TPEOptions, CategoricalDimension, TrialObservation } from './mipro/tpe';
+export { InstructionProposer, PROPOSAL_TIPS, describeProgram } from './mipro/proposer';
+export { SearchSpace } from './mipro/search-space';

@@ -18,7 +18,11 @@ export interface AdapterTarget {
  */
 export interface Adapter {
   readonly name: string;
-  format(signature: SignatureSpec<any, any>, demos: readonly Demo[], inputs: Record<string, unknown>): ChatMessage[];
+  format(
+    signature: SignatureSpec<any, any>,
+    demos: readonly Demo[],
+    inputs: Record<string, unknown>,
+  ): ChatMessage[];
   parse(signature: SignatureSpec<any, any>, completion: string): Record<string, unknown>;
   /** Request options the adapter needs (e.g. `responseFormat`); `{}` when none. */
   callOptions(signature: SignatureSpec<any, any>, target: AdapterTarget): Partial<CallOptions>;
@@ -31,20 +35,47 @@ const INCOMPLETE_DEMO_PREFIX =
 export const MISSING_FIELD_MESSAGE = 'Not supplied for this particular example. ';
 
 interface DemoCache {
-  readonly demos: readonly Demo[];
   readonly items: readonly Demo[];
+  /** Every demo's field values when the messages were built, so a demo edited in place is noticed. */
+  readonly values: readonly unknown[];
   readonly messages: readonly ChatMessage[];
+}
+
+const ABSENT = Symbol('absent');
+
+function demoValues(signature: SignatureSpec<any, any>, demos: readonly Demo[]): unknown[] {
+  const values: unknown[] = [];
+  for (const demo of demos)
+    for (const f of signature.fields) values.push(f.name in demo ? demo[f.name] : ABSENT);
+  return values;
+}
+
+function sameDemos(signature: SignatureSpec<any, any>, demos: readonly Demo[], hit: DemoCache): boolean {
+  if (hit.items.length !== demos.length) return false;
+  const fields = signature.fields;
+  let k = 0;
+  for (let i = 0; i < demos.length; i++) {
+    const demo = demos[i];
+    if (demo !== hit.items[i]) return false;
+    for (let j = 0; j < fields.length; j++) {
+      const name = fields[j].name;
+      if ((name in demo ? demo[name] : ABSENT) !== hit.values[k++]) return false;
+    }
+  }
+  return true;
 }
 
 /**
  * The parts DSPy's ChatAdapter and JSONAdapter share: demo ordering, the field list and the objective
  * of the system message, and user messages. Subclasses supply the structure section and the reply format.
+ * The system message, output requirements and demo messages are cached per signature object (weakly, so
+ * derived signatures an optimizer throws away are collected).
  */
 export abstract class BaseAdapter implements Adapter {
   abstract readonly name: string;
-  private readonly systemCache = new Map<number, string>();
-  private readonly requirementCache = new Map<number, string>();
-  private readonly demoCache = new Map<number, WeakMap<readonly Demo[], DemoCache>>();
+  private readonly systemCache = new WeakMap<SignatureSpec<any, any>, string>();
+  private readonly requirementCache = new WeakMap<SignatureSpec<any, any>, string>();
+  private readonly demoCache = new WeakMap<SignatureSpec<any, any>, WeakMap<readonly Demo[], DemoCache>>();
 
   abstract parse(signature: SignatureSpec<any, any>, completion: string): Record<string, unknown>;
   protected abstract fieldStructure(signature: SignatureSpec<any, any>): string;
@@ -55,7 +86,11 @@ export abstract class BaseAdapter implements Adapter {
     return {};
   }
 
-  format(signature: SignatureSpec<any, any>, demos: readonly Demo[], inputs: Record<string, unknown>): ChatMessage[] {
+  format(
+    signature: SignatureSpec<any, any>,
+    demos: readonly Demo[],
+    inputs: Record<string, unknown>,
+  ): ChatMessage[] {
     const messages: ChatMessage[] = [{ role: 'system', content: this.systemMessage(signature) }];
     if (demos.length > 0) for (const m of this.demoMessages(signature, demos)) messages.push(m);
     messages.push({ role: 'user', content: this.userContent(signature, inputs, '', true) });
@@ -64,28 +99,33 @@ export abstract class BaseAdapter implements Adapter {
 
   /** The system message: field list, structure, objective (cached per signature). */
   systemMessage(signature: SignatureSpec<any, any>): string {
-    let text = this.systemCache.get(signature.id);
+    let text = this.systemCache.get(signature);
     if (text === undefined) {
       text =
         `Your input fields are:\n${fieldList(signature.inputFields)}\nYour output fields are:\n${fieldList(signature.outputFields)}\n` +
         `${this.fieldStructure(signature)}\n${objective(signature.instructions)}`;
-      this.systemCache.set(signature.id, text);
+      this.systemCache.set(signature, text);
     }
     return text;
   }
 
   /** A user turn: the inputs present, then (for the real request) what to answer with. */
-  userContent(signature: SignatureSpec<any, any>, values: Demo, prefix: string, mainRequest: boolean): string {
+  userContent(
+    signature: SignatureSpec<any, any>,
+    values: Demo,
+    prefix: string,
+    mainRequest: boolean,
+  ): string {
     let out = prefix;
     for (const field of signature.inputFields) {
       if (!(field.name in values)) continue;
       out += `\n\n[[ ## ${field.name} ## ]]\n${formatFieldValue(values[field.name], field.type)}`;
     }
     if (mainRequest) {
-      let requirement = this.requirementCache.get(signature.id);
+      let requirement = this.requirementCache.get(signature);
       if (requirement === undefined) {
         requirement = this.outputRequirements(signature);
-        this.requirementCache.set(signature.id, requirement);
+        this.requirementCache.set(signature, requirement);
       }
       out += `\n\n${requirement}`;
     }
@@ -93,15 +133,16 @@ export abstract class BaseAdapter implements Adapter {
   }
 
   private demoMessages(signature: SignatureSpec<any, any>, demos: readonly Demo[]): readonly ChatMessage[] {
-    let perSignature = this.demoCache.get(signature.id);
+    let perSignature = this.demoCache.get(signature);
     if (!perSignature) {
       perSignature = new WeakMap();
-      this.demoCache.set(signature.id, perSignature);
+      this.demoCache.set(signature, perSignature);
     }
     const hit = perSignature.get(demos);
-    if (hit && hit.items.length === demos.length && hit.items.every((d, i) => d === demos[i])) return hit.messages;
-    const messages = this.buildDemoMessages(signature, demos);
-    perSignature.set(demos, { demos, items: [...demos], messages });
+    if (hit && sameDemos(signature, demos, hit)) return hit.messages;
+    // Frozen: the same message objects are handed to every later call with these demos.
+    const messages = Object.freeze(this.buildDemoMessages(signature, demos).map((m) => Object.freeze(m)));
+    perSignature.set(demos, { items: [...demos], values: demoValues(signature, demos), messages });
     return messages;
   }
 
@@ -117,7 +158,10 @@ export abstract class BaseAdapter implements Adapter {
     }
     const messages: ChatMessage[] = [];
     for (const demo of incomplete) {
-      messages.push({ role: 'user', content: this.userContent(signature, demo, INCOMPLETE_DEMO_PREFIX, false) });
+      messages.push({
+        role: 'user',
+        content: this.userContent(signature, demo, INCOMPLETE_DEMO_PREFIX, false),
+      });
       messages.push({ role: 'assistant', content: this.assistantContent(signature, demo) });
     }
     for (const demo of complete) {
@@ -148,5 +192,7 @@ function objective(instructions: string): string {
 
 /** ` (must be formatted as a valid Python T)` for non-string outputs. */
 export function typeRequirement(field: FieldSpec): string {
-  return field.type.kind === 'string' ? '' : ` (must be formatted as a valid Python ${pyTypeName(field.type)})`;
+  return field.type.kind === 'string'
+    ? ''
+    : ` (must be formatted as a valid Python ${pyTypeName(field.type)})`;
 }

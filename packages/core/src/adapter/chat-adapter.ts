@@ -37,7 +37,9 @@ export class ChatAdapter extends BaseAdapter {
   }
 
   protected outputRequirements(signature: SignatureSpec<any, any>): string {
-    const fields = signature.outputFields.map((f) => `\`[[ ## ${f.name} ## ]]\`${typeRequirement(f)}`).join(', then ');
+    const fields = signature.outputFields
+      .map((f) => `\`[[ ## ${f.name} ## ]]\`${typeRequirement(f)}`)
+      .join(', then ');
     return `Respond with the corresponding output fields, starting with the field ${fields}, and then ending with the marker for \`[[ ## completed ## ]]\`.`;
   }
 

@@ -1,7 +1,14 @@
 import type { CallOptions } from '../lm/types';
+import { constrainSchema } from '../signature/constraints';
 import type { FieldType } from '../signature/field-type';
 import type { SignatureSpec } from '../signature/signature-spec';
-import { type AdapterTarget, BaseAdapter, type Demo, MISSING_FIELD_MESSAGE, typeRequirement } from './adapter';
+import {
+  type AdapterTarget,
+  BaseAdapter,
+  type Demo,
+  MISSING_FIELD_MESSAGE,
+  typeRequirement,
+} from './adapter';
 import { AdapterParseError, excerpt } from './errors';
 import { looseJson, NOT_PARSED, parseValue } from './parse-value';
 import { pyNumber, pyStrip } from './python-text';
@@ -15,10 +22,12 @@ import { fieldPlaceholder } from './type-note';
  */
 export class JSONAdapter extends BaseAdapter {
   readonly name = 'JSONAdapter';
-  private readonly formatCache = new Map<number, Record<string, unknown>>();
+  private readonly formatCache = new WeakMap<SignatureSpec<any, any>, Record<string, unknown>>();
 
   protected fieldStructure(signature: SignatureSpec<any, any>): string {
-    const inputs = pyStrip(signature.inputFields.map((f) => `[[ ## ${f.name} ## ]]\n${fieldPlaceholder(f)}`).join('\n\n'));
+    const inputs = pyStrip(
+      signature.inputFields.map((f) => `[[ ## ${f.name} ## ]]\n${fieldPlaceholder(f)}`).join('\n\n'),
+    );
     const outputs: Record<string, unknown> = {};
     for (const f of signature.outputFields) outputs[f.name] = fieldPlaceholder(f);
     const parts = [
@@ -38,18 +47,19 @@ export class JSONAdapter extends BaseAdapter {
 
   protected assistantContent(signature: SignatureSpec<any, any>, outputs: Demo): string {
     const values: Record<string, unknown> = {};
-    for (const f of signature.outputFields) values[f.name] = f.name in outputs ? outputs[f.name] : MISSING_FIELD_MESSAGE;
+    for (const f of signature.outputFields)
+      values[f.name] = f.name in outputs ? outputs[f.name] : MISSING_FIELD_MESSAGE;
     const types: Record<string, FieldType> = {};
     for (const f of signature.outputFields) types[f.name] = f.type;
     return pyDumpsIndented(values, '', types);
   }
 
   override callOptions(signature: SignatureSpec<any, any>, target: AdapterTarget): Partial<CallOptions> {
-    let format = this.formatCache.get(signature.id);
+    let format = this.formatCache.get(signature);
     if (!format) {
       const openEnded = signature.outputFields.some((f) => hasDict(f.type));
       format = openEnded ? { type: 'json_object' } : structuredFormat(signature);
-      this.formatCache.set(signature.id, format);
+      this.formatCache.set(signature, format);
     }
     if (target.supportsStructuredOutputs === false && format.type === 'json_schema') {
       return { responseFormat: { type: 'json_object' } };
@@ -134,6 +144,8 @@ function structuredFormat(signature: SignatureSpec<any, any>): Record<string, un
       defs[f.type.name] = schema;
       properties[f.name] = { $ref: `#/$defs/${f.type.name}` };
     } else {
+      // class-validator constraints reach the schema where a schema can say them (pydantic's `ge`, `max_length` …).
+      constrainSchema(schema, f.constraints);
       properties[f.name] = { ...schema, title: titleOf(f.name) };
     }
   }
@@ -162,7 +174,8 @@ function enforceRequired(node: Record<string, any>): void {
     if (node.properties) {
       node.required = Object.keys(node.properties);
       node.additionalProperties = false;
-      for (const child of Object.values(node.properties)) if (child && typeof child === 'object') enforceRequired(child);
+      for (const child of Object.values(node.properties))
+        if (child && typeof child === 'object') enforceRequired(child);
     } else {
       node.properties = {};
       node.required = [];
@@ -192,7 +205,12 @@ export function firstJsonObject(text: string): string | undefined {
 }
 
 /** Python's `json.dumps(value, indent=2, ensure_ascii=False)`. */
-export function pyDumpsIndented(value: unknown, indent = '', types?: Record<string, FieldType>, type?: FieldType): string {
+export function pyDumpsIndented(
+  value: unknown,
+  indent = '',
+  types?: Record<string, FieldType>,
+  type?: FieldType,
+): string {
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
@@ -204,12 +222,17 @@ export function pyDumpsIndented(value: unknown, indent = '', types?: Record<stri
     if (entries.length === 0) return '{}';
     const childType = (k: string): FieldType | undefined =>
       types?.[k] ??
-      (type?.kind === 'class' ? type.fields.find((f) => f.name === k)?.type : type?.kind === 'dict' ? type.values : undefined);
+      (type?.kind === 'class'
+        ? type.fields.find((f) => f.name === k)?.type
+        : type?.kind === 'dict'
+          ? type.values
+          : undefined);
     return `{\n${entries
       .map(([k, v]) => `${inner}${JSON.stringify(k)}: ${pyDumpsIndented(v, inner, undefined, childType(k))}`)
       .join(',\n')}\n${indent}}`;
   }
-  if (typeof value === 'number') return pyNumber(value, type?.kind === 'number' ? 'float' : type?.kind === 'integer' ? 'int' : 'unknown');
+  if (typeof value === 'number')
+    return pyNumber(value, type?.kind === 'number' ? 'float' : type?.kind === 'integer' ? 'int' : 'unknown');
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (value === null || value === undefined) return 'null';
   return JSON.stringify(value);

@@ -31,7 +31,8 @@ function matchLiteral(raw: unknown, allowed: readonly (string | number | boolean
   if (allowed.includes(raw as never)) return raw;
   if (typeof raw === 'string') {
     let v = pyStrip(raw);
-    if ((v.startsWith('Literal[') || v.startsWith('str[')) && v.endsWith(']')) v = v.slice(v.indexOf('[') + 1, -1);
+    if ((v.startsWith('Literal[') || v.startsWith('str[')) && v.endsWith(']'))
+      v = v.slice(v.indexOf('[') + 1, -1);
     if (v.length > 1 && v[0] === v[v.length - 1] && (v[0] === '"' || v[0] === "'")) v = v.slice(1, -1);
     if (allowed.includes(v)) return v;
     for (const option of allowed) {
@@ -39,7 +40,9 @@ function matchLiteral(raw: unknown, allowed: readonly (string | number | boolean
       if (typeof option === 'boolean' && v === (option ? 'True' : 'False')) return option;
     }
   }
-  throw new ValueTypeError(`${JSON.stringify(raw)} is not one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+  throw new ValueTypeError(
+    `${JSON.stringify(raw)} is not one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`,
+  );
 }
 
 const NOT_PARSED = Symbol('not parsed');
@@ -87,7 +90,11 @@ class PythonLiteralReader {
     const word = /^(True|False|None|true|false|null)\b/.exec(this.s.slice(this.i));
     if (word) {
       this.i += word[1].length;
-      return word[1] === 'True' || word[1] === 'true' ? true : word[1] === 'False' || word[1] === 'false' ? false : null;
+      return word[1] === 'True' || word[1] === 'true'
+        ? true
+        : word[1] === 'False' || word[1] === 'false'
+          ? false
+          : null;
     }
     const num = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?/.exec(this.s.slice(this.i));
     if (num) {
@@ -141,7 +148,15 @@ class PythonLiteralReader {
       if (ch === quote) return out;
       if (ch === '\\') {
         const next = this.s[this.i++];
-        const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0' };
+        const map: Record<string, string> = {
+          n: '\n',
+          t: '\t',
+          r: '\r',
+          '\\': '\\',
+          "'": "'",
+          '"': '"',
+          '0': '\0',
+        };
         if (next === 'u') {
           out += String.fromCharCode(parseInt(this.s.slice(this.i, this.i + 4), 16));
           this.i += 4;
@@ -168,7 +183,8 @@ export function validate(value: unknown, type: FieldType, path: string): unknown
       return typeof value === 'string' ? value : fail('a string');
     case 'number': {
       if (typeof value === 'number' && !Number.isNaN(value)) return value;
-      if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value.trim()))) return Number(value.trim());
+      if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value.trim())))
+        return Number(value.trim());
       return fail('a number');
     }
     case 'integer': {
@@ -196,7 +212,8 @@ export function validate(value: unknown, type: FieldType, path: string): unknown
     case 'dict': {
       if (!isPlainObject(value)) return fail('an object');
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = validate(v, type.values, path ? `${path}.${k}` : k);
+      for (const [k, v] of Object.entries(value))
+        out[k] = validate(v, type.values, path ? `${path}.${k}` : k);
       return out;
     }
     case 'class': {
@@ -207,7 +224,9 @@ export function validate(value: unknown, type: FieldType, path: string): unknown
         const v = value[member.name];
         if (v === undefined || (v === null && member.optional)) {
           if (member.optional) continue;
-          throw new ValueTypeError(`missing required field "${member.name}" of ${type.name}${path ? ` at ${path}` : ''}`);
+          throw new ValueTypeError(
+            `missing required field "${member.name}" of ${type.name}${path ? ` at ${path}` : ''}`,
+          );
         }
         out[member.name] = validate(v, member.type, where);
       }

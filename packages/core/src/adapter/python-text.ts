@@ -4,7 +4,8 @@
  */
 
 // Characters Python's str.isspace() accepts (differs from JS \s: adds \x1c-\x1f and \x85, drops \ufeff).
-const PY_SPACE = '\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
+const PY_SPACE =
+  '\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
 const SPACE_SET = new Set(PY_SPACE);
 
 /** Python's `str.strip()`. */
@@ -16,6 +17,7 @@ export function pyStrip(text: string): string {
   return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
+// eslint-disable-next-line no-control-regex -- Python's line boundaries include these control characters.
 const LINE_BREAK = /\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/;
 
 /** Python's `str.splitlines()` (no trailing empty line for a final break). */

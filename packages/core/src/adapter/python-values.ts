@@ -42,7 +42,9 @@ export function pyDumps(value: unknown, type?: FieldType): string {
     case 'object': {
       if (value instanceof Date) return JSON.stringify(value.toISOString());
       if (Array.isArray(value)) {
-        const items = type ? value.map((v, i) => pyDumps(v, childType(type, i))) : value.map((v) => pyDumps(v));
+        const items = type
+          ? value.map((v, i) => pyDumps(v, childType(type, i)))
+          : value.map((v) => pyDumps(v));
         return `[${items.join(', ')}]`;
       }
       if (value instanceof Map) return pyDumps(Object.fromEntries(value), type);
@@ -157,12 +159,21 @@ function schemaNode(type: FieldType, defs: Record<string, JsonSchema>, top: bool
     case 'array':
       return { type: 'array', items: schemaNode(type.items, defs, false) };
     case 'dict':
-      return { type: 'object', additionalProperties: schemaNode(type.values, defs, false) };
+      // pydantic states dict[str, Any] as `additionalProperties: true`.
+      return {
+        type: 'object',
+        additionalProperties: type.values.kind === 'any' ? true : schemaNode(type.values, defs, false),
+      };
     case 'optional':
       return { anyOf: [schemaNode(type.inner, defs, false), { type: 'null' }] };
     case 'literal': {
-      const kinds = new Set(type.values.map((v) => (typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v)));
-      const node: JsonSchema = type.values.length === 1 ? { const: type.values[0] } : { enum: [...type.values] };
+      const kinds = new Set(
+        type.values.map((v) =>
+          typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v,
+        ),
+      );
+      const node: JsonSchema =
+        type.values.length === 1 ? { const: type.values[0] } : { enum: [...type.values] };
       if (kinds.size === 1) node.type = [...kinds][0];
       return node;
     }

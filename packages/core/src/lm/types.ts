@@ -3,14 +3,17 @@
  * it moves chat messages to an endpoint and completions back.
  */
 
+/** Who wrote a chat message. */
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 
+/** A function call the model asked for (OpenAI shape). */
 export interface ToolCall {
   id: string;
   type: 'function';
   function: { name: string; arguments: string };
 }
 
+/** One chat message, in OpenAI's field names. */
 export interface ChatMessage {
   role: ChatRole;
   content: string;
@@ -28,12 +31,14 @@ export interface Usage {
   totalTokens: number;
 }
 
+/** One sampled answer. */
 export interface Completion {
   text: string;
   finishReason: string | null;
   toolCalls?: ToolCall[];
 }
 
+/** What a call returns. */
 export interface LMResponse {
   /** One per requested sample (`n`). */
   completions: Completion[];
@@ -50,6 +55,7 @@ export interface LMResponse {
 /** Scheduling priority: interactive calls go before optimizer bulk work. Lower numbers run first. */
 export type Priority = 'interactive' | 'normal' | 'bulk' | number;
 
+/** Per-call options; everything but `signal`, `timeoutMs`, `priority` and `cache` is part of the cache key. */
 export interface CallOptions {
   temperature?: number;
   maxTokens?: number;
@@ -65,6 +71,7 @@ export interface CallOptions {
   /** Any further body parameters, sent as they are. */
   extraBody?: Record<string, unknown>;
   signal?: AbortSignal;
+  /** Limit on each attempt, in ms (default 120 s); a timed-out attempt is retried. */
   timeoutMs?: number;
   /** Asks for a fresh sample of an otherwise identical request (part of the cache key), as in DSPy. */
   rolloutId?: number | string;
@@ -81,10 +88,12 @@ export interface LanguageModel {
   call(messages: ChatMessage[], options?: CallOptions): Promise<LMResponse>;
 }
 
+/** Zero usage, to sum into. */
 export function emptyUsage(): Usage {
   return { promptTokens: 0, completionTokens: 0, cachedTokens: 0, totalTokens: 0 };
 }
 
+/** Adds `more` into `into` (mutating it) and returns it. */
 export function addUsage(into: Usage, more: Usage): Usage {
   into.promptTokens += more.promptTokens;
   into.completionTokens += more.completionTokens;

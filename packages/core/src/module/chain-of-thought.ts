@@ -30,7 +30,10 @@ export class ChainOfThought<S extends SignatureLike = SignatureLike> extends Mod
     this.predict = new Predict(extended, options);
   }
 
-  forward(inputs: InputsOf<S>, options?: ForwardOptions): Promise<Prediction<WithReasoning<OutputsOf<S>> & object>> {
+  forward(
+    inputs: InputsOf<S>,
+    options?: ForwardOptions,
+  ): Promise<Prediction<WithReasoning<OutputsOf<S>> & object>> {
     return this.predict.forward(inputs, options);
   }
 }

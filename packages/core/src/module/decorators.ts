@@ -18,7 +18,8 @@ function record<T>(key: symbol, ctor: Function, item: T): void {
 
 function childDecorator(kind: string): PropertyDecorator {
   return (prototype, property) => {
-    if (typeof property === 'symbol') throw new TypeError(`@${kind}() cannot decorate a symbol-named property.`);
+    if (typeof property === 'symbol')
+      throw new TypeError(`@${kind}() cannot decorate a symbol-named property.`);
     record(CHILDREN_KEY, prototype.constructor, property);
   };
 }
@@ -48,7 +49,8 @@ export function Param(options: { choices: readonly unknown[]; desc?: string }): 
     throw new TypeError('@Param() needs a non-empty list of choices, e.g. @Param({ choices: [1, 3, 5] }).');
   }
   return (prototype, property) => {
-    if (typeof property === 'symbol') throw new TypeError('@Param() cannot decorate a symbol-named property.');
+    if (typeof property === 'symbol')
+      throw new TypeError('@Param() cannot decorate a symbol-named property.');
     record<ParamDeclaration>(PARAMS_KEY, prototype.constructor, {
       property,
       choices: Object.freeze([...options.choices]),
@@ -60,20 +62,23 @@ export function Param(options: { choices: readonly unknown[]; desc?: string }): 
 /** Declared children and params of a class, parents first. */
 export function declaredChildren(ctor: Function): ReadonlySet<string> {
   const names = new Set<string>();
-  for (const c of chainOf(ctor)) for (const n of (Reflect.getOwnMetadata(CHILDREN_KEY, c) as string[]) ?? []) names.add(n);
+  for (const c of chainOf(ctor))
+    for (const n of (Reflect.getOwnMetadata(CHILDREN_KEY, c) as string[]) ?? []) names.add(n);
   return names;
 }
 
 export function declaredParams(ctor: Function): readonly ParamDeclaration[] {
   const out = new Map<string, ParamDeclaration>();
   for (const c of chainOf(ctor)) {
-    for (const p of (Reflect.getOwnMetadata(PARAMS_KEY, c) as ParamDeclaration[]) ?? []) out.set(p.property, p);
+    for (const p of (Reflect.getOwnMetadata(PARAMS_KEY, c) as ParamDeclaration[]) ?? [])
+      out.set(p.property, p);
   }
   return [...out.values()];
 }
 
 function chainOf(ctor: Function): Function[] {
   const chain: Function[] = [];
-  for (let c: any = ctor; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c)) chain.unshift(c);
+  for (let c: any = ctor; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c))
+    chain.unshift(c);
   return chain;
 }

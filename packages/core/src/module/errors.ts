@@ -27,3 +27,17 @@ export class OutputValidationError extends Error {
     super(message);
   }
 }
+
+/**
+ * A module that runs another several times gave up: every attempt of a BestOfN/Refine failed, or Parallel saw
+ * more failures than its `maxErrors`. `errors` holds each failure; `cause` the last one.
+ */
+export class ModuleRunError extends Error {
+  override readonly name = 'ModuleRunError';
+  constructor(
+    message: string,
+    readonly errors: readonly unknown[],
+  ) {
+    super(message, { cause: errors[errors.length - 1] });
+  }
+}

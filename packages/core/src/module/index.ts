@@ -3,4 +3,41 @@ export { Predict, type PredictOptions, type ForwardOptions } from './predict';
 export { ChainOfThought, type WithReasoning } from './chain-of-thought';
 export { Program } from './program';
 export { Predictor, Submodule, Param, type ParamDeclaration } from './decorators';
-export { ConfigurationError, ModuleInputError, OutputValidationError } from './errors';
+export { ConfigurationError, ModuleInputError, ModuleRunError, OutputValidationError } from './errors';
+export {
+  Tool,
+  ToolMethod,
+  toolsOf,
+  type ToolArgs,
+  type ToolFunction,
+  type ToolLike,
+  type ToolOptions,
+  type ToolSpec,
+} from './tool';
+export { pyRepr } from './py-repr';
+export {
+  ReAct,
+  type ReActForwardOptions,
+  type ReActOptions,
+  type ReActOutputs,
+  type ReActStep,
+  type Trajectory,
+} from './react';
+export {
+  BestOfN,
+  type Attempt,
+  type AttemptState,
+  type BestOfNOptions,
+  type ModuleInputs,
+  type ModuleOutputs,
+  type RewardFn,
+} from './best-of-n';
+export { Refine, type RefineOptions } from './refine';
+export {
+  Parallel,
+  type ParallelFailure,
+  type ParallelOptions,
+  type ParallelOutput,
+  type ParallelReport,
+} from './parallel';
+export { majority, type MajorityOptions } from './majority';

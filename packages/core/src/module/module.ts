@@ -1,5 +1,7 @@
 import { loadProgram, saveProgram } from '../persist/file';
 import { dumpState, loadState, type SavedProgram } from '../persist/state';
+import { instrument } from '../runtime/callbacks';
+import { settings } from '../runtime/settings';
 import type { Predict } from './predict';
 import { declaredChildren, declaredParams, type ParamDeclaration } from './decorators';
 
@@ -22,6 +24,11 @@ export interface PredictorLike {
 }
 
 const warned = new Set<string>();
+
+/** Runs a module call inside `instrument` when callbacks are configured; otherwise just runs it (the cheap path). */
+export function observed<T>(name: string, inputs: unknown, fn: () => Promise<T>): Promise<T> {
+  return settings().callbacks?.length ? instrument('module', name, inputs, fn) : fn();
+}
 
 /**
  * The base of every module: built-ins (Predict, ChainOfThought, ReAct…) and user programs alike.
@@ -126,7 +133,9 @@ function paramOf(module: Module, path: string, decl: ParamDeclaration): Paramete
 }
 
 export function isPredictor(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && (value as { isPredictor?: unknown }).isPredictor === true;
+  return (
+    typeof value === 'object' && value !== null && (value as { isPredictor?: unknown }).isPredictor === true
+  );
 }
 
 function isModule(value: unknown): value is Module {
@@ -134,7 +143,12 @@ function isModule(value: unknown): value is Module {
 }
 
 /** Visits `module` and its descendants depth-first, with DSPy's path naming (`a.b`, `items[0]`, `map['k']`). */
-export function walk(module: Module, path: string, seen: Set<object>, visit: (path: string, module: Module) => void): void {
+export function walk(
+  module: Module,
+  path: string,
+  seen: Set<object>,
+  visit: (path: string, module: Module) => void,
+): void {
   if (seen.has(module)) return;
   seen.add(module);
   visit(path, module);
@@ -151,7 +165,8 @@ export function walk(module: Module, path: string, seen: Set<object>, visit: (pa
       value.forEach((item, i) => isModule(item) && walk(item, `${join(key)}[${i}]`, seen, visit));
     } else if (value instanceof Map && [...value.values()].some(isModule)) {
       warnUndeclared(module, key, declared);
-      for (const [k, item] of value) if (isModule(item)) walk(item, `${join(key)}['${String(k)}']`, seen, visit);
+      for (const [k, item] of value)
+        if (isModule(item)) walk(item, `${join(key)}['${String(k)}']`, seen, visit);
     }
   }
 }

@@ -81,7 +81,10 @@ export class Predict<S extends SignatureLike = SignatureLike>
     this.config = { ...this.config };
   }
 
-  async forward(inputs: InputsOf<S>, options: ForwardOptions = {}): Promise<Prediction<OutputsOf<S> & object>> {
+  async forward(
+    inputs: InputsOf<S>,
+    options: ForwardOptions = {},
+  ): Promise<Prediction<OutputsOf<S> & object>> {
     const current = settings();
     const lm = options.lm ?? this.lm ?? current.lm;
     if (!lm) {
@@ -92,7 +95,9 @@ export class Predict<S extends SignatureLike = SignatureLike>
     }
     const values = checkInputs(this.signature, inputs as Record<string, unknown>);
     const run = () => this.predict(lm, values, options, current);
-    return current.callbacks?.length ? instrument('module', `Predict(${this.signature.name})`, values, run) : run();
+    return current.callbacks?.length
+      ? instrument('module', `Predict(${this.signature.name})`, values, run)
+      : run();
   }
 
   private async predict(
@@ -113,7 +118,12 @@ export class Predict<S extends SignatureLike = SignatureLike>
     let feedbacks = 0;
     for (;;) {
       const callOptions = { ...baseOptions, ...adapter.callOptions(signature, lm) };
-      const response: LMResponse = await lm.call(messages, callOptions);
+      const request = messages;
+      const response: LMResponse = current.callbacks?.length
+        ? await instrument('lm', lm.model, { messages: request, options: callOptions }, () =>
+            lm.call(request, callOptions),
+          )
+        : await lm.call(messages, callOptions);
       addUsage(usage, response.usage);
       cost += response.cost;
       const parsed: Record<string, unknown>[] = [];
@@ -176,10 +186,7 @@ function feedbackMessage(failure: AdapterParseError | OutputValidationError): Ch
   const problems =
     failure instanceof OutputValidationError
       ? failure.problems
-      : [
-          ...failure.missing.map((m) => `the field \`${m}\` is missing`),
-          ...failure.problems,
-        ];
+      : [...failure.missing.map((m) => `the field \`${m}\` is missing`), ...failure.problems];
   return {
     role: 'user',
     content:
@@ -188,7 +195,10 @@ function feedbackMessage(failure: AdapterParseError | OutputValidationError): Ch
   };
 }
 
-function checkInputs(signature: SignatureSpec<any, any>, inputs: Record<string, unknown>): Record<string, unknown> {
+function checkInputs(
+  signature: SignatureSpec<any, any>,
+  inputs: Record<string, unknown>,
+): Record<string, unknown> {
   if (inputs === null || typeof inputs !== 'object') {
     throw new ModuleInputError(
       `Predict(${signature.name}) takes an object of inputs { ${signature.inputNames.join(', ')} }, got ${inputs === null ? 'null' : typeof inputs}.`,

@@ -10,15 +10,30 @@ import { Module } from './module';
 export abstract class Program<I = any, O = any> extends Module<I, O> {
   constructor() {
     super();
-    // Wrap the subclass's forward once per instance so callbacks and spans see every program call.
-    const forward = this.forward;
+    this.instrumentForward();
+  }
+
+  /** Clones get their own instrumented `forward` (the copy skips the constructor). */
+  afterClone(): void {
+    this.instrumentForward();
+  }
+
+  // Wraps the subclass's forward per instance so callbacks and spans see every program call.
+  private instrumentForward(): void {
+    const forward = Object.getPrototypeOf(this).forward as (
+      this: this,
+      inputs: I,
+      ...rest: unknown[]
+    ) => Promise<O>;
     Object.defineProperty(this, 'forward', {
       enumerable: false,
       configurable: true,
       writable: true,
       value: (inputs: I, ...rest: unknown[]) => {
-        const call = () => forward.call(this, inputs, ...(rest as []));
-        return settings().callbacks?.length ? instrument('module', this.constructor.name, inputs, call) : call();
+        const call = () => forward.call(this, inputs, ...rest);
+        return settings().callbacks?.length
+          ? instrument('module', this.constructor.name, inputs, call)
+          : call();
       },
     });
   }

@@ -31,7 +31,10 @@ export async function loadProgram(program: Module, path: string): Promise<void> 
   try {
     state = JSON.parse(text);
   } catch (error) {
-    throw new ProgramStateError(`Saved program ${path} is not valid JSON: ${(error as Error).message}.`, path);
+    throw new ProgramStateError(
+      `Saved program ${path} is not valid JSON: ${(error as Error).message}.`,
+      path,
+    );
   }
   loadState(program, state, path);
 }

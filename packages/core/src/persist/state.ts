@@ -35,7 +35,8 @@ export function dumpState(program: Module): SavedProgram {
   if (predictors.length === 1 && predictors[0][0] === 'self') {
     Object.assign(out, dumpPredictor(predictors[0][1] as unknown as PredictorState));
   } else {
-    for (const [path, predictor] of predictors) out[path] = dumpPredictor(predictor as unknown as PredictorState);
+    for (const [path, predictor] of predictors)
+      out[path] = dumpPredictor(predictor as unknown as PredictorState);
   }
   const params: Record<string, unknown> = {};
   for (const p of program.parameters()) if (p.kind === 'param') params[p.path] = (p.owner as any)[p.property];
@@ -114,7 +115,8 @@ function checkPredictor(
     const s = e.signature;
     if (typeof s !== 'object' || s === null) fail(`Predictor "${path}": "signature" must be an object`, path);
     if (s.instructions !== undefined) {
-      if (typeof s.instructions !== 'string') fail(`Predictor "${path}": signature.instructions must be a string`, path);
+      if (typeof s.instructions !== 'string')
+        fail(`Predictor "${path}": signature.instructions must be a string`, path);
       signature = signature.withInstructions(s.instructions);
     }
     if (s.fields !== undefined) {
@@ -127,10 +129,15 @@ function checkPredictor(
       }
       current.fields.forEach((field, i) => {
         const saved = s.fields![i] as { prefix?: unknown; description?: unknown };
-        if (saved === null || typeof saved !== 'object') fail(`Predictor "${path}": field ${i} must be an object`, path);
-        const desc = typeof saved.description === 'string' && saved.description !== `\${${field.name}}` ? saved.description : undefined;
+        if (saved === null || typeof saved !== 'object')
+          fail(`Predictor "${path}": field ${i} must be an object`, path);
+        const desc =
+          typeof saved.description === 'string' && saved.description !== `\${${field.name}}`
+            ? saved.description
+            : undefined;
         const prefix = typeof saved.prefix === 'string' ? saved.prefix : field.prefix;
-        if (desc !== field.desc || prefix !== field.prefix) signature = signature.withField(field.name, { desc, prefix });
+        if (desc !== field.desc || prefix !== field.prefix)
+          signature = signature.withField(field.name, { desc, prefix });
       });
     }
   }
@@ -141,7 +148,11 @@ function checkPredictor(
       if (demo === null || typeof demo !== 'object' || Array.isArray(demo)) {
         fail(`Predictor "${path}": demo ${i} must be an object of field values`, path);
       }
-      for (const key of Object.keys(demo)) {
+      // A labelled training example (DSPy marks it with dspy_uuid/dspy_split) is shared by every predictor of
+      // the program, so it may carry fields of other predictors; DSPy keeps it and the adapter skips it.
+      const record = demo as Record<string, unknown>;
+      const labelled = record.augmented !== true && ('dspy_uuid' in record || 'dspy_split' in record);
+      for (const key of labelled ? [] : Object.keys(demo)) {
         if (!DEMO_META_KEYS.has(key) && !current.field(key)) {
           fail(
             `Predictor "${path}": demo ${i} has field "${key}", which signature ${current.name} lacks ` +
@@ -170,7 +181,10 @@ function checkParams(
     const param = byPath.get(path);
     if (!param) fail(`Saved @Param "${path}" does not exist in this program`, path);
     if (!param.choices.some((c) => JSON.stringify(c) === JSON.stringify(value))) {
-      fail(`Saved @Param "${path}" = ${JSON.stringify(value)} is not one of its choices ${JSON.stringify(param.choices)}`, path);
+      fail(
+        `Saved @Param "${path}" = ${JSON.stringify(value)} is not one of its choices ${JSON.stringify(param.choices)}`,
+        path,
+      );
     }
     out.push([param, param.choices.find((c) => JSON.stringify(c) === JSON.stringify(value))]);
   }

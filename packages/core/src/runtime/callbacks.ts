@@ -22,7 +22,12 @@ const tracer = trace.getTracer('sigil');
  * Runs `fn` inside an OpenTelemetry span (a no-op unless the user registered a provider) and tells the
  * configured callbacks when it starts and ends.
  */
-export async function instrument<T>(kind: CallEvent['kind'], name: string, inputs: unknown, fn: () => Promise<T>): Promise<T> {
+export async function instrument<T>(
+  kind: CallEvent['kind'],
+  name: string,
+  inputs: unknown,
+  fn: () => Promise<T>,
+): Promise<T> {
   const { callbacks, tags } = settings();
   const hasCallbacks = callbacks !== undefined && callbacks.length > 0;
   const event: CallEvent | undefined = hasCallbacks ? { kind, name, inputs, tags } : undefined;
@@ -32,11 +37,13 @@ export async function instrument<T>(kind: CallEvent['kind'], name: string, input
     if (tags) for (const [k, v] of Object.entries(tags)) span.setAttribute(`sigil.tag.${k}`, v);
     try {
       const output = await fn();
-      if (event) notify(callbacks!, (c) => c.onEnd?.(event, { output, durationMs: performance.now() - started }));
+      if (event)
+        notify(callbacks!, (c) => c.onEnd?.(event, { output, durationMs: performance.now() - started }));
       return output;
     } catch (error) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
-      if (event) notify(callbacks!, (c) => c.onEnd?.(event, { error, durationMs: performance.now() - started }));
+      if (event)
+        notify(callbacks!, (c) => c.onEnd?.(event, { error, durationMs: performance.now() - started }));
       throw error;
     } finally {
       span.end();

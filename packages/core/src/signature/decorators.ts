@@ -57,9 +57,12 @@ export function Signature(instructions?: string): ClassDecorator {
 function fieldDecorator(io: 'input' | 'output', options: FieldDecoratorOptions = {}): PropertyDecorator {
   checkOptions(io === 'input' ? 'Input' : 'Output', options);
   return (prototype, property) => {
-    if (typeof property === 'symbol') throw new TypeError(`@${io}() cannot decorate a symbol-named property.`);
+    if (typeof property === 'symbol')
+      throw new TypeError(`@${io}() cannot decorate a symbol-named property.`);
     const ctor = prototype.constructor;
-    const own: RecordedField[] = Reflect.hasOwnMetadata(FIELDS_KEY, ctor) ? Reflect.getOwnMetadata(FIELDS_KEY, ctor) : [];
+    const own: RecordedField[] = Reflect.hasOwnMetadata(FIELDS_KEY, ctor)
+      ? Reflect.getOwnMetadata(FIELDS_KEY, ctor)
+      : [];
     own.push({ property, io, options, designType: Reflect.getMetadata('design:type', prototype, property) });
     Reflect.defineMetadata(FIELDS_KEY, own, ctor);
   };
@@ -88,7 +91,8 @@ export function Output(options?: FieldDecoratorOptions): PropertyDecorator {
 export function Field(options: MemberDecoratorOptions = {}): PropertyDecorator {
   checkOptions('Field', options);
   return (prototype, property) => {
-    if (typeof property === 'symbol') throw new TypeError('@Field() cannot decorate a symbol-named property.');
+    if (typeof property === 'symbol')
+      throw new TypeError('@Field() cannot decorate a symbol-named property.');
     const ctor = prototype.constructor;
     const own: RecordedMember[] = Reflect.hasOwnMetadata(MEMBERS_KEY, ctor)
       ? Reflect.getOwnMetadata(MEMBERS_KEY, ctor)

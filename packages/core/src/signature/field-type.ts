@@ -50,7 +50,12 @@ export type TypeInput =
   | { readonly dict: TypeInput }
   | { readonly literal: readonly LiteralValue[] }
   | { readonly optional: TypeInput }
-  | { readonly class: { readonly name: string; readonly fields: readonly { name: string; type: TypeInput }[] } }
+  | {
+      readonly class: {
+        readonly name: string;
+        readonly fields: readonly { name: string; type: TypeInput }[];
+      };
+    }
   | (new (...args: any[]) => unknown)
   | (() => new (...args: any[]) => unknown);
 
@@ -76,7 +81,18 @@ export function dictOf(values: TypeInput): TypeInput {
   return { dict: values };
 }
 
-const KINDS = new Set(['string', 'number', 'integer', 'boolean', 'any', 'array', 'dict', 'literal', 'optional', 'class']);
+const KINDS = new Set([
+  'string',
+  'number',
+  'integer',
+  'boolean',
+  'any',
+  'array',
+  'dict',
+  'literal',
+  'optional',
+  'class',
+]);
 
 /** Context for error messages while resolving a type. */
 export interface TypeContext {
@@ -109,7 +125,8 @@ export function resolveType(input: unknown, ctx: TypeContext): FieldType {
     if (input === Array) fail('Array without an element type');
     if (input === Date || input === Promise || input === Map || input === Set) fail(input.name);
     // A class has a prototype with its own constructor; an arrow thunk has no prototype.
-    const isClass = Object.prototype.hasOwnProperty.call(input, 'prototype') && /^class[\s{]/.test(fnSource(input));
+    const isClass =
+      Object.prototype.hasOwnProperty.call(input, 'prototype') && /^class[\s{]/.test(fnSource(input));
     if (isClass || (input.prototype && input.length === 0 && input.name && /^[A-Z]/.test(input.name))) {
       return ctx.describeClass(input);
     }
@@ -130,13 +147,20 @@ export function resolveType(input: unknown, ctx: TypeContext): FieldType {
     if ('optional' in o) return Object.freeze({ kind: 'optional', inner: resolveType(o.optional, ctx) });
     if ('literal' in o) {
       const values = o.literal;
-      if (!Array.isArray(values) || values.length === 0) fail('a literal type needs a non-empty list of values');
-      for (const v of values) if (!['string', 'number', 'boolean'].includes(typeof v)) fail('literal values must be strings, numbers or booleans');
+      if (!Array.isArray(values) || values.length === 0)
+        fail('a literal type needs a non-empty list of values');
+      for (const v of values)
+        if (!['string', 'number', 'boolean'].includes(typeof v))
+          fail('literal values must be strings, numbers or booleans');
       return Object.freeze({ kind: 'literal', values: Object.freeze([...values]) });
     }
     if ('class' in o && o.class && typeof o.class.name === 'string' && Array.isArray(o.class.fields)) {
       const fields = o.class.fields.map((f: { name: string; type: unknown; optional?: boolean }) =>
-        Object.freeze({ name: f.name, type: resolveType(f.type, { ...ctx, field: `${ctx.field}.${f.name}` }), optional: !!f.optional }),
+        Object.freeze({
+          name: f.name,
+          type: resolveType(f.type, { ...ctx, field: `${ctx.field}.${f.name}` }),
+          optional: !!f.optional,
+        }),
       );
       return Object.freeze({ kind: 'class', name: o.class.name, fields: Object.freeze(fields) });
     }

@@ -21,7 +21,11 @@ export function signatureFromDescription(description: SignatureDescription): Sig
   }
   const fields = description.fields.map((f) => {
     if (f.io !== 'input' && f.io !== 'output') {
-      throw new SignatureError(`Signature "${name}": field "${f.name}" has io "${f.io}"; use "input" or "output".`, name, f.name);
+      throw new SignatureError(
+        `Signature "${name}": field "${f.name}" has io "${f.io}"; use "input" or "output".`,
+        name,
+        f.name,
+      );
     }
     return Object.freeze({
       name: f.name,
@@ -30,7 +34,11 @@ export function signatureFromDescription(description: SignatureDescription): Sig
         signature: name,
         field: f.name,
         describeClass: (cls: Function) => {
-          throw new SignatureError(`Signature "${name}": field "${f.name}" names class ${cls.name}; describe it as data.`, name, f.name);
+          throw new SignatureError(
+            `Signature "${name}": field "${f.name}" names class ${cls.name}; describe it as data.`,
+            name,
+            f.name,
+          );
         },
       }),
       desc: f.desc,

@@ -26,7 +26,8 @@ export function describeClass(cls: Function, signature: string, field: string): 
     const members: ClassMember[] = [];
     const seen = new Set<string>();
     const chain: Function[] = [];
-    for (let c: any = cls; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c)) chain.unshift(c);
+    for (let c: any = cls; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c))
+      chain.unshift(c);
     const validatorMetas = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
     for (const c of chain) {
       const recorded: RecordedMember[] = Reflect.getOwnMetadata(MEMBERS_KEY, c) ?? [];

@@ -17,7 +17,11 @@ export type SignatureLike = SignatureClass | SignatureSpec<any, any>;
 
 /** The inputs a call site passes for a signature. */
 export type InputsOf<S> =
-  S extends SignatureSpec<infer I, any> ? I : S extends SignatureClass<infer T> ? Partial<FieldsOf<T>> : never;
+  S extends SignatureSpec<infer I, any>
+    ? I
+    : S extends SignatureClass<infer T>
+      ? Partial<FieldsOf<T>>
+      : never;
 
 /** The outputs a call returns for a signature. */
 export type OutputsOf<S> =
@@ -51,7 +55,8 @@ export function signatureOf<S extends SignatureLike>(signature: S): SpecOf<S> {
 function readClass(cls: Function): SignatureSpec<any, any> {
   const name = cls.name || 'AnonymousSignature';
   const chain: Function[] = [];
-  for (let c: any = cls; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c)) chain.unshift(c);
+  for (let c: any = cls; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c))
+    chain.unshift(c);
 
   const recorded: RecordedField[] = [];
   const declaredAt = new Map<string, RecordedField>();

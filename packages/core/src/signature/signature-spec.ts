@@ -1,6 +1,7 @@
 import { type Constraint, validateFields } from './constraints';
 import { SignatureError } from './errors';
 import { type FieldType, type TypeInput, resolveType, STRING } from './field-type';
+import { cleanInstructions } from './instructions-text';
 
 export type FieldIO = 'input' | 'output';
 
@@ -81,10 +82,13 @@ export class SignatureSpec<I = Record<string, any>, O = Record<string, any>> {
     this.outputNames = Object.freeze(this.outputFields.map((f) => f.name));
     this.validates = validates && target !== undefined;
     checkFields(name, this.fields);
-    this.instructions = instructions ?? defaultInstructions(this.inputNames, this.outputNames);
+    this.instructions = cleanInstructions(
+      instructions ?? defaultInstructions(this.inputNames, this.outputNames),
+    );
     Object.freeze(this);
   }
 
+  /** The instructions as DSPy holds them: `inspect.cleandoc`-ed (indentation and blank end lines removed). */
   readonly instructions: string;
 
   field(name: string): FieldSpec | undefined {
@@ -97,12 +101,18 @@ export class SignatureSpec<I = Record<string, any>, O = Record<string, any>> {
   }
 
   /** A new signature with a field placed first among the inputs or outputs (ChainOfThought prepends `reasoning`). */
-  prepend<N extends string, T = string>(name: N, options: FieldOptions): Derived<I, O, N, T, typeof options.io> {
+  prepend<N extends string, T = string>(
+    name: N,
+    options: FieldOptions,
+  ): Derived<I, O, N, T, typeof options.io> {
     return this.insert(name, options, 'start') as any;
   }
 
   /** A new signature with a field placed last among the inputs or outputs. */
-  append<N extends string, T = string>(name: N, options: FieldOptions): Derived<I, O, N, T, typeof options.io> {
+  append<N extends string, T = string>(
+    name: N,
+    options: FieldOptions,
+  ): Derived<I, O, N, T, typeof options.io> {
     return this.insert(name, options, 'end') as any;
   }
 
@@ -133,12 +143,16 @@ export class SignatureSpec<I = Record<string, any>, O = Record<string, any>> {
   /** Problems class-validator finds in parsed output values (empty when valid or when nothing is declared). */
   validateOutputs(values: Record<string, unknown>): string[] {
     if (!this.validates || !this.target) return [];
-    const names = this.outputNames.filter((n) => this.target!.prototype && n in values);
-    return validateFields(this.target, values, names);
+    return validateFields(
+      this.target,
+      values,
+      this.outputFields.filter((f) => f.name in values),
+    );
   }
 
   private insert(name: string, options: FieldOptions, where: 'start' | 'end'): SignatureSpec<any, any> {
-    const type = options.type === undefined ? STRING : resolveType(options.type, typeContext(this.name, name));
+    const type =
+      options.type === undefined ? STRING : resolveType(options.type, typeContext(this.name, name));
     const field: FieldSpec = Object.freeze({
       name,
       io: options.io,
@@ -172,8 +186,10 @@ export function inferPrefix(name: string): string {
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([a-zA-Z])(\d)/g, '$1_$2')
     .replace(/(\d)([a-zA-Z])/g, '$1_$2');
-  const words = spaced.split('_').filter(Boolean);
-  const titled = words.map((w) => (w === w.toUpperCase() ? w : w[0].toUpperCase() + w.slice(1).toLowerCase()));
+  // Empty words are kept, as DSPy's `infer_prefix` keeps them (`_id` → ` Id:`).
+  const titled = spaced
+    .split('_')
+    .map((w) => (w === w.toUpperCase() ? w : w[0].toUpperCase() + w.slice(1).toLowerCase()));
   return `${titled.join(' ')}:`;
 }
 

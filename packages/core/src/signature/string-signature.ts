@@ -29,14 +29,20 @@ type TypeOfName<T extends string> = T extends 'string' | 'str'
 type FieldEntry<F extends string> = F extends `${infer N}:${infer T}`
   ? { [K in Trim<N>]: TypeOfName<Trim<Unsemi<T>>> }
   : { [K in Trim<F>]: string };
-type UnionToIntersection<U> = (U extends any ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type UnionToIntersection<U> = (U extends any ? (x: U) => void : never) extends (x: infer I) => void
+  ? I
+  : never;
 type Merge<T> = { [K in keyof T]: T[K] };
 type FieldsOfList<L extends string[]> = L extends [] ? {} : Merge<UnionToIntersection<FieldEntry<L[number]>>>;
 
 /** The input fields of a string signature, as a type: `ParsedInputs<'q: string, k: int -> a'>` = `{ q: string; k: number }`. */
-export type ParsedInputs<S extends string> = S extends `${infer I}->${string}` ? FieldsOfList<SplitList<I>> : never;
+export type ParsedInputs<S extends string> = S extends `${infer I}->${string}`
+  ? FieldsOfList<SplitList<I>>
+  : never;
 /** The output fields of a string signature, as a type. */
-export type ParsedOutputs<S extends string> = S extends `${string}->${infer O}` ? FieldsOfList<SplitList<O>> : never;
+export type ParsedOutputs<S extends string> = S extends `${string}->${infer O}`
+  ? FieldsOfList<SplitList<O>>
+  : never;
 
 /**
  * Builds a signature from DSPy's string form; untyped fields are strings.
@@ -106,7 +112,11 @@ function parseTypeText(text: string, whole: string, name: string, field: string)
     signature: name,
     field,
     describeClass: () => {
-      throw new SignatureError(`Signature "${whole}": field "${field}" cannot name a class in the string form.`, name, field);
+      throw new SignatureError(
+        `Signature "${whole}": field "${field}" cannot name a class in the string form.`,
+        name,
+        field,
+      );
     },
   };
   if (t.endsWith('[]')) return { kind: 'array', items: parseTypeText(t.slice(0, -2), whole, name, field) };
@@ -114,8 +124,10 @@ function parseTypeText(text: string, whole: string, name: string, field: string)
   if (generic) {
     const [, head, body] = generic;
     const args = splitTopLevel(body).map((a) => a.trim());
-    if (head.toLowerCase() === 'list') return { kind: 'array', items: parseTypeText(args[0], whole, name, field) };
-    if (head.toLowerCase() === 'dict') return { kind: 'dict', values: parseTypeText(args[1] ?? 'str', whole, name, field) };
+    if (head.toLowerCase() === 'list')
+      return { kind: 'array', items: parseTypeText(args[0], whole, name, field) };
+    if (head.toLowerCase() === 'dict')
+      return { kind: 'dict', values: parseTypeText(args[1] ?? 'str', whole, name, field) };
     if (head === 'Optional') return { kind: 'optional', inner: parseTypeText(args[0], whole, name, field) };
     return { kind: 'literal', values: args.map(parseLiteral) };
   }

@@ -1,7 +1,25 @@
 import 'reflect-metadata';
-import { ChainOfThought, Input, Output, Predict, Program, Predictor, Param, Signature, configure, context, traced, type ChatMessage, type LanguageModel, type LMResponse } from '@sigil/core';
+import {
+  ChainOfThought,
+  Input,
+  Output,
+  Predict,
+  Program,
+  Predictor,
+  Param,
+  Signature,
+  configure,
+  context,
+  traced,
+  type ChatMessage,
+  type LanguageModel,
+  type LMResponse,
+} from '@sigil/core';
 
-function lmFrom(reply: (messages: ChatMessage[]) => string, model = 'scripted'): LanguageModel & { calls: ChatMessage[][] } {
+function lmFrom(
+  reply: (messages: ChatMessage[]) => string,
+  model = 'scripted',
+): LanguageModel & { calls: ChatMessage[][] } {
   const calls: ChatMessage[][] = [];
   return {
     model,
@@ -47,12 +65,18 @@ describe('Predict smoke', () => {
 
   it('walks predictors and params, traces, saves and loads', async () => {
     const lm = lmFrom((m) =>
-      m[0].content.includes('reasoning') ? '[[ ## reasoning ## ]]\nhmm\n[[ ## answer ## ]]\nA' : '[[ ## answer ## ]]\nB',
+      m[0].content.includes('reasoning')
+        ? '[[ ## reasoning ## ]]\nhmm\n[[ ## answer ## ]]\nA'
+        : '[[ ## answer ## ]]\nB',
     );
     const program = new TwoStep();
     expect(program.namedPredictors().map(([p]) => p)).toEqual(['draft.predict', 'polish']);
     expect(program.parameters().map((p) => `${p.kind}:${p.path}`)).toEqual([
-      'instructions:draft.predict', 'demos:draft.predict', 'instructions:polish', 'demos:polish', 'param:k',
+      'instructions:draft.predict',
+      'demos:draft.predict',
+      'instructions:polish',
+      'demos:polish',
+      'param:k',
     ]);
     const { result, trace } = await context({ lm }, () => traced(() => program.forward({ question: 'q' })));
     expect(result.answer).toBe('B');

@@ -1,0 +1,38 @@
+/** Where a dataset problem is: the file (or `<rows>` for in-memory rows), its line and record number. */
+export interface RowLocation {
+  /** The file path as given, or `<rows>` when rows were passed in memory. */
+  file: string;
+  /** 1-based physical line in the file where the record starts (JSONL and CSV; absent for JSON arrays). */
+  line?: number;
+  /** 1-based record number: the n-th data row (a CSV header is not a record). */
+  row?: number;
+}
+
+/** A dataset could not be read, or one of its rows is malformed. Names the file, line and the problem. */
+export class DatasetError extends Error {
+  override readonly name = 'DatasetError';
+  readonly file?: string;
+  readonly line?: number;
+  readonly row?: number;
+  readonly problem: string;
+
+  constructor(problem: string, location?: RowLocation, hint?: string) {
+    super(`${location ? `${describeLocation(location)}: ` : ''}${problem}${hint ? ` — ${hint}` : ''}`);
+    this.problem = problem;
+    this.file = location?.file;
+    this.line = location?.line;
+    this.row = location?.row;
+  }
+}
+
+/** An `Example` or `Prediction` was built or used wrongly (a reserved field name, no inputs marked …). */
+export class ExampleError extends Error {
+  override readonly name = 'ExampleError';
+}
+
+/** `data/qa.jsonl:17`, `data/qa.json (row 5)` or `<rows> (row 5)`. */
+export function describeLocation({ file, line, row }: RowLocation): string {
+  if (line !== undefined) return `${file}:${line}`;
+  if (row !== undefined) return `${file} (row ${row})`;
+  return file;
+}

@@ -1,0 +1,212 @@
+import {
+  assertReadableFile,
+  detectFormat,
+  readRecords,
+  readRows,
+  type DatasetFormat,
+  type RawRecord,
+} from './dataset-readers';
+import { DatasetError, describeLocation, ExampleError, type RowLocation } from './errors';
+import { Example } from './example';
+import { resolveRowCheck, type RowCheck, type RowValidator } from './row-validation';
+
+/** A row that was skipped (`onError: 'skip'`): where it is and what is wrong with it. */
+export interface SkippedRow extends RowLocation {
+  problem: string;
+}
+
+/** Options of `loadDataset` and `streamDataset`. */
+export interface DatasetOptions<T extends object, K extends keyof T & string> {
+  /** The fields the program receives; the others are labels for the metric. At least one. */
+  inputs: readonly K[];
+  /** Transforms each parsed row before it becomes an Example; return `undefined` to drop a row silently. */
+  map?: (row: Record<string, any>, location: RowLocation) => T | undefined | null;
+  /** Checks each (mapped) row; a returned string is the row's problem. */
+  validateWith?: RowValidator;
+  /** On a malformed row: throw a `DatasetError` (`'fail'`, the default) or skip it and report it. */
+  onError?: 'fail' | 'skip';
+  /** The file format, when the extension does not tell (`.jsonl`/`.ndjson`, `.json`, `.csv`, `.tsv`). */
+  format?: DatasetFormat;
+  /** Called for each skipped row (with `onError: 'skip'`). */
+  onSkip?: (skipped: SkippedRow) => void;
+}
+
+/** What `loadDataset` returns: the examples in file order, and the rows skipped with their problems. */
+export interface LoadedDataset<T extends object, K extends keyof T & string> {
+  examples: Example<T, K>[];
+  skipped: SkippedRow[];
+}
+
+/**
+ * Loads a JSONL, JSON-array or CSV/TSV file (or in-memory rows) into Examples with the given inputs marked.
+ * CSV values stay strings (convert them in `map`). Malformed rows throw a `DatasetError` naming file, line
+ * and problem, or with `onError: 'skip'` are left out and listed in `skipped`.
+ * @example
+ * const { examples, skipped } = await loadDataset('data/qa.jsonl', { inputs: ['question'], onError: 'skip' });
+ */
+export async function loadDataset<
+  T extends object = Record<string, any>,
+  K extends keyof T & string = keyof T & string,
+>(source: string | readonly object[], options: DatasetOptions<T, K>): Promise<LoadedDataset<T, K>> {
+  const skipped: SkippedRow[] = [];
+  const examples: Example<T, K>[] = [];
+  const records =
+    typeof source === 'string' ? await openFile(source, options, false) : readRows(checkRowsArray(source));
+  const build = exampleBuilder(options, (entry) => {
+    skipped.push(entry);
+    options.onSkip?.(entry);
+  });
+  for await (const record of records) {
+    const example = build(record);
+    if (example) examples.push(example);
+  }
+  return { examples, skipped };
+}
+
+/**
+ * Streams Examples from a JSONL or CSV/TSV file in constant memory (a 1 GB file never sits in memory).
+ * With `onError: 'skip'`, skipped rows go to `onSkip`; without one, a single process warning summarises them.
+ * @example for await (const example of streamDataset('big.jsonl', { inputs: ['question'] })) { … }
+ */
+export function streamDataset<
+  T extends object = Record<string, any>,
+  K extends keyof T & string = keyof T & string,
+>(file: string, options: DatasetOptions<T, K>): AsyncIterable<Example<T, K>> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      let skippedCount = 0;
+      let firstSkipped: SkippedRow | undefined;
+      const build = exampleBuilder(options, (entry) => {
+        skippedCount++;
+        firstSkipped ??= entry;
+        options.onSkip?.(entry);
+      });
+      for await (const record of await openFile(file, options, true)) {
+        const example = build(record);
+        if (example) yield example;
+      }
+      if (skippedCount > 0 && !options.onSkip && firstSkipped) {
+        process.emitWarning(
+          `streamDataset skipped ${skippedCount} malformed row(s) of "${file}", first ${describeLocation(firstSkipped)}: ${firstSkipped.problem}. Pass onSkip to receive each one.`,
+          { code: 'SIGIL_DATASET_SKIPPED' },
+        );
+      }
+    },
+  };
+}
+
+async function openFile(
+  file: string,
+  options: DatasetOptions<any, any>,
+  streaming: boolean,
+): Promise<AsyncGenerator<RawRecord>> {
+  if (typeof file !== 'string' || file === '') {
+    throw new DatasetError(
+      'A dataset path must be a non-empty string',
+      undefined,
+      'pass a file path or an array of rows',
+    );
+  }
+  const format = detectFormat(file, options.format);
+  if (streaming && format === 'json') {
+    throw new DatasetError(
+      'A JSON array cannot be streamed',
+      { file },
+      'convert it to JSONL (one object per line) or use loadDataset',
+    );
+  }
+  await assertReadableFile(file);
+  return readRecords(file, format);
+}
+
+function checkRowsArray(rows: readonly object[]): readonly object[] {
+  if (!Array.isArray(rows)) {
+    throw new DatasetError(
+      'loadDataset takes a file path or an array of row objects',
+      undefined,
+      'pass one of those',
+    );
+  }
+  return rows;
+}
+
+/** Turns raw records into Examples, applying map, input and validation checks, and the error policy. */
+function exampleBuilder<T extends object, K extends keyof T & string>(
+  options: DatasetOptions<T, K>,
+  skip: (entry: SkippedRow) => void,
+): (record: RawRecord) => Example<T, K> | undefined {
+  const inputs = checkInputs(options.inputs);
+  const check: RowCheck | undefined = options.validateWith
+    ? resolveRowCheck(options.validateWith)
+    : undefined;
+  const onError = options.onError ?? 'fail';
+  if (onError !== 'fail' && onError !== 'skip') {
+    throw new DatasetError(`Unknown onError "${String(onError)}"`, undefined, "use 'fail' or 'skip'");
+  }
+  const reject = (location: RowLocation, problem: string): undefined => {
+    if (onError === 'fail') {
+      throw new DatasetError(
+        problem,
+        location,
+        "fix the row, or pass onError: 'skip' to skip it and have it reported",
+      );
+    }
+    skip({ ...location, problem });
+    return undefined;
+  };
+  return (record) => {
+    if (record.problem !== undefined || !record.value)
+      return reject(record.location, record.problem ?? 'empty row');
+    let row: Record<string, unknown> = record.value;
+    if (options.map) {
+      let mapped: unknown;
+      try {
+        mapped = options.map(row, record.location);
+      } catch (error) {
+        return reject(record.location, `map threw: ${(error as Error).message}`);
+      }
+      if (mapped === undefined || mapped === null) return undefined;
+      if (typeof mapped !== 'object' || Array.isArray(mapped)) {
+        return reject(
+          record.location,
+          `map returned ${Array.isArray(mapped) ? 'an array' : typeof mapped}, not an object`,
+        );
+      }
+      row = mapped as Record<string, unknown>;
+    }
+    const missing = inputs.filter((key) => row[key] === undefined);
+    if (missing.length > 0) {
+      const names = missing.map((key) => `"${key}"`).join(', ');
+      return reject(
+        record.location,
+        `missing input field${missing.length > 1 ? 's' : ''} ${names} (fields: ${Object.keys(row).join(', ') || 'none'})`,
+      );
+    }
+    if (check) {
+      let problem: string | undefined | void;
+      try {
+        problem = check(row);
+      } catch (error) {
+        problem = `validateWith threw: ${(error as Error).message}`;
+      }
+      if (typeof problem === 'string' && problem !== '') return reject(record.location, problem);
+    }
+    try {
+      return new Example(row as T, inputs);
+    } catch (error) {
+      if (error instanceof ExampleError) return reject(record.location, error.message);
+      throw error;
+    }
+  };
+}
+
+function checkInputs<K extends string>(inputs: readonly K[] | undefined): readonly K[] {
+  if (!Array.isArray(inputs) || inputs.length === 0 || inputs.some((key) => typeof key !== 'string')) {
+    throw new DatasetError(
+      'options.inputs must list at least one input field name',
+      undefined,
+      "pass e.g. { inputs: ['question'] } — the other fields become labels",
+    );
+  }
+  return inputs;
+}

@@ -1,0 +1,319 @@
+import { Example } from '../data/example';
+import { Prediction } from '../data/prediction';
+import { addUsage, emptyUsage } from '../lm/types';
+import { EvaluationError } from './errors';
+import type { EvaluationReport, EvaluationResult } from './evaluation-result';
+import { feedbackOf, scoreOf, type Metric } from './metric';
+import { OrderedSink } from './ordered-sink';
+import { createProgressDisplay, type EvaluationProgress, type ProgressMode } from './progress';
+import { formatResultsTable, isFailure } from './results-table';
+import { ResultsWriter } from './results-writer';
+
+/** What Evaluate runs: anything with an async `forward(inputs)` — a Program, a Predict, or a plain object. */
+export interface Runnable<I = any, O = any> {
+  forward(inputs: I): Promise<O>;
+}
+
+/** Options of `Evaluate` (and the per-run overrides of `run`). */
+export interface EvaluateOptions<
+  E extends Example<any, any> = Example,
+  P extends Prediction<any> = Prediction,
+> {
+  /** The examples, with inputs marked: an array, or a stream such as `streamDataset(...)`. */
+  devset: Iterable<E> | AsyncIterable<E>;
+  /** Scores each prediction; its declared prediction type `P` is trusted (outputs are not checked). */
+  metric: Metric<E, P>;
+  /** Examples in flight at once (default 16); the LM client's scheduler is the real limiter. */
+  concurrency?: number;
+  /** The score of an example whose program or metric threw (default 0). */
+  failureScore?: number;
+  /** The run stops with an `EvaluationError` when this many examples have failed (default: never). */
+  maxErrors?: number;
+  /** A bar on a TTY, plain lines otherwise (`'auto'`, the default, is silent under Jest); false: nothing. */
+  progress?: ProgressMode;
+  /** After the run, print a table of the first N results and up to N failures (default 0: none). */
+  table?: number;
+  /** Write every result as a JSONL line to this file, in devset order. */
+  resultsPath?: string;
+  /** Keep every result in `report.results` (default true). Set false for huge streamed devsets. */
+  keepResults?: boolean;
+  /** The number of examples, for the progress display when the devset is a stream. */
+  total?: number;
+  /** Called after each finished example. */
+  onProgress?: (state: EvaluationProgress) => void;
+  /** Where progress and tables go (default `process.stderr`). */
+  output?: NodeJS.WritableStream;
+}
+
+/** Reorder window per unit of concurrency (see `OrderedSink`), and its floor. */
+const WINDOW_PER_WORKER = 32;
+const MIN_WINDOW = 1024;
+const EMPTY_PREDICTION = Prediction.from({});
+
+/**
+ * Runs a program over a devset with a metric, concurrently, as DSPy's `dspy.Evaluate`.
+ * @example
+ * const report = await new Evaluate({ devset, metric: exactMatch('answer'), table: 5 }).run(program);
+ * console.log(report.score); // e.g. 71.25 (percent)
+ */
+export class Evaluate<E extends Example<any, any> = Example, P extends Prediction<any> = Prediction> {
+  constructor(readonly options: EvaluateOptions<E, P>) {}
+
+  /** Evaluates `program`; `overrides` replace options for this run only. */
+  async run(
+    program: Runnable,
+    overrides: Partial<EvaluateOptions<E, P>> = {},
+  ): Promise<EvaluationReport<E, P>> {
+    const options = checkOptions({ ...this.options, ...overrides });
+    if (!program || typeof program.forward !== 'function') {
+      throw new EvaluationError(
+        'Evaluate.run needs a program with a forward(inputs) method — pass a Program or Predict.',
+      );
+    }
+    const { metric, failureScore, maxErrors, concurrency, keepResults, table } = options;
+    const output = options.output ?? process.stderr;
+    const source = devsetSource(options.devset);
+    const total = options.total ?? source.total;
+    const started = Date.now();
+    const results: EvaluationResult<E, P>[] = [];
+    const tableRows: EvaluationResult<E, P>[] = [];
+    const failures: EvaluationResult<E, P>[] = [];
+    const usage = emptyUsage();
+    let cost = 0;
+    let scoreSum = 0;
+    let done = 0;
+    let errors = 0;
+    let lastError: unknown;
+    // The error that ends the run early; workers stop pulling once it is set.
+    let stop: unknown;
+
+    const state = (): EvaluationProgress => ({
+      done,
+      total,
+      score: done === 0 ? 0 : (scoreSum / done) * 100,
+      errors,
+      usage: { ...usage },
+      cost,
+      elapsedMs: Date.now() - started,
+    });
+    const writer = options.resultsPath ? await ResultsWriter.open(options.resultsPath) : undefined;
+    const sink = writer
+      ? new OrderedSink<EvaluationResult<E, P>>(
+          (result) => writer.write(result),
+          Math.max(MIN_WINDOW, concurrency * WINDOW_PER_WORKER),
+        )
+      : undefined;
+    const display = createProgressDisplay(options.progress ?? 'auto', output, total);
+    const halt = (error: unknown): void => {
+      stop ??= error;
+      sink?.release();
+    };
+
+    const record = (result: EvaluationResult<E, P>): void => {
+      done++;
+      scoreSum += result.score;
+      addUsage(usage, result.prediction.usage);
+      cost += result.prediction.cost;
+      if (result.error !== undefined) {
+        errors++;
+        lastError = result.error;
+        if (errors >= maxErrors && !stop) {
+          halt(
+            new EvaluationError(
+              `Evaluation stopped after ${errors} failed example${errors === 1 ? '' : 's'} (maxErrors: ${maxErrors}); last error, example ${result.index}: ${describeError(result.error)} — fix the program or raise maxErrors.`,
+              { errors, lastError },
+            ),
+          );
+        }
+      }
+      if (keepResults) results[result.index] = result;
+      if (table > 0) keepForTable(result, tableRows, failures, table);
+      const progress = state();
+      display.update(progress);
+      options.onProgress?.(progress);
+    };
+
+    let pulled = 0;
+    const worker = async (): Promise<void> => {
+      try {
+        await work();
+      } catch (error) {
+        halt(error);
+      }
+    };
+    const work = async (): Promise<void> => {
+      while (!stop) {
+        await sink?.waitForRoom(() => pulled);
+        if (stop) return;
+        const item = await source.next();
+        if (!item) return;
+        pulled++;
+        if (!Example.isExample(item.example) || item.example.inputKeys.length === 0) {
+          halt(
+            new EvaluationError(
+              `Devset item ${item.index} is ${Example.isExample(item.example) ? 'an Example with no inputs marked' : 'not an Example'} — build examples with Example.from(row).withInputs('question', …) or loadDataset.`,
+            ),
+          );
+          return;
+        }
+        const result = await evaluateOne(program, item.example, item.index, metric, failureScore);
+        record(result);
+        await sink?.add(result);
+      }
+    };
+
+    try {
+      await Promise.all(Array.from({ length: concurrency }, worker));
+    } finally {
+      await source.close();
+      await writer?.close();
+      display.finish(state());
+    }
+    if (stop) throw stop;
+    if (table > 0) output.write(formatResultsTable(tableRows, failures));
+    return {
+      score: done === 0 ? 0 : Math.round((scoreSum / done) * 100 * 100) / 100,
+      results,
+      total: done,
+      errors,
+      usage,
+      cost,
+      durationMs: Date.now() - started,
+    };
+  }
+}
+
+async function evaluateOne<E extends Example<any, any>, P extends Prediction<any>>(
+  program: Runnable,
+  example: E,
+  index: number,
+  metric: Metric<E, P>,
+  failureScore: number,
+): Promise<EvaluationResult<E, P>> {
+  let prediction = EMPTY_PREDICTION as P;
+  try {
+    prediction = toPrediction(await program.forward(example.inputs().toJSON())) as P;
+    const value = await metric(example, prediction);
+    return { index, example, prediction, score: scoreOf(value), feedback: feedbackOf(value) };
+  } catch (error) {
+    return { index, example, prediction, score: failureScore, error };
+  }
+}
+
+function toPrediction(output: unknown): Prediction {
+  if (Prediction.isPrediction(output)) return output;
+  if (output !== null && typeof output === 'object' && !Array.isArray(output)) return Prediction.from(output);
+  throw new EvaluationError(
+    `The program's forward returned ${output === null ? 'null' : Array.isArray(output) ? 'an array' : typeof output} — return an object of outputs or a Prediction.`,
+  );
+}
+
+/** The first `limit` rows by index, and the `limit` failures with the lowest index. */
+function keepForTable<R extends EvaluationResult<any>>(
+  result: R,
+  rows: R[],
+  failures: R[],
+  limit: number,
+): void {
+  if (result.index < limit) {
+    rows.push(result);
+    rows.sort((a, b) => a.index - b.index);
+  }
+  if (isFailure(result)) {
+    failures.push(result);
+    failures.sort((a, b) => a.index - b.index);
+    if (failures.length > limit) failures.pop();
+  }
+}
+
+interface DevsetSource<E> {
+  total?: number;
+  next(): Promise<{ index: number; example: E } | undefined>;
+  close(): Promise<void>;
+}
+
+/** Pulls examples one at a time, numbering them; calls to `next` on an async iterator are serialised. */
+function devsetSource<E>(devset: Iterable<E> | AsyncIterable<E>): DevsetSource<E> {
+  let index = 0;
+  let finished = false;
+  if (devset && typeof (devset as Iterable<E>)[Symbol.iterator] === 'function') {
+    const iterator = (devset as Iterable<E>)[Symbol.iterator]();
+    return {
+      total: Array.isArray(devset) ? devset.length : undefined,
+      next: async () => {
+        if (finished) return undefined;
+        const step = iterator.next();
+        if (step.done) {
+          finished = true;
+          return undefined;
+        }
+        return { index: index++, example: step.value };
+      },
+      close: async () => {
+        if (!finished) iterator.return?.();
+      },
+    };
+  }
+  if (devset && typeof (devset as AsyncIterable<E>)[Symbol.asyncIterator] === 'function') {
+    const iterator = (devset as AsyncIterable<E>)[Symbol.asyncIterator]();
+    let chain: Promise<unknown> = Promise.resolve();
+    return {
+      next: () => {
+        const step = chain.then(async () => {
+          if (finished) return undefined;
+          const next = await iterator.next();
+          if (next.done) {
+            finished = true;
+            return undefined;
+          }
+          return { index: index++, example: next.value };
+        });
+        chain = step.catch(() => undefined);
+        return step;
+      },
+      close: async () => {
+        if (!finished) await iterator.return?.();
+      },
+    };
+  }
+  throw new EvaluationError('Evaluate needs a devset: an array of Examples or an async iterable of them.');
+}
+
+type CheckedOptions<E extends Example<any, any>, P extends Prediction<any>> = EvaluateOptions<E, P> &
+  Required<
+    Pick<EvaluateOptions<E, P>, 'concurrency' | 'failureScore' | 'maxErrors' | 'keepResults' | 'table'>
+  >;
+
+function checkOptions<E extends Example<any, any>, P extends Prediction<any>>(
+  options: EvaluateOptions<E, P>,
+): CheckedOptions<E, P> {
+  const checked = {
+    ...options,
+    concurrency: options.concurrency ?? 16,
+    failureScore: options.failureScore ?? 0,
+    maxErrors: options.maxErrors ?? Infinity,
+    keepResults: options.keepResults ?? true,
+    table: options.table ?? 0,
+  };
+  if (typeof checked.metric !== 'function') {
+    throw new EvaluationError(
+      'Evaluate needs a metric function (example, prediction) => score — e.g. exactMatch("answer").',
+    );
+  }
+  if (!Number.isInteger(checked.concurrency) || checked.concurrency < 1) {
+    throw new EvaluationError(
+      `Evaluate: concurrency must be a whole number ≥ 1, got ${checked.concurrency}.`,
+    );
+  }
+  if (!(checked.maxErrors >= 0)) {
+    throw new EvaluationError(`Evaluate: maxErrors must be ≥ 0 (or Infinity), got ${checked.maxErrors}.`);
+  }
+  if (!Number.isInteger(checked.table) || checked.table < 0) {
+    throw new EvaluationError(`Evaluate: table must be a whole number of rows ≥ 0, got ${checked.table}.`);
+  }
+  return checked;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,87 @@
+/**
+ * @sigil/core — signatures, modules, adapters, the LM client and evaluation.
+ * This file is the package's one public door: everything users import is exported here.
+ */
+import 'reflect-metadata';
+
+// signature
+export * from './signature';
+
+// adapter
+export * from './adapter';
+
+// runtime
+export * from './runtime';
+
+// module
+export * from './module';
+
+// persist
+export * from './persist';
+export { SIGIL_VERSION } from './version';
+
+// lm
+export * from './lm/types';
+export { LM } from './lm/lm';
+export type { LMOptions, LMDefaults, LMStreamEvent } from './lm/lm-options';
+export { Embedder } from './lm/embedder';
+export type { EmbedderOptions, EmbedOptions, EmbedderStats, StoredEmbedding } from './lm/embedder';
+export {
+  LMError,
+  LMAuthenticationError,
+  LMBadRequestError,
+  LMNotFoundError,
+  ContextWindowExceededError,
+  LMRateLimitError,
+  LMServerError,
+  LMTimeoutError,
+  LMConnectionError,
+  LMAbortedError,
+  LMConfigurationError,
+  CacheMissError,
+} from './lm/errors';
+export type { LMErrorDetails } from './lm/errors';
+export { ResponseCache, DEFAULT_CACHE_DIR } from './lm/cache';
+export type { CacheMode, CacheOptions, CacheStats } from './lm/cache';
+export type { DiskStoreStats } from './lm/disk-store';
+export { canonicalJson, requestKey } from './lm/request-key';
+export { Scheduler, PRIORITY_LEVELS, priorityValue } from './lm/scheduler';
+export type { SchedulerOptions, AcquireOptions, SchedulerLease } from './lm/scheduler';
+export { parseRetryAfter, backoffDelay } from './lm/retry';
+export type { RetryOptions, RetryNotice } from './lm/retry';
+export { registerPrices, priceOf, costOf } from './lm/prices';
+export type { ModelPrice } from './lm/prices';
+export type { LMStats } from './lm/accounting';
+export { inspectHistory, formatHistory, CallHistory, globalHistory } from './lm/history';
+export type { HistoryEntry, InspectOptions } from './lm/history';
+export type { LMEventMap, LMEventName, LMListener } from './lm/events';
+export type { EndpointOptions } from './lm/endpoint';
+
+// data
+export { Example } from './data/example';
+export type { ExampleConstructor, ExampleMethods } from './data/example';
+export { Prediction } from './data/prediction';
+export type { PredictionConstructor, PredictionMeta, PredictionMethods, TraceEntry } from './data/prediction';
+export { DatasetError, ExampleError } from './data/errors';
+export type { RowLocation } from './data/errors';
+export { loadDataset, streamDataset } from './data/load-dataset';
+export type { DatasetOptions, LoadedDataset, SkippedRow } from './data/load-dataset';
+export type { DatasetFormat } from './data/dataset-readers';
+export type { RowCheck, RowValidator, SignatureClassLike } from './data/row-validation';
+export { seededRandom, randomInt } from './data/random';
+export type { RandomSource, Seed } from './data/random';
+export { sample, shuffle, split } from './data/split';
+export type { SplitOptions, SplitSizes, Splits } from './data/split';
+
+// evaluate
+export { Evaluate } from './evaluate/evaluate';
+export type { EvaluateOptions, Runnable } from './evaluate/evaluate';
+export type { EvaluationReport, EvaluationResult } from './evaluate/evaluation-result';
+export { EvaluationError, MetricError } from './evaluate/errors';
+export { feedbackOf, scoreOf } from './evaluate/metric';
+export type { Metric, MetricValue } from './evaluate/metric';
+export { contains, exactMatch, f1, passageMatch, tokenF1 } from './evaluate/metrics';
+export type { FieldMetricOptions } from './evaluate/metrics';
+export { normalizeText } from './evaluate/normalize';
+export type { EvaluationProgress, ProgressMode } from './evaluate/progress';
+export { formatResultsTable } from './evaluate/results-table';

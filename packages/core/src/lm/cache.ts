@@ -1,0 +1,127 @@
+/**
+ * The response cache: an in-memory LRU (`lru-cache`) in front of a {@link DiskStore}. Memory hits return
+ * the stored object itself (deep-frozen), so a hit costs a map lookup — no I/O, no JSON parsing.
+ */
+import * as path from 'node:path';
+import { LRUCache } from 'lru-cache';
+import { DiskStore, type DiskStoreStats } from './disk-store';
+
+/**
+ * - `read-write` (default): read and store answers.
+ * - `read-only`: read existing answers, store nothing new.
+ * - `off`: neither read nor store.
+ * - `replay`: read only, and a miss is a `CacheMissError` instead of a network call (CI from a committed cache).
+ */
+export type CacheMode = 'read-write' | 'read-only' | 'off' | 'replay';
+
+/** How a cache is set up. */
+export interface CacheOptions {
+  /** Default `'read-write'`. */
+  mode?: CacheMode;
+  /** Folder of the on-disk store (default `.sigil/cache` under the working directory); `false` keeps memory only. */
+  dir?: string | false;
+  /** Entries kept in memory (default 10,000). */
+  maxEntries?: number;
+}
+
+/** Counters of one cache. */
+export interface CacheStats {
+  memoryHits: number;
+  diskHits: number;
+  misses: number;
+  memoryEntries: number;
+  disk?: DiskStoreStats;
+}
+
+/** The default on-disk cache folder. */
+export const DEFAULT_CACHE_DIR = path.join('.sigil', 'cache');
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
+
+/**
+ * A two-level cache of immutable values keyed by request digest.
+ * @example `new ResponseCache('lm', { dir: '.sigil/cache', mode: 'replay' })`
+ */
+export class ResponseCache<V extends object> {
+  readonly mode: CacheMode;
+  private readonly memory: LRUCache<string, V>;
+  private readonly disk?: DiskStore<V>;
+  private memoryHits = 0;
+  private diskHits = 0;
+  private misses = 0;
+
+  constructor(namespace: string, options: CacheOptions = {}) {
+    this.mode = options.mode ?? 'read-write';
+    this.memory = new LRUCache<string, V>({ max: options.maxEntries ?? 10_000 });
+    const dir = options.dir === undefined ? DEFAULT_CACHE_DIR : options.dir;
+    if (dir !== false && this.mode !== 'off') this.disk = new DiskStore<V>(path.resolve(dir, namespace));
+  }
+
+  /** Whether lookups happen at all. */
+  get readable(): boolean {
+    return this.mode !== 'off';
+  }
+
+  /** Whether new answers are stored. */
+  get writable(): boolean {
+    return this.mode === 'read-write';
+  }
+
+  /** The folder entries are written to, if any. */
+  get dir(): string | undefined {
+    return this.disk?.dir;
+  }
+
+  /** Memory-only lookup: synchronous, allocation-free. */
+  peek(key: string): V | undefined {
+    const hit = this.memory.get(key);
+    if (hit !== undefined) this.memoryHits++;
+    return hit;
+  }
+
+  /** Memory, then disk (promoting a disk hit into memory). */
+  async get(key: string): Promise<V | undefined> {
+    return this.peek(key) ?? this.loadFromDisk(key);
+  }
+
+  /** Disk only (after a memory miss); a hit is promoted into memory. */
+  async loadFromDisk(key: string): Promise<V | undefined> {
+    const stored = this.disk ? await this.disk.read(key) : undefined;
+    if (stored === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    this.diskHits++;
+    this.memory.set(key, deepFreeze(stored));
+    return stored;
+  }
+
+  /** Stores a value in memory and on disk; a no-op unless the mode is `read-write`. */
+  async set(key: string, value: V, model?: string): Promise<void> {
+    if (!this.writable) return;
+    this.memory.set(key, deepFreeze(value));
+    if (this.disk) await this.disk.write(key, value, model);
+  }
+
+  /** Drops the in-memory entries (the disk store is untouched). */
+  clearMemory(): void {
+    this.memory.clear();
+  }
+
+  /** A snapshot of the counters. */
+  stats(): CacheStats {
+    return {
+      memoryHits: this.memoryHits,
+      diskHits: this.diskHits,
+      misses: this.misses,
+      memoryEntries: this.memory.size,
+      disk: this.disk?.stats(),
+    };
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The on-disk half of the cache: one JSON file per entry under `<dir>/<namespace>/<2 hex>/<key>.json`.
+ * Writes go to a unique temp file that is then renamed over the entry, and rename is atomic on one
+ * filesystem, so readers see the old entry or the new one, never half of either — even with several
+ * processes writing the same key at once. Anything unreadable is a miss (and the next write replaces it).
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+const FORMAT_VERSION = 1;
+
+interface StoredEntry<V> {
+  version: number;
+  key: string;
+  model?: string;
+  createdAt: string;
+  value: V;
+}
+
+/** Counters of the disk store, for diagnostics. */
+export interface DiskStoreStats {
+  reads: number;
+  hits: number;
+  /** Entries that existed but could not be parsed (truncated, corrupt, wrong version). */
+  corrupt: number;
+  writes: number;
+  writeErrors: number;
+}
+
+/** A folder of cache entries shared safely between processes. */
+export class DiskStore<V> {
+  private readonly createdDirs = new Set<string>();
+  private readonly counters: DiskStoreStats = { reads: 0, hits: 0, corrupt: 0, writes: 0, writeErrors: 0 };
+
+  constructor(readonly dir: string) {}
+
+  /** The file an entry lives in. */
+  pathOf(key: string): string {
+    return path.join(this.dir, key.slice(0, 2), `${key}.json`);
+  }
+
+  /** The stored value, or undefined when absent or unreadable. */
+  async read(key: string): Promise<V | undefined> {
+    this.counters.reads++;
+    let text: string;
+    try {
+      text = await fs.readFile(this.pathOf(key), 'utf8');
+    } catch {
+      return undefined;
+    }
+    try {
+      const entry = JSON.parse(text) as StoredEntry<V>;
+      if (entry?.version !== FORMAT_VERSION || entry.key !== key || entry.value === undefined) {
+        this.counters.corrupt++;
+        return undefined;
+      }
+      this.counters.hits++;
+      return entry.value;
+    } catch {
+      this.counters.corrupt++;
+      return undefined;
+    }
+  }
+
+  /** Writes an entry atomically (temp file + rename). Failures are counted, never thrown. */
+  async write(key: string, value: V, model?: string): Promise<boolean> {
+    const file = this.pathOf(key);
+    const folder = path.dirname(file);
+    const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    const entry: StoredEntry<V> = {
+      version: FORMAT_VERSION,
+      key,
+      model,
+      createdAt: new Date().toISOString(),
+      value,
+    };
+    try {
+      if (!this.createdDirs.has(folder)) {
+        await fs.mkdir(folder, { recursive: true });
+        this.createdDirs.add(folder);
+      }
+      await fs.writeFile(temp, JSON.stringify(entry));
+      await fs.rename(temp, file);
+      this.counters.writes++;
+      return true;
+    } catch {
+      this.counters.writeErrors++;
+      await fs.rm(temp, { force: true }).catch(() => undefined);
+      return false;
+    }
+  }
+
+  /** A copy of the counters. */
+  stats(): DiskStoreStats {
+    return { ...this.counters };
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Turns whatever the `openai` package (or the socket under it) threw into a typed {@link LMError} whose
+ * message says what happened, for which model and endpoint, and what to do.
+ */
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { redactSecrets } from './endpoint';
+import { parseRetryAfter } from './retry';
+import {
+  ContextWindowExceededError,
+  LMAbortedError,
+  LMAuthenticationError,
+  LMBadRequestError,
+  LMConnectionError,
+  LMError,
+  type LMErrorDetails,
+  LMNotFoundError,
+  LMRateLimitError,
+  LMServerError,
+  LMTimeoutError,
+} from './errors';
+
+/** What the failing attempt was and why it may have stopped. */
+export interface FailureContext {
+  model: string;
+  endpoint: string;
+  apiKey: string | undefined;
+  /** Sigil's own per-attempt timer fired. */
+  timedOut: boolean;
+  /** The caller's AbortSignal fired. */
+  aborted: boolean;
+  timeoutMs?: number;
+}
+
+const CONTEXT_WINDOW =
+  /context[_ ]length|context[_ ]window|maximum context|prompt is too long|too many tokens/i;
+const CONNECTION_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+function providerMessageOf(error: APIError, apiKey: string | undefined): string {
+  const body = error.error as { message?: unknown } | undefined;
+  const raw = typeof body?.message === 'string' ? body.message : error.message;
+  return redactSecrets(raw, apiKey);
+}
+
+function causeOf(error: unknown): string {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  const parts: string[] = [];
+  while (current instanceof Error && !seen.has(current)) {
+    seen.add(current);
+    const code = (current as { code?: unknown }).code;
+    parts.push(typeof code === 'string' ? `${current.message} (${code})` : current.message);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts.join(': ') || String(error);
+}
+
+function looksLikeConnectionFailure(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('UND_ERR'))) return true;
+    if (
+      current instanceof SyntaxError ||
+      /fetch failed|terminated|other side closed|socket/i.test(current.message)
+    ) {
+      return true;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** The typed LM error for a failed attempt; LMErrors pass through, unknown programming errors too. */
+export function toLMError(error: unknown, context: FailureContext): unknown {
+  if (error instanceof LMError) return error;
+  const where = `LM "${context.model}" at ${context.endpoint}`;
+  const details: LMErrorDetails = { model: context.model, endpoint: context.endpoint };
+  if (context.aborted)
+    return new LMAbortedError(`${where}: call aborted by the caller's AbortSignal.`, details);
+  if (context.timedOut || error instanceof APIConnectionTimeoutError) {
+    const limit = context.timeoutMs !== undefined ? `within ${context.timeoutMs} ms` : 'before the timeout';
+    return new LMTimeoutError(
+      `${where}: no answer ${limit}. Raise timeoutMs or check the endpoint's load.`,
+      details,
+    );
+  }
+  if (error instanceof APIUserAbortError) return new LMAbortedError(`${where}: call aborted.`, details);
+  if (
+    error instanceof APIConnectionError ||
+    (!(error instanceof APIError) && looksLikeConnectionFailure(error))
+  ) {
+    const cause = redactSecrets(causeOf((error as Error).cause ?? error), context.apiKey);
+    return new LMConnectionError(
+      `${where}: connection failed (${cause}). Check that the endpoint is running and reachable.`,
+      details,
+    );
+  }
+  if (!(error instanceof APIError) || error.status === undefined) return error;
+  return statusError(error, where, context);
+}
+
+function statusError(error: APIError, where: string, context: FailureContext): LMError {
+  const status = error.status as number;
+  const providerMessage = providerMessageOf(error, context.apiKey);
+  const code = typeof error.code === 'string' ? error.code : undefined;
+  const details: LMErrorDetails = {
+    model: context.model,
+    endpoint: context.endpoint,
+    status,
+    providerMessage,
+    code,
+    retryAfterMs: parseRetryAfter(error.headers),
+  };
+  const said = `(${status}): ${providerMessage}`;
+  if (status === 401 || status === 403) {
+    return new LMAuthenticationError(
+      `${where}: authentication failed ${said}. Check the apiKey option or SIGIL_LM_API_KEY / OPENAI_API_KEY.`,
+      details,
+    );
+  }
+  if (status === 404) {
+    return new LMNotFoundError(
+      `${where}: model or route not found ${said}. Check the model name and baseURL (a LiteLLM proxy expects names like "openai/gpt-4o-mini").`,
+      details,
+    );
+  }
+  if (status === 429) {
+    const hint =
+      code === 'insufficient_quota'
+        ? 'The account is out of quota: check billing; retrying will not help.'
+        : 'Lower maxConcurrency or set requestsPerMinute / tokensPerMinute on the LM.';
+    return new LMRateLimitError(`${where}: rate limited ${said}. ${hint}`, details);
+  }
+  if (status === 408 || status === 409 || status >= 500) {
+    return new LMServerError(
+      `${where}: endpoint failed ${said}. If it persists, check the provider's status.`,
+      details,
+    );
+  }
+  if (code === 'context_length_exceeded' || CONTEXT_WINDOW.test(providerMessage)) {
+    return new ContextWindowExceededError(
+      `${where}: the prompt exceeds the model's context window ${said}. Shorten the inputs, use fewer demos or lower maxTokens.`,
+      details,
+    );
+  }
+  return new LMBadRequestError(
+    `${where}: request rejected ${said}. Check the call options; a parameter this model does not support is the usual cause.`,
+    details,
+  );
+}

@@ -1,0 +1,42 @@
+/**
+ * What `new LM(model, options)` accepts, and what `lm.stream()` yields.
+ */
+import { type CacheMode, type CacheOptions, ResponseCache } from './cache';
+import type { EndpointOptions } from './endpoint';
+import type { ModelPrice } from './prices';
+import type { RetryOptions } from './retry';
+import type { Scheduler, SchedulerOptions } from './scheduler';
+import type { CallOptions, LMResponse } from './types';
+
+/** Call parameters an LM applies to every call unless the call overrides them. */
+export type LMDefaults = Pick<
+  CallOptions,
+  'temperature' | 'maxTokens' | 'n' | 'stop' | 'seed' | 'topP' | 'extraBody' | 'timeoutMs' | 'priority'
+>;
+
+/** Everything `new LM(model, options)` accepts. */
+export interface LMOptions extends EndpointOptions, LMDefaults, SchedulerOptions {
+  /** A cache mode, cache settings, a shared `ResponseCache`, or `false` (same as `'off'`). Default read-write under `.sigil/cache`. */
+  cache?: CacheMode | CacheOptions | ResponseCache<LMResponse> | false;
+  /** A scheduler shared with other LMs on the same endpoint (otherwise one is made from the limits here). */
+  scheduler?: Scheduler;
+  retry?: RetryOptions;
+  /** Whether the endpoint understands `response_format: { type: 'json_schema' }` (default true). */
+  supportsStructuredOutputs?: boolean;
+  /** Calls kept for `inspectHistory` (default 200). */
+  historySize?: number;
+  /** This model's price, overriding the shared price table. */
+  price?: ModelPrice;
+}
+
+/** One event of `lm.stream()`: a text delta of choice `index`, then the complete response. */
+export type LMStreamEvent =
+  { type: 'delta'; index: number; text: string } | { type: 'done'; response: LMResponse };
+
+/** The response cache an `LM` option describes. */
+export function cacheFrom(option: LMOptions['cache']): ResponseCache<LMResponse> {
+  if (option instanceof ResponseCache) return option;
+  if (option === false) return new ResponseCache('lm', { mode: 'off' });
+  if (typeof option === 'string') return new ResponseCache('lm', { mode: option });
+  return new ResponseCache('lm', option);
+}

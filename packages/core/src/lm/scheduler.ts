@@ -1,0 +1,161 @@
+/**
+ * The gate in front of an endpoint: at most `maxConcurrency` requests in flight, requests-per-minute and
+ * tokens-per-minute budgets, and a priority queue — lower priority numbers go first, FIFO within one.
+ * Several LMs can share one scheduler to share one provider's limits.
+ */
+import { BinaryHeap } from './binary-heap';
+import { RateBucket } from './rate-limit';
+import type { Priority } from './types';
+
+/** Numeric value of the named priorities; numbers in between (or beyond) are allowed. */
+export const PRIORITY_LEVELS = { interactive: 0, normal: 10, bulk: 20 } as const;
+
+/** Limits of a {@link Scheduler}. */
+export interface SchedulerOptions {
+  /** Requests in flight at once (default 16). */
+  maxConcurrency?: number;
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+  /** How much of a minute's budget may be spent at once (default 1 second's worth). */
+  burstSeconds?: number;
+}
+
+/** What one request asks the scheduler for. */
+export interface AcquireOptions {
+  priority?: Priority;
+  /** Estimated tokens (prompt + max output), charged against tokens-per-minute. */
+  tokens?: number;
+  signal?: AbortSignal;
+}
+
+/** A granted slot. Release it exactly once when the request is over (extra calls are ignored). */
+export interface SchedulerLease {
+  /** Frees the slot; `actualTokens` corrects the tokens-per-minute estimate. */
+  release(actualTokens?: number): void;
+}
+
+interface Waiter {
+  priority: number;
+  sequence: number;
+  tokens: number;
+  grant: (lease: SchedulerLease) => void;
+  done: boolean;
+}
+
+/** Numeric priority of a named or numeric priority. */
+export function priorityValue(priority: Priority | undefined): number {
+  if (priority === undefined) return PRIORITY_LEVELS.normal;
+  return typeof priority === 'number' ? priority : PRIORITY_LEVELS[priority];
+}
+
+/**
+ * Concurrency, rate limits and priorities for one endpoint.
+ * @example `new LM('openai/gpt-4o-mini', { scheduler: new Scheduler({ maxConcurrency: 8, requestsPerMinute: 500 }) })`
+ */
+export class Scheduler {
+  readonly maxConcurrency: number;
+  private readonly queue = new BinaryHeap<Waiter>(
+    (a, b) => a.priority - b.priority || a.sequence - b.sequence,
+  );
+  private readonly requests?: RateBucket;
+  private readonly tokens?: RateBucket;
+  private running = 0;
+  private sequence = 0;
+  private pausedUntil = 0;
+  private timer?: NodeJS.Timeout;
+  private timerAt = 0;
+
+  constructor(options: SchedulerOptions = {}) {
+    this.maxConcurrency = Math.max(1, options.maxConcurrency ?? 16);
+    if (options.requestsPerMinute)
+      this.requests = new RateBucket(options.requestsPerMinute, options.burstSeconds);
+    if (options.tokensPerMinute) this.tokens = new RateBucket(options.tokensPerMinute, options.burstSeconds);
+  }
+
+  /** Requests in flight and waiting. */
+  get load(): { running: number; queued: number } {
+    return { running: this.running, queued: this.queue.size };
+  }
+
+  /** Waits for a slot; rejects with the signal's reason if it aborts while queued. */
+  acquire(options: AcquireOptions = {}): Promise<SchedulerLease> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<SchedulerLease>((resolve, reject) => {
+      const onAbort = () => {
+        if (waiter.done) return;
+        waiter.done = true;
+        reject(signal?.reason);
+      };
+      const waiter: Waiter = {
+        priority: priorityValue(options.priority),
+        sequence: this.sequence++,
+        tokens: options.tokens ?? 0,
+        done: false,
+        grant: (lease) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(lease);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(waiter);
+      this.pump();
+    });
+  }
+
+  /** Holds every dispatch for `ms` (used when the endpoint answers 429 with Retry-After). */
+  pauseFor(ms: number): void {
+    const until = Date.now() + ms;
+    if (until > this.pausedUntil) this.pausedUntil = until;
+  }
+
+  private pump(): void {
+    while (this.running < this.maxConcurrency && this.queue.size > 0) {
+      const head = this.queue.peek() as Waiter;
+      if (head.done) {
+        this.queue.pop();
+        continue;
+      }
+      const now = Date.now();
+      const wait = Math.max(
+        this.pausedUntil - now,
+        this.requests ? this.requests.waitMs(1, now) : 0,
+        this.tokens ? this.tokens.waitMs(head.tokens, now) : 0,
+      );
+      if (wait > 0) {
+        this.wakeAfter(wait);
+        return;
+      }
+      this.queue.pop();
+      head.done = true;
+      this.requests?.take(1, now);
+      this.tokens?.take(head.tokens, now);
+      this.running++;
+      head.grant(this.lease(head.tokens));
+    }
+  }
+
+  private lease(estimate: number): SchedulerLease {
+    let released = false;
+    return {
+      release: (actualTokens?: number) => {
+        if (released) return;
+        released = true;
+        this.running--;
+        if (actualTokens !== undefined && this.tokens) this.tokens.adjust(actualTokens - estimate);
+        this.pump();
+      },
+    };
+  }
+
+  private wakeAfter(ms: number): void {
+    const at = Date.now() + ms;
+    if (this.timer && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pump();
+    }, ms);
+  }
+}

@@ -1,0 +1,250 @@
+import { BaseAdapter } from '../adapter/adapter';
+import { ChatAdapter } from '../adapter/chat-adapter';
+import { AdapterParseError } from '../adapter/errors';
+import { Prediction, type TraceEntry } from '../data/prediction';
+import { ContextWindowExceededError } from '../lm/errors';
+import { addUsage, emptyUsage } from '../lm/types';
+import { settings } from '../runtime/settings';
+import { ANY, STRING } from '../signature/field-type';
+import { type InputsOf, type OutputsOf, type SignatureLike, signatureOf } from '../signature/reader';
+import { type FieldSpec, inferPrefix, SignatureSpec } from '../signature/signature-spec';
+import { signature as stringSignature } from '../signature/string-signature';
+import { ChainOfThought, type WithReasoning } from './chain-of-thought';
+import { OutputValidationError } from './errors';
+import { Module, observed } from './module';
+import { type ForwardOptions, Predict, type PredictOptions } from './predict';
+import { Tool, type ToolLike } from './tool';
+
+/** The steps so far, keyed as DSPy keys them: `thought_0`, `tool_name_0`, `tool_args_0`, `observation_0`, … */
+export type Trajectory = Record<string, unknown>;
+
+/** What ReAct returns: the trajectory, then the extract step's outputs (`reasoning` and the signature's outputs). */
+export type ReActOutputs<S extends SignatureLike> = { trajectory: Trajectory } & WithReasoning<OutputsOf<S>>;
+
+/** One turn of the agent, as the `react` predictor produces it. */
+export interface ReActStep {
+  next_thought: string;
+  next_tool_name: string;
+  next_tool_args: Record<string, unknown>;
+}
+
+export interface ReActOptions extends PredictOptions {
+  /** Tools the agent may call (`finish` is added). */
+  tools: readonly ToolLike[];
+  /** Turns before the agent is stopped and the outputs are extracted (default 20). */
+  maxIters?: number;
+}
+
+export interface ReActForwardOptions extends ForwardOptions {
+  /** Overrides `maxIters` for this call (DSPy's `max_iters=` keyword). */
+  maxIters?: number;
+}
+
+const trajectorySignatures = new Map<string, SignatureSpec<any, any>>();
+let defaultAdapter: ChatAdapter | undefined;
+
+/**
+ * A tool-using agent — DSPy's ReAct. Each turn the `react` predictor picks a tool and its arguments; the tool's
+ * result (or its error) is appended to the trajectory; `finish` (or `maxIters`) ends the loop, and `extract`
+ * (a ChainOfThought over the inputs and the trajectory) produces the signature's outputs.
+ * @example const agent = new ReAct(signature('question -> answer'), { tools: [searchWikipedia] });
+ * const { answer, trajectory } = await agent.forward({ question: 'Who directed That Darn Cat!?' });
+ */
+export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
+  InputsOf<S>,
+  Prediction<ReActOutputs<S> & object>
+> {
+  static readonly builtin = true;
+  readonly signature: SignatureSpec<InputsOf<S>, OutputsOf<S>>;
+  maxIters: number;
+  readonly tools: ReadonlyMap<string, Tool>;
+  readonly react: Predict<SignatureSpec<InputsOf<S> & { trajectory: string }, ReActStep>>;
+  readonly extract: ChainOfThought<SignatureSpec<InputsOf<S> & { trajectory: string }, OutputsOf<S>>>;
+
+  constructor(signature: S, options: ReActOptions) {
+    super();
+    const spec = signatureOf(signature) as SignatureSpec<InputsOf<S>, OutputsOf<S>>;
+    this.signature = spec;
+    this.maxIters = options.maxIters ?? 20;
+    if (!Number.isInteger(this.maxIters) || this.maxIters < 0) {
+      throw new RangeError(
+        `ReAct(${spec.name}): maxIters must be a non-negative integer, got ${options.maxIters}.`,
+      );
+    }
+    const tools = new Map<string, Tool>();
+    for (const item of options.tools ?? []) for (const tool of Tool.from(item)) tools.set(tool.name, tool);
+
+    const inputs = spec.inputNames.map((n) => `\`${n}\``).join(', ');
+    const outputs = spec.outputNames.map((n) => `\`${n}\``).join(', ');
+    tools.set(
+      'finish',
+      new Tool(() => 'Completed.', {
+        name: 'finish',
+        desc: `Marks the task as complete. That is, signals that all information for producing the outputs, i.e. ${outputs}, are now available to be extracted.`,
+        args: {},
+      }),
+    );
+    this.tools = tools;
+
+    // DSPy's wording, line for line (dspy/predict/react.py).
+    const instructions = [
+      ...(spec.instructions ? [`${spec.instructions}\n`] : []),
+      `You are an Agent. In each episode, you will be given the fields ${inputs} as input. And you can see your past trajectory so far.`,
+      `Your goal is to use one or more of the supplied tools to collect any necessary information for producing ${outputs}.\n`,
+      'To do this, you will interleave next_thought, next_tool_name, and next_tool_args in each turn, and also when finishing the task.',
+      'After each tool call, you receive a resulting observation, which gets appended to your trajectory.\n',
+      'When writing next_thought, you may reason about the current situation and plan for future steps.',
+      'When selecting the next_tool_name and its next_tool_args, the tool must be one of:\n',
+      ...[...tools.values()].map((tool, i) => `(${i + 1}) ${tool}`),
+      'When providing `next_tool_args`, the value inside the field must be in JSON format',
+    ].join('\n');
+
+    const trajectory = field('trajectory', 'input', STRING);
+    const reactFields = [
+      ...spec.inputFields,
+      trajectory,
+      field('next_thought', 'output', STRING),
+      field(
+        'next_tool_name',
+        'output',
+        Object.freeze({ kind: 'literal', values: Object.freeze([...tools.keys()]) }),
+      ),
+      field('next_tool_args', 'output', Object.freeze({ kind: 'dict', values: ANY })),
+    ];
+    const predictOptions: PredictOptions = {
+      lm: options.lm,
+      adapter: options.adapter,
+      config: options.config,
+      maxRetries: options.maxRetries,
+    };
+    this.react = new Predict(new SignatureSpec(spec.name, reactFields, instructions) as any, predictOptions);
+    const fallback = new SignatureSpec(
+      spec.name,
+      [...spec.inputFields, trajectory, ...spec.outputFields],
+      spec.instructions,
+      spec.target,
+      spec.validates,
+    );
+    this.extract = new ChainOfThought(fallback as any, predictOptions);
+  }
+
+  forward(
+    inputs: InputsOf<S>,
+    options: ReActForwardOptions = {},
+  ): Promise<Prediction<ReActOutputs<S> & object>> {
+    return observed(`ReAct(${this.signature.name})`, inputs, () =>
+      this.run(inputs as Record<string, unknown>, options),
+    );
+  }
+
+  /**
+   * Called when the prompt no longer fits the model's context: drops the oldest tool call (its four entries).
+   * Override it for other strategies.
+   */
+  truncateTrajectory(trajectory: Trajectory): Trajectory {
+    const keys = Object.keys(trajectory);
+    if (keys.length < 4) {
+      throw new RangeError(
+        `ReAct(${this.signature.name}): the prompt exceeds the model's context window, but the trajectory ` +
+          'cannot be truncated because it holds only one tool call.',
+      );
+    }
+    for (const key of keys.slice(0, 4)) delete trajectory[key];
+    return trajectory;
+  }
+
+  private async run(inputs: Record<string, unknown>, options: ReActForwardOptions) {
+    const { maxIters = this.maxIters, ...forwardOptions } = options;
+    const trajectory: Trajectory = {};
+    const calls: Prediction[] = [];
+    for (let idx = 0; idx < maxIters; idx++) {
+      let step: Prediction<ReActStep>;
+      try {
+        step = await this.callWithTruncation(this.react, trajectory, inputs, forwardOptions);
+      } catch (error) {
+        if (!(error instanceof AdapterParseError || error instanceof OutputValidationError)) throw error;
+        process.emitWarning(
+          `ReAct(${this.signature.name}): ending the trajectory, the agent failed to select a valid tool: ${error.message}`,
+          { code: 'SIGIL_REACT_INVALID_TOOL' },
+        );
+        break;
+      }
+      calls.push(step);
+      const name = step.next_tool_name;
+      const args = step.next_tool_args ?? {};
+      trajectory[`thought_${idx}`] = step.next_thought;
+      trajectory[`tool_name_${idx}`] = name;
+      trajectory[`tool_args_${idx}`] = args;
+      try {
+        const tool = this.tools.get(name);
+        if (!tool) throw new Error(`there is no tool named "${name}".`);
+        trajectory[`observation_${idx}`] = await tool.call(args);
+      } catch (error) {
+        trajectory[`observation_${idx}`] = `Execution error in ${name}: ${errorText(error)}`;
+      }
+      if (name === 'finish') break;
+    }
+    const extract = await this.callWithTruncation(this.extract, trajectory, inputs, forwardOptions);
+    calls.push(extract);
+    return Prediction.from({ trajectory, ...extract.toJSON() }, combinedMeta(calls)) as Prediction<
+      ReActOutputs<S> & object
+    >;
+  }
+
+  private async callWithTruncation<P>(
+    module: { forward(inputs: any, options?: ForwardOptions): Promise<P> },
+    trajectory: Trajectory,
+    inputs: Record<string, unknown>,
+    options: ForwardOptions,
+  ): Promise<P> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await module.forward({ ...inputs, trajectory: this.formatTrajectory(trajectory) }, options);
+      } catch (error) {
+        if (!(error instanceof ContextWindowExceededError) || attempt >= 3) throw error;
+        process.emitWarning(
+          `ReAct(${this.signature.name}): the trajectory exceeded the context window; dropping the oldest tool call.`,
+          { code: 'SIGIL_REACT_TRUNCATED' },
+        );
+        this.truncateTrajectory(trajectory);
+      }
+    }
+  }
+
+  /** As DSPy: the adapter's user-message content for a string signature `thought_0, … -> x`. */
+  private formatTrajectory(trajectory: Trajectory): string {
+    const configured = settings().adapter ?? this.react.adapter;
+    const adapter = configured instanceof BaseAdapter ? configured : (defaultAdapter ??= new ChatAdapter());
+    const keys = Object.keys(trajectory).join(', ');
+    let spec = trajectorySignatures.get(keys);
+    if (!spec) trajectorySignatures.set(keys, (spec = stringSignature(`${keys} -> x`)));
+    return adapter.userContent(spec, trajectory, '', false);
+  }
+}
+
+function field(name: string, io: 'input' | 'output', type: FieldSpec['type']): FieldSpec {
+  return Object.freeze({
+    name,
+    io,
+    type,
+    desc: undefined,
+    prefix: inferPrefix(name),
+    constraints: Object.freeze([]),
+  });
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function combinedMeta(calls: readonly Prediction[]) {
+  const usage = emptyUsage();
+  let cost = 0;
+  const trace: TraceEntry[] = [];
+  for (const call of calls) {
+    addUsage(usage, call.usage);
+    cost += call.cost;
+    trace.push(...call.trace);
+  }
+  return { usage, cost, trace };
+}

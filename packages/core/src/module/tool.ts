@@ -1,0 +1,181 @@
+import 'reflect-metadata';
+import { pyRepr } from './py-repr';
+
+/** The JSON schema of each argument of a tool, as DSPy's `Tool.args`: `{ query: { type: 'string' } }`. */
+export type ToolArgs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+/** A tool's implementation: receives the arguments the model chose as one object; may be async. */
+export type ToolFunction<A = any, R = unknown> = (args: A) => R | Promise<R>;
+
+/** What describes a tool to the model. */
+export interface ToolOptions {
+  /** Defaults to the function's name. */
+  name?: string;
+  /** What the tool does; shown to the model. */
+  desc?: string;
+  /** Argument schemas; defaults to `{}` (no arguments). */
+  args?: ToolArgs;
+}
+
+/** A tool written as a plain object. */
+export interface ToolSpec<A = any, R = unknown> extends ToolOptions {
+  name: string;
+  fn: ToolFunction<A, R>;
+}
+
+/** Anything ReAct accepts as a tool: a `Tool`, a `{ name, desc, args, fn }` object, or an instance with `@ToolMethod`s. */
+export type ToolLike = Tool | ToolSpec | object;
+
+const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const TOOL_METHODS_KEY = Symbol('sigil:tool-methods');
+
+/**
+ * A function the model may call, with a name, a description and a JSON schema per argument — DSPy's `dspy.Tool`.
+ * @example const search = new Tool(async ({ query }: { query: string }) => wiki(query), {
+ *   name: 'search_wikipedia', desc: 'Searches Wikipedia.', args: { query: { type: 'string' } } });
+ */
+export class Tool<A = any, R = unknown> {
+  readonly name: string;
+  readonly desc?: string;
+  readonly args: ToolArgs;
+
+  constructor(
+    readonly fn: ToolFunction<A, R>,
+    options: ToolOptions = {},
+  ) {
+    if (typeof fn !== 'function')
+      throw new TypeError('new Tool(fn, options) needs a function as its first argument.');
+    const name = options.name ?? fn.name;
+    if (!name || !TOOL_NAME.test(name)) {
+      throw new TypeError(
+        name
+          ? `Tool name "${name}" must be an identifier (letters, digits, _ or -).`
+          : 'A tool needs a name: pass { name } or use a named function.',
+      );
+    }
+    this.name = name;
+    this.desc = options.desc || undefined;
+    this.args = Object.freeze({ ...(options.args ?? {}) });
+  }
+
+  /** Turns a `Tool`, a `{ name, fn }` object or an instance with `@ToolMethod`s into tools. */
+  static from(value: ToolLike): Tool[] {
+    if (value instanceof Tool) return [value];
+    if (typeof value === 'function') return [new Tool(value as ToolFunction)];
+    if (value && typeof value === 'object') {
+      const spec = value as Partial<ToolSpec>;
+      if (typeof spec.fn === 'function') return [new Tool(spec.fn, spec)];
+      const methods = toolsOf(value);
+      if (methods.length > 0) return methods;
+    }
+    throw new TypeError(
+      `Not a tool: ${describe(value)}. Pass new Tool(fn, { name, desc, args }), { name, desc, args, fn }, ` +
+        'or an object whose methods carry @ToolMethod().',
+    );
+  }
+
+  /** Checks the arguments against the schemas (as DSPy does) and runs the tool. */
+  async call(args: Record<string, unknown> = {}): Promise<R> {
+    if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+      throw new TypeError(`Arguments of ${this.name} must be a JSON object, got ${pyRepr(args)}.`);
+    }
+    for (const [key, value] of Object.entries(args)) {
+      const schema = this.args[key];
+      if (!schema) throw new TypeError(`Arg ${key} is not in the tool's args.`);
+      const problem = checkSchema(value, schema);
+      if (problem) throw new TypeError(`Arg ${key} is invalid: ${problem}`);
+    }
+    const missing = Object.keys(this.args).filter(
+      (k) => args[k] === undefined && !('default' in this.args[k]),
+    );
+    if (missing.length > 0)
+      throw new TypeError(`${this.name}() is missing required arg(s): ${missing.join(', ')}.`);
+    return this.fn(args as A);
+  }
+
+  /** DSPy's `str(tool)`, the line ReAct lists in its instructions. */
+  toString(): string {
+    const desc = this.desc ? `, whose description is <desc>${this.desc}</desc>.`.replace(/\n/g, '  ') : '.';
+    return `${this.name}${desc} It takes arguments ${pyRepr(this.args)}.`;
+  }
+}
+
+/**
+ * Marks a method as a tool; `Tool.from(instance)` (or passing the instance to ReAct) binds it.
+ * @example class Wiki { @ToolMethod({ desc: 'Searches Wikipedia.', args: { query: { type: 'string' } } })
+ *   search_wikipedia({ query }: { query: string }) { … } }
+ */
+export function ToolMethod(options: ToolOptions = {}): MethodDecorator {
+  return (prototype, property) => {
+    if (typeof property === 'symbol')
+      throw new TypeError('@ToolMethod() cannot decorate a symbol-named method.');
+    const ctor = prototype.constructor;
+    const own: [string, ToolOptions][] = Reflect.hasOwnMetadata(TOOL_METHODS_KEY, ctor)
+      ? Reflect.getOwnMetadata(TOOL_METHODS_KEY, ctor)
+      : [];
+    own.push([property, { ...options }]);
+    Reflect.defineMetadata(TOOL_METHODS_KEY, own, ctor);
+  };
+}
+
+/** The `@ToolMethod`s of an instance (parents' first), bound to it. */
+export function toolsOf(instance: object): Tool[] {
+  const chain: Function[] = [];
+  for (
+    let c: any = instance.constructor;
+    c && c !== Object && c !== Function.prototype;
+    c = Object.getPrototypeOf(c)
+  ) {
+    chain.unshift(c);
+  }
+  const declared = new Map<string, ToolOptions>();
+  for (const c of chain) {
+    for (const [property, options] of (Reflect.getOwnMetadata(TOOL_METHODS_KEY, c) as [
+      string,
+      ToolOptions,
+    ][]) ?? []) {
+      declared.set(property, options);
+    }
+  }
+  return [...declared].map(([property, options]) => {
+    const method = (instance as Record<string, unknown>)[property] as ToolFunction;
+    return new Tool((args) => method.call(instance, args), { ...options, name: options.name ?? property });
+  });
+}
+
+const JSON_TYPES: Record<string, (v: unknown) => boolean> = {
+  string: (v) => typeof v === 'string',
+  integer: (v) => typeof v === 'number' && Number.isInteger(v),
+  number: (v) => typeof v === 'number',
+  boolean: (v) => typeof v === 'boolean',
+  array: (v) => Array.isArray(v),
+  object: (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+  null: (v) => v === null,
+};
+
+/** The subset of JSON-schema checks a tool call needs: `type` (one or a list), `enum`, array `items`. */
+function checkSchema(value: unknown, schema: Readonly<Record<string, unknown>>): string | undefined {
+  const type = schema.type;
+  const types = Array.isArray(type) ? (type as string[]) : typeof type === 'string' ? [type] : [];
+  const known = types.filter((t) => t in JSON_TYPES);
+  if (known.length > 0 && !known.some((t) => JSON_TYPES[t](value))) {
+    return `${pyRepr(value)} is not of type ${known.map((t) => `'${t}'`).join(', ')}`;
+  }
+  if (Array.isArray(schema.enum) && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
+    return `${pyRepr(value)} is not one of ${pyRepr(schema.enum)}`;
+  }
+  if (Array.isArray(value) && schema.items && typeof schema.items === 'object') {
+    for (const item of value) {
+      const problem = checkSchema(item, schema.items as Record<string, unknown>);
+      if (problem) return problem;
+    }
+  }
+  return undefined;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object')
+    return `an instance of ${value.constructor?.name ?? 'Object'} without @ToolMethod()s`;
+  return typeof value;
+}

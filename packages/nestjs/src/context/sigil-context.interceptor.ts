@@ -1,0 +1,68 @@
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
+import type { Settings } from '@sigil/core';
+import { Observable, type Subscriber } from 'rxjs';
+import { SIGIL_MODULE_OPTIONS, type SigilModuleOptions } from '../options';
+import { SigilContext } from './sigil-context';
+
+/**
+ * Runs every handler inside the application's Sigil settings plus what `resolveRequestContext` returns for
+ * the request. Registered globally by `SigilModule.forRoot`.
+ *
+ * AsyncLocalStorage follows the call that creates async work, so `next.handle()` is called — and its
+ * Observable subscribed — inside `context(...)`: the handler then starts in that context and everything it
+ * awaits inherits it. Each request gets its own store, so concurrent requests never see each other's LM.
+ */
+@Injectable()
+export class SigilContextInterceptor implements NestInterceptor {
+  constructor(
+    private readonly sigil: SigilContext,
+    @Inject(SIGIL_MODULE_OPTIONS) private readonly options: SigilModuleOptions,
+  ) {}
+
+  intercept(executionContext: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return new Observable<unknown>((subscriber) => {
+      let subscription: { unsubscribe(): void } | undefined;
+      let closed = false;
+      const start = (overrides: Partial<Settings> | undefined) => {
+        if (!closed) subscription = this.sigil.run(() => next.handle().subscribe(subscriber), overrides);
+      };
+      try {
+        const overrides = this.overridesFor(executionContext);
+        if (isPromiseLike(overrides)) overrides.then(start, (error: unknown) => fail(subscriber, error));
+        else start(overrides);
+      } catch (error) {
+        fail(subscriber, error);
+      }
+      return () => {
+        closed = true;
+        subscription?.unsubscribe();
+      };
+    });
+  }
+
+  private overridesFor(
+    executionContext: ExecutionContext,
+  ): Partial<Settings> | undefined | PromiseLike<Partial<Settings> | undefined> {
+    const resolve = this.options.resolveRequestContext;
+    if (!resolve) return undefined;
+    const request =
+      executionContext.getType() === 'http'
+        ? executionContext.switchToHttp().getRequest()
+        : executionContext.getArgByIndex(0);
+    return resolve(request, executionContext);
+  }
+}
+
+function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
+}
+
+function fail(subscriber: Subscriber<unknown>, error: unknown): void {
+  if (!subscriber.closed) subscriber.error(error);
+}

@@ -1,0 +1,84 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { context, type Settings } from '@sigil/core';
+import { SIGIL_MODULE_OPTIONS, type Flushable, type SigilModuleOptions } from '../options';
+import { InFlightCalls } from './in-flight-calls';
+
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+/** How long cancelled calls get to settle, so their requests are answered before the server closes. */
+const ABORT_GRACE_MS = 1_000;
+
+/**
+ * The application's Sigil settings, held in DI rather than in process-wide state, so two Nest applications
+ * in one process never see each other's LM. The global interceptor enters them around every request; call
+ * `run` to enter them anywhere else (a cron job, a queue consumer, `onApplicationBootstrap`).
+ * @example await this.sigil.run(() => this.rag.forward({ question }), { tags: { job: 'nightly' } });
+ */
+@Injectable()
+export class SigilContext implements BeforeApplicationShutdown {
+  /** The module's settings, with the LM wrapped for in-flight accounting. */
+  readonly settings: Readonly<Settings>;
+  private readonly calls = new InFlightCalls();
+  private readonly logger = new Logger('Sigil');
+
+  constructor(@Inject(SIGIL_MODULE_OPTIONS) private readonly options: SigilModuleOptions) {
+    const { lm, adapter, callbacks, lmOptions, maxRetries, tags } = options;
+    this.settings = this.merge({}, { lm, adapter, callbacks, lmOptions, maxRetries, tags });
+  }
+
+  /** LM calls made through this application's settings that have not settled yet. */
+  get inFlight(): number {
+    return this.calls.count;
+  }
+
+  /** The module's settings with `overrides` merged in: tags, callbacks and lmOptions combine; the rest replaces. */
+  settingsWith(overrides: Partial<Settings> | undefined): Settings {
+    return overrides ? this.merge(this.settings, overrides) : { ...this.settings };
+  }
+
+  /** Runs `fn` (and all the async work it starts) inside the module's settings plus `overrides`. */
+  run<T>(fn: () => T, overrides?: Partial<Settings>): T {
+    return context(this.settingsWith(overrides), fn);
+  }
+
+  /**
+   * Waits (bounded) for in-flight LM calls, cancels those still running after `shutdownTimeoutMs` (their
+   * requests fail with 503 `LM_ABORTED` instead of holding the HTTP server open), then flushes the caches.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const timeoutMs = this.options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    const { drained, remaining } = await this.calls.drain(timeoutMs);
+    if (!drained) {
+      this.logger.warn(`${remaining} LM call(s) still running after ${timeoutMs} ms; cancelling them.`);
+      this.calls.abort(`The application is shutting down (waited ${timeoutMs} ms for this LM call).`);
+      await this.calls.drain(ABORT_GRACE_MS);
+    }
+    await this.flushCaches();
+  }
+
+  private async flushCaches(): Promise<void> {
+    const caches: readonly Flushable[] = Array.isArray(this.options.cache)
+      ? this.options.cache
+      : this.options.cache
+        ? [this.options.cache as Flushable]
+        : [];
+    for (const cache of caches) {
+      try {
+        await cache.flush();
+      } catch (error) {
+        this.logger.error(`Flushing a cache on shutdown failed: ${(error as Error)?.message ?? error}`);
+      }
+    }
+  }
+
+  private merge(base: Readonly<Settings>, overrides: Partial<Settings>): Settings {
+    const out: Settings = { ...base };
+    for (const [key, value] of Object.entries(overrides) as [keyof Settings, unknown][]) {
+      if (value !== undefined) (out as Record<string, unknown>)[key] = value;
+    }
+    if (overrides.tags && base.tags) out.tags = { ...base.tags, ...overrides.tags };
+    if (overrides.lmOptions && base.lmOptions) out.lmOptions = { ...base.lmOptions, ...overrides.lmOptions };
+    if (overrides.callbacks && base.callbacks) out.callbacks = [...base.callbacks, ...overrides.callbacks];
+    if (out.lm) out.lm = this.calls.track(out.lm);
+    return out;
+  }
+}

@@ -1,0 +1,65 @@
+import {
+  AdapterParseError,
+  ConfigurationError,
+  ContextWindowExceededError,
+  LMAuthenticationError,
+  LMConnectionError,
+  LMRateLimitError,
+  LMServerError,
+  LMTimeoutError,
+  ModuleInputError,
+  OutputValidationError,
+} from '@sigil/core';
+import { httpErrorOf } from '@sigil/nestjs';
+
+const where = { model: 'openai/gpt-4o-mini', endpoint: 'http://10.0.0.7:4000' };
+
+describe('httpErrorOf', () => {
+  it.each([
+    [new LMServerError('x', { ...where, status: 500, attempts: 5 }), 502, 'LM_UPSTREAM_ERROR'],
+    [new LMConnectionError('x', where), 502, 'LM_UNREACHABLE'],
+    [new LMAuthenticationError('x', { ...where, status: 401 }), 502, 'LM_AUTH_FAILED'],
+    [new ContextWindowExceededError('x', { ...where, status: 400 }), 502, 'LM_REQUEST_REJECTED'],
+    [new LMRateLimitError('x', { ...where, status: 429, retryAfterMs: 2_500 }), 503, 'LM_RATE_LIMITED'],
+    [
+      new LMRateLimitError('x', { ...where, status: 429, code: 'insufficient_quota' }),
+      503,
+      'LM_QUOTA_EXCEEDED',
+    ],
+    [new LMTimeoutError('x', where), 503, 'LM_TIMEOUT'],
+    [new ModuleInputError('x', 'QA', ['question']), 400, 'INVALID_PROGRAM_INPUT'],
+    [new AdapterParseError('x', 'QA', 'ChatAdapter', 'garbage', [], ['answer']), 502, 'LM_INVALID_OUTPUT'],
+    [new OutputValidationError('x', 'QA', ['label: not one of'], 'bad'), 502, 'LM_INVALID_OUTPUT'],
+    [new ConfigurationError('x'), 500, 'SIGIL_NOT_CONFIGURED'],
+  ])('maps %p to %i %s', (error, status, code) => {
+    const body = httpErrorOf(error)!;
+    expect(body).toMatchObject({ statusCode: status, code });
+    expect(JSON.stringify(body)).not.toContain('10.0.0.7');
+  });
+
+  it('tells the client when to retry a rate-limited call, in whole seconds', () => {
+    const body = httpErrorOf(
+      new LMRateLimitError('x', { ...where, status: 429, retryAfterMs: 2_500, attempts: 3 }),
+    );
+    expect(body).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      code: 'LM_RATE_LIMITED',
+      message: 'The language model is rate limited after 3 attempts; try again later.',
+      model: 'openai/gpt-4o-mini',
+      upstreamStatus: 429,
+      retryAfterSeconds: 3,
+    });
+  });
+
+  it('names the input fields at fault', () => {
+    expect(httpErrorOf(new ModuleInputError('missing question', 'QA', ['question']))).toMatchObject({
+      message: 'missing question',
+      fields: ['question'],
+    });
+  });
+
+  it('leaves other errors to Nest', () => {
+    expect(httpErrorOf(new Error('boom'))).toBeUndefined();
+  });
+});

@@ -1,0 +1,274 @@
+import {
+  context,
+  type Example,
+  type LanguageModel,
+  type Metric,
+  type Module,
+  sample,
+  seededRandom,
+} from '@sigil/core';
+import { assembleDemos, prepareTeacher, teacherRunOptions } from '../bootstrap/bootstrap-few-shot';
+import { labeledDemos } from '../bootstrap/labeled-few-shot';
+import { TeacherRuns } from '../bootstrap/teacher-runs';
+import type { Assignment, Demo } from '../optimizer/assignment';
+import { applyAssignment } from '../optimizer/assignment';
+import { countingLM } from '../optimizer/budget';
+import { OptimizerError } from '../optimizer/errors';
+import { type CompileData, Optimizer, type OptimizerOptions, predictorCount } from '../optimizer/optimizer';
+import type { Estimate } from '../optimizer/report';
+import type { OptimizerRun } from '../optimizer/run';
+import { AUTO_PRESETS, type AutoPreset, trialsFor } from './presets';
+import { InstructionProposer } from './proposer';
+import { SearchSpace } from './search-space';
+import { TrialSearch } from './trial-search';
+
+/** Options of `MIPRO`. Explicit settings override the `auto` preset's. */
+export interface MIPROOptions extends OptimizerOptions {
+  metric: Metric;
+  /** DSPy MIPROv2's presets: candidates per predictor, valset size, and the trial count derived from them. */
+  auto?: AutoPreset | null;
+  /** Instruction candidates and demo sets per predictor (default 6, or the preset's). */
+  numCandidates?: number;
+  /** Search trials (default: DSPy's formula from predictors and candidates). */
+  numTrials?: number;
+  /** Most valset examples used (default: all, or the preset's `valSize`). */
+  valSize?: number;
+  maxBootstrappedDemos?: number;
+  maxLabeledDemos?: number;
+  /** Instructions only: no demo sets are built or searched (DSPy's zero-shot mode). */
+  zeroShot?: boolean;
+  /** Score trials on a minibatch of the valset and promote the most promising to the full valset (default true). */
+  minibatch?: boolean;
+  minibatchSize?: number;
+  /** A full-valset evaluation of the best-averaging configuration after every this many trials (default 5). */
+  minibatchFullEvalSteps?: number;
+  /** Trials evaluated at once (default 4); the TPE sampler treats running ones as bad (constant liar). */
+  parallelTrials?: number;
+  /** The LM that proposes instructions (default: the configured one). */
+  promptModel?: LanguageModel;
+  /** TPE random startup trials (default min(10, trials / 3)). */
+  startupTrials?: number;
+}
+
+/**
+ * MIPRO (DSPy's MIPROv2): bootstraps several demo sets per predictor, proposes instruction candidates
+ * with a grounded proposer (itself a Sigil program), then searches the combinations — every predictor's
+ * instruction and demo set, and every `@Param` — with a TPE sampler, scoring trials on minibatches and
+ * promoting the most promising to the full valset. Returns the configuration with the best full score.
+ * @example const optimized = await new MIPRO({ metric: exactMatch('answer'), auto: 'light' }).compile(rag, { trainset, valset });
+ */
+export class MIPRO extends Optimizer<MIPROOptions> {
+  readonly name = 'MIPRO';
+
+  constructor(options: MIPROOptions) {
+    super(options);
+    if (typeof options?.metric !== 'function') {
+      throw new OptimizerError(
+        'MIPRO needs a metric to score trials — e.g. { metric: exactMatch("answer") }.',
+      );
+    }
+    if (options.auto != null && !(options.auto in AUTO_PRESETS)) {
+      throw new OptimizerError(
+        `MIPRO auto must be 'light', 'medium' or 'heavy', got ${JSON.stringify(options.auto)}.`,
+      );
+    }
+  }
+
+  /** The settings in force: the preset's, overridden by explicit options. */
+  plan(program: Module, data: CompileData) {
+    const preset = this.options.auto ? AUTO_PRESETS[this.options.auto] : undefined;
+    const zeroShot = this.options.zeroShot ?? false;
+    const numCandidates = this.options.numCandidates ?? preset?.numCandidates ?? 6;
+    const predictors = predictorCount(program);
+    const numTrials = this.options.numTrials ?? trialsFor(predictors, numCandidates, zeroShot);
+    const valset = valsetOf(data);
+    const valSize = Math.min(valset.length, this.options.valSize ?? preset?.valSize ?? valset.length);
+    const minibatch = (this.options.minibatch ?? true) && valSize > (this.options.minibatchSize ?? 35);
+    return {
+      zeroShot,
+      numCandidates,
+      numTrials,
+      valSize,
+      minibatch,
+      minibatchSize: Math.min(this.options.minibatchSize ?? 35, valSize),
+      fullEvalSteps: this.options.minibatchFullEvalSteps ?? 5,
+      parallel: Math.max(1, this.options.parallelTrials ?? 4),
+      maxBootstrapped: zeroShot ? 0 : (this.options.maxBootstrappedDemos ?? 4),
+      maxLabeled: zeroShot ? 0 : (this.options.maxLabeledDemos ?? 4),
+    };
+  }
+
+  estimate(program: Module, data: CompileData): Estimate {
+    const p = this.plan(program, data);
+    const predictors = predictorCount(program);
+    const bootstrap = p.zeroShot ? 0 : data.trainset.length;
+    const proposals = 1 + predictors * (p.numCandidates - 1);
+    const trialCalls = p.numTrials * (p.minibatch ? p.minibatchSize : p.valSize);
+    const fullEvals = p.minibatch ? Math.ceil(p.numTrials / p.fullEvalSteps) + 1 : 0;
+    const baseline = p.valSize;
+    const programCalls = baseline + bootstrap + trialCalls + fullEvals * p.valSize;
+    return {
+      lmCalls: programCalls * predictors + proposals,
+      programCalls,
+      steps: [
+        { name: 'baseline', programCalls: baseline },
+        { name: 'bootstrap demo sets', programCalls: bootstrap },
+        { name: `propose instructions (${proposals} LM calls)`, programCalls: 0 },
+        { name: `${p.numTrials} trials`, programCalls: trialCalls },
+        { name: `${fullEvals} full evaluations`, programCalls: fullEvals * p.valSize },
+      ],
+    };
+  }
+
+  protected async optimize(run: OptimizerRun, student: Module, data: CompileData): Promise<Module> {
+    const p = this.plan(student, data);
+    const metric = this.options.metric;
+    const valset = sample(valsetOf(data), p.valSize, `${run.seed}:valset`);
+    const base = student.clone();
+
+    const baseline = await run.step(
+      'baseline',
+      () => run.evaluate(base, valset, metric),
+      (s) => s,
+    );
+    if (baseline === undefined) throw run.baselineError('the baseline');
+    run.baselineScore = baseline;
+
+    const demoSets = p.zeroShot
+      ? undefined
+      : await run.step('bootstrap demo sets', () => this.demoSets(run, base, data, p));
+    if (run.outOfBudget) return finish(run, base, baseline);
+
+    const instructions = await run.step('propose instructions', () =>
+      this.instructions(run, base, data, demoSets, p),
+    );
+    if (!instructions || run.outOfBudget) return finish(run, base, baseline);
+
+    const space = new SearchSpace(base, instructions, demoSets);
+    const search = new TrialSearch(run, space, base, valset, metric, {
+      numTrials: p.numTrials,
+      minibatch: p.minibatch,
+      minibatchSize: p.minibatchSize,
+      fullEvalSteps: p.fullEvalSteps,
+      parallel: p.parallel,
+      startupTrials: this.options.startupTrials ?? Math.max(2, Math.min(10, Math.floor(p.numTrials / 3))),
+      random: seededRandom(`${run.seed}:tpe`),
+      baseline,
+    });
+    run.search = {
+      dimensions: space.dimensions.map((d) => ({ ...d })),
+      configurations: space.size,
+      instructions,
+      demoSetSizes: demoSets
+        ? Object.fromEntries(
+            Object.entries(demoSets).map(([path, sets]) => [path, sets.map((s) => s.length)]),
+          )
+        : undefined,
+      trials: p.numTrials,
+      fullEvaluations: 0,
+    };
+    const best = await run.step('search', () => search.search());
+    run.search.fullEvaluations = search.fullEvaluations;
+    return finish(run, best.assignment ? programWith(base, best.assignment) : base, best.score);
+  }
+
+  /** Per predictor path: demo set 0 is empty, 1 labelled only, 2 an in-order bootstrap, then shuffled ones. */
+  private async demoSets(
+    run: OptimizerRun,
+    base: Module,
+    data: CompileData,
+    p: ReturnType<MIPRO['plan']>,
+  ): Promise<Record<string, Demo[][]>> {
+    const options = {
+      ...this.options,
+      maxBootstrappedDemos: p.maxBootstrapped,
+      maxLabeledDemos: p.maxLabeled,
+    };
+    const teacher = prepareTeacher(run, base, data, p.maxLabeled);
+    const runs = new TeacherRuns(run, teacher, data.trainset, teacherRunOptions(options));
+    const paths = base.namedPredictors().map(([path]) => path);
+    const sets: Record<string, Demo[][]> = Object.fromEntries(paths.map((path) => [path, [[]]]));
+    const add = (program: Module) => {
+      for (const [path, predictor] of program.namedPredictors())
+        sets[path].push(predictor.demos.map((d) => ({ ...d })));
+    };
+    const labeled = base.clone();
+    labeled.namedPredictors().forEach(([, predictor], index) => {
+      predictor.demos = labeledDemos(data.trainset, p.maxLabeled, true, `${run.seed}:mipro-labeled:${index}`);
+    });
+    add(labeled);
+    const indices = data.trainset.map((_, i) => i);
+    for (let k = 0; sets[paths[0]].length < p.numCandidates && !run.outOfBudget; k++) {
+      const random = seededRandom(`${run.seed}:mipro-set:${k}`);
+      const order = k === 0 ? indices : sample(indices, indices.length, `${run.seed}:mipro-order:${k}`);
+      const size = k === 0 ? p.maxBootstrapped : 1 + Math.floor(random() * Math.max(1, p.maxBootstrapped));
+      const found = await runs.collect(order, size);
+      if (found.interrupted) break;
+      add(
+        assembleDemos(
+          base,
+          found,
+          data.trainset,
+          order,
+          { ...options, maxBootstrappedDemos: size },
+          `${run.seed}:set:${k}`,
+        ),
+      );
+    }
+    return sets;
+  }
+
+  /** Per predictor path: candidate instructions (index 0 = the current one), proposed once and journaled. */
+  private async instructions(
+    run: OptimizerRun,
+    base: Module,
+    data: CompileData,
+    demoSets: Record<string, Demo[][]> | undefined,
+    p: ReturnType<MIPRO['plan']>,
+  ): Promise<Record<string, string[]> | undefined> {
+    return run.memo('instructions', `n=${p.numCandidates}`, async () => {
+      const proposer = new InstructionProposer();
+      const lm = this.options.promptModel ? countingLM(this.options.promptModel, run.budget) : undefined;
+      const propose = async () => {
+        const random = seededRandom(`${run.seed}:proposer`);
+        const examples = sample(data.trainset, Math.min(8, data.trainset.length), `${run.seed}:describe`).map(
+          (e: Example) => e.toJSON() as Record<string, unknown>,
+        );
+        const description = await proposer.describeDataset(examples);
+        const out: Record<string, string[]> = {};
+        for (const [path, predictor] of base.namedPredictors()) {
+          const demos = (demoSets?.[path] ?? []).flat().filter((d) => d.augmented);
+          out[path] = await proposer.proposeFor(
+            base,
+            {
+              path,
+              signature: predictor.signature,
+              demos: demos.length ? demos : (demoSets?.[path]?.[1] ?? []),
+            },
+            description,
+            p.numCandidates,
+            random,
+          );
+          if (run.outOfBudget) return undefined;
+        }
+        return out;
+      };
+      return lm ? context({ lm }, propose) : propose();
+    });
+  }
+}
+
+function valsetOf(data: CompileData): readonly Example[] {
+  return data.valset && data.valset.length > 0 ? data.valset : data.trainset;
+}
+
+function programWith(base: Module, assignment: Assignment): Module {
+  const program = base.clone();
+  applyAssignment(program, assignment);
+  return program;
+}
+
+function finish(run: OptimizerRun, program: Module, score: number): Module {
+  run.bestScore = score;
+  return program;
+}

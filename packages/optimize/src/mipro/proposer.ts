@@ -1,0 +1,133 @@
+import {
+  ChainOfThought,
+  Input,
+  Output,
+  Predict,
+  Signature,
+  type Module,
+  type SignatureSpec,
+} from '@sigil/core';
+
+@Signature(
+  'You are shown a handful of examples from a dataset. Describe the task they represent in two or three ' +
+    'sentences: what the inputs look like, what a correct output looks like, and anything unusual about them.',
+)
+class DescribeDataset {
+  @Input({ desc: 'examples from the dataset, one per block' }) examples!: string;
+  @Output({ desc: 'a short description of the task and its data' }) summary!: string;
+}
+
+@Signature(
+  'Write a new instruction for one step of a language-model program. The instruction will be shown to the model ' +
+    'at that step, so it must say what to do with the inputs and what to produce. Use the dataset description, ' +
+    'the program structure, the examples of this step and the tip; do not repeat an instruction already tried.',
+)
+class ProposeInstruction {
+  @Input({ desc: 'what the data and the task are like' }) dataset_description!: string;
+  @Input({ desc: 'the steps of the program and what each consumes and produces' }) program_structure!: string;
+  @Input({ desc: 'the step this instruction is for: its inputs and outputs' }) step_signature!: string;
+  @Input({ desc: 'worked examples of this step' }) step_examples!: string;
+  @Input({ desc: 'instructions tried before, with their scores when known' }) previous_instructions!: string;
+  @Input({ desc: 'the instruction the step has now' }) current_instruction!: string;
+  @Input({ desc: 'a suggestion on the style of the new instruction' }) tip!: string;
+  @Output({ desc: 'the new instruction, as plain text' }) proposed_instruction!: string;
+}
+
+/** Style suggestions drawn at random for each proposal, so candidates differ in kind, not just wording. */
+export const PROPOSAL_TIPS: readonly string[] = [
+  'Keep it short and direct.',
+  'Spell out the format of the output precisely.',
+  'Ask the model to work through the evidence step by step before answering.',
+  'Give the model a persona suited to the task (an expert of the domain).',
+  'Mention the pitfalls the examples reveal.',
+  'Stress what is at stake if the answer is wrong.',
+  'No particular style: write the clearest instruction you can.',
+];
+
+/** What the proposer needs to know of one predictor. */
+export interface ProposalTarget {
+  path: string;
+  signature: SignatureSpec<any, any>;
+  /** Demonstrations of this step (bootstrapped or labelled), as field → value objects. */
+  demos: readonly Record<string, unknown>[];
+}
+
+/**
+ * MIPRO's grounded instruction proposer, itself a Sigil program: a dataset summary, the program's
+ * structure, the step's signature and examples, a random tip and the instructions tried so far go in;
+ * a candidate instruction comes out.
+ */
+export class InstructionProposer {
+  readonly describe = new Predict(DescribeDataset);
+  readonly propose = new ChainOfThought(ProposeInstruction);
+
+  /** Summarises the trainset (a few examples) once per compile. */
+  async describeDataset(examples: readonly Record<string, unknown>[]): Promise<string> {
+    const blocks = examples.map((e, i) => `Example ${i + 1}:\n${formatObject(e)}`).join('\n\n');
+    const out = await this.describe.forward({ examples: blocks || '(no examples)' });
+    return out.summary;
+  }
+
+  /** Proposes `count` instructions for `target` (index 0 of the result is always the current instruction). */
+  async proposeFor(
+    program: Module,
+    target: ProposalTarget,
+    datasetDescription: string,
+    count: number,
+    random: () => number,
+    onProposal?: (instruction: string) => void,
+  ): Promise<string[]> {
+    const out = [target.signature.instructions];
+    const structure = describeProgram(program);
+    for (let i = 1; i < count; i++) {
+      const tip = PROPOSAL_TIPS[Math.floor(random() * PROPOSAL_TIPS.length)];
+      const demos = target.demos.slice(0, 3).map((d, k) => `Example ${k + 1}:\n${formatObject(d)}`);
+      const prediction = await this.propose.forward(
+        {
+          dataset_description: datasetDescription,
+          program_structure: structure,
+          step_signature: describeSignature(target.signature),
+          step_examples: demos.join('\n\n') || '(no examples yet)',
+          previous_instructions: out.map((text, k) => `${k + 1}. ${text}`).join('\n'),
+          current_instruction: target.signature.instructions,
+          tip,
+        },
+        { config: { temperature: 1, rolloutId: `mipro-propose-${target.path}-${i}` } },
+      );
+      const text = cleanInstruction(prediction.proposed_instruction);
+      if (text && !out.includes(text)) {
+        out.push(text);
+        onProposal?.(text);
+      }
+    }
+    return out;
+  }
+}
+
+/** `path: inputs -> outputs` per predictor, the program's structure as the proposer reads it. */
+export function describeProgram(program: Module): string {
+  return program
+    .namedPredictors()
+    .map(([path, p]) => `${path}: ${describeSignature(p.signature)}`)
+    .join('\n');
+}
+
+function describeSignature(signature: SignatureSpec<any, any>): string {
+  const field = (f: { name: string; desc?: string }) => (f.desc ? `${f.name} (${f.desc})` : f.name);
+  return `${signature.inputFields.map(field).join(', ')} -> ${signature.outputFields.map(field).join(', ')}`;
+}
+
+function formatObject(value: Record<string, unknown>): string {
+  return Object.entries(value)
+    .filter(([k]) => k !== 'augmented' && !k.startsWith('dspy_'))
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join('\n');
+}
+
+function cleanInstruction(text: string): string {
+  return text
+    .trim()
+    .replace(/^(proposed )?instruction:\s*/i, '')
+    .replace(/^["'`]+|["'`]+$/g, '')
+    .trim();
+}

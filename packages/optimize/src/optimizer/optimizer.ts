@@ -1,0 +1,161 @@
+import { context, type Example, type Module, settings } from '@sigil/core';
+import { Budget, countingLM, countPredictorLMs, restorePredictorLMs } from './budget';
+import { OptimizerError } from './errors';
+import { type OptimizerEvents, TypedEmitter } from './events';
+import { fingerprint, Journal } from './journal';
+import { attachReport, type Estimate, type OptimizationReport } from './report';
+import { OptimizerRun } from './run';
+
+/** Options every optimizer takes: seed, budget, journal and concurrency. */
+export interface OptimizerOptions {
+  /** Seeds every random choice (default 0): same seed, data and cached LM → same result. */
+  seed?: number;
+  /** The most LM calls to pay for; the run stops cleanly there with the best program so far. */
+  maxCalls?: number;
+  /** The most US dollars to spend (checked before each call; calls in flight may overshoot it). */
+  maxCost?: number;
+  /** A JSONL file recording every finished candidate (and bootstrap run), for `resume`. */
+  journal?: string;
+  /** Continue the run recorded in `journal` instead of starting over (default false). */
+  resume?: boolean;
+  /** Examples in flight at once in evaluations and bootstrapping (default 8). */
+  concurrency?: number;
+}
+
+/** What a program is compiled against. Examples need their inputs marked (`withInputs`). */
+export interface CompileData {
+  trainset: readonly Example<any, any>[];
+  /** Where candidates are scored; optimizers that need one fall back to the trainset. */
+  valset?: readonly Example<any, any>[];
+  /** A program with the same predictors that runs the bootstraps (default: a copy of the student). */
+  teacher?: Module;
+}
+
+/** Options that steer a run but not its result; they are left out of the journal's fingerprint. */
+const RUN_CONTROL = new Set(['maxCalls', 'maxCost', 'journal', 'resume', 'concurrency']);
+
+/**
+ * The base of every optimizer. `compile` never changes the program it is given: it returns an optimized
+ * copy, whose report (`reportOf(optimized)`) lists scores per step, LM calls (paid vs cached), tokens,
+ * cost and time. Every LM the program can reach — the configured one, per-predictor LMs, a teacher's —
+ * is counted against the budget for the duration of the run.
+ *
+ * Subclasses implement `optimize` (using the `OptimizerRun` machinery) and `estimate`.
+ */
+export abstract class Optimizer<
+  Options extends OptimizerOptions = OptimizerOptions,
+> extends TypedEmitter<OptimizerEvents> {
+  /** The optimizer's name in reports and journals. */
+  abstract readonly name: string;
+
+  constructor(readonly options: Options) {
+    super();
+    const { maxCalls, maxCost, concurrency } = options;
+    if (maxCalls !== undefined && !(Number.isInteger(maxCalls) && maxCalls >= 0)) {
+      throw new OptimizerError(`maxCalls must be a whole number ≥ 0, got ${maxCalls}.`);
+    }
+    if (maxCost !== undefined && !(maxCost >= 0))
+      throw new OptimizerError(`maxCost must be ≥ 0 dollars, got ${maxCost}.`);
+    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+      throw new OptimizerError(`concurrency must be a whole number ≥ 1, got ${concurrency}.`);
+    }
+  }
+
+  /**
+   * Optimizes a copy of `program` and returns it; the report is available with `reportOf(optimized)` and
+   * in the `done` event.
+   * @example const optimized = await new BootstrapFewShot({ metric }).compile(program, { trainset });
+   */
+  async compile<P extends Module>(program: P, data: CompileData): Promise<P> {
+    const started = Date.now();
+    checkData(this.name, data);
+    const seed = this.options.seed ?? 0;
+    const budget = new Budget({ maxCalls: this.options.maxCalls, maxCost: this.options.maxCost });
+    const student = program.clone();
+    countPredictorLMs(student, budget);
+    const teacher = data.teacher?.clone();
+    if (teacher) countPredictorLMs(teacher, budget);
+    const journal = this.options.journal
+      ? await Journal.open(this.options.journal, {
+          resume: this.options.resume ?? false,
+          optimizer: this.name,
+          fingerprint: this.fingerprint(program, data),
+        })
+      : Journal.memory();
+    const run = new OptimizerRun(budget, journal, seed, this.options.concurrency ?? 8, this);
+    const estimate = this.estimate(program, data);
+    const lm = settings().lm;
+    const best = await context(lm ? { lm: countingLM(lm, budget) } : {}, () =>
+      this.optimize(run, student, { ...data, teacher }),
+    );
+    restorePredictorLMs(best);
+    const report: OptimizationReport = {
+      optimizer: this.name,
+      seed,
+      stoppedBy: run.stoppedBy,
+      baselineScore: run.baselineScore,
+      bestScore: run.bestScore,
+      steps: run.steps,
+      candidates: run.candidates.map(({ program: _program, ...record }) => record),
+      calls: budget.counts(),
+      usage: { ...budget.usage },
+      cost: budget.cost,
+      durationMs: Date.now() - started,
+      estimate,
+      journal: this.options.journal,
+    };
+    if (run.search) report.search = run.search;
+    attachReport(best, report);
+    this.emit('done', { report });
+    return best as P;
+  }
+
+  /**
+   * The LM calls this optimizer plans for `program` and `data`, before running (an upper bound: each
+   * predictor is assumed to be called once per program call; retries and cache hits are not counted).
+   */
+  abstract estimate(program: Module, data: CompileData): Estimate;
+
+  /** The optimization itself: returns the program to hand back (a copy the optimizer owns). */
+  protected abstract optimize(run: OptimizerRun, student: Module, data: CompileData): Promise<Module>;
+
+  /** What identifies a run for its journal: optimizer, options, seed, program and data. */
+  protected fingerprint(program: Module, data: CompileData): string {
+    const options = Object.fromEntries(Object.entries(this.options).filter(([key]) => !RUN_CONTROL.has(key)));
+    return fingerprint({
+      optimizer: this.name,
+      options,
+      program: program.constructor.name,
+      state: program.dumpState(),
+      trainset: data.trainset.map(describeExample),
+      valset: data.valset?.map(describeExample),
+      teacher: data.teacher?.dumpState(),
+    });
+  }
+}
+
+function describeExample(example: Example<any, any>): unknown {
+  return { fields: example.toJSON(), inputs: example.inputKeys };
+}
+
+function checkData(optimizer: string, data: CompileData): void {
+  if (!data || !Array.isArray(data.trainset)) {
+    throw new OptimizerError(`${optimizer}.compile needs { trainset: Example[] } — an array of examples.`);
+  }
+  const check = (set: readonly Example<any, any>[], name: string) =>
+    set.forEach((example, index) => {
+      const keys = (example as { inputKeys?: unknown })?.inputKeys;
+      if (!Array.isArray(keys) || keys.length === 0) {
+        throw new OptimizerError(
+          `${optimizer}: ${name}[${index}] has no inputs marked — build examples with Example.from(row).withInputs('question', …).`,
+        );
+      }
+    });
+  check(data.trainset, 'trainset');
+  if (data.valset) check(data.valset, 'valset');
+}
+
+/** The number of predictors, for turning program calls into LM calls in estimates. */
+export function predictorCount(program: Module): number {
+  return Math.max(1, program.namedPredictors().length);
+}

@@ -1,0 +1,190 @@
+import { context, Evaluate, type Example, type Metric, type Module, type Settings } from '@sigil/core';
+import { type Assignment, applyAssignment, readAssignment } from './assignment';
+import { Budget, countingLM, Meter, metered } from './budget';
+import { BudgetExceededError } from './errors';
+import type { OptimizerEvents, TypedEmitter } from './events';
+import type { Journal } from './journal';
+import type { CandidateRecord, SearchSummary, StepRecord } from './report';
+
+/** A candidate to score: its stable key (the journal key), a label for people, and its plan position. */
+export interface CandidateSpec {
+  key: string;
+  label: string;
+  index: number;
+  total: number;
+}
+
+/** A scored candidate; `program` is absent when the score was read back from the journal. */
+export interface ScoredCandidate extends CandidateRecord {
+  program?: Module;
+}
+
+interface JournaledCandidate {
+  label: string;
+  score: number;
+  calls: number;
+  assignment: Assignment;
+}
+
+/**
+ * The machinery of one `compile` call, shared by every optimizer: the budget, the journal, the seed,
+ * progress events, steps and candidates for the report, and evaluation through `Evaluate`.
+ * Optimizers receive it in `optimize()`; it is not constructed by users.
+ */
+export class OptimizerRun {
+  readonly steps: StepRecord[] = [];
+  readonly candidates: ScoredCandidate[] = [];
+  stoppedBy: 'completed' | 'budget' = 'completed';
+  baselineScore?: number;
+  bestScore?: number;
+  /** Set by search optimizers: the space they explored, for the report. */
+  search?: SearchSummary;
+
+  constructor(
+    readonly budget: Budget,
+    readonly journal: Journal,
+    readonly seed: number,
+    readonly concurrency: number,
+    private readonly events: TypedEmitter<OptimizerEvents>,
+  ) {}
+
+  /** True when no further work may start: the budget is spent (the run is then marked as stopped by it). */
+  get outOfBudget(): boolean {
+    if (this.budget.exhausted || this.budget.spent) this.stoppedBy = 'budget';
+    return this.stoppedBy === 'budget';
+  }
+
+  /** True once the budget refused a call: whatever ran at that moment is incomplete. */
+  get interrupted(): boolean {
+    if (this.budget.exhausted) this.stoppedBy = 'budget';
+    return this.budget.exhausted;
+  }
+
+  /** Emits a progress event. */
+  emit<K extends keyof OptimizerEvents>(event: K, payload: OptimizerEvents[K]): void {
+    this.events.emit(event, payload);
+  }
+
+  /** Runs `fn` as a named step of the report (calls and time measured, `step` events emitted). */
+  async step<T>(
+    name: string,
+    fn: (meter: Meter) => Promise<T>,
+    scoreOf?: (value: T) => number | undefined,
+  ): Promise<T> {
+    const meter = new Meter();
+    const started = Date.now();
+    this.emit('step', { name, status: 'start' });
+    const value = await metered(meter, () => fn(meter));
+    const score = scoreOf?.(value);
+    const record: StepRecord = { name, calls: meter.counts(), durationMs: Date.now() - started };
+    if (score !== undefined) record.score = score;
+    this.steps.push(record);
+    this.emit('step', { name, status: 'end', score, calls: record.calls });
+    return value;
+  }
+
+  /**
+   * Scores `program` on `devset` (percent) through `Evaluate`, concurrently; undefined when the budget ran
+   * out during the evaluation (a partial score would be wrong).
+   */
+  async evaluate(program: Module, devset: readonly Example[], metric: Metric): Promise<number | undefined> {
+    if (this.outOfBudget) return undefined;
+    const report = await new Evaluate({ devset, metric, concurrency: this.concurrency, progress: false }).run(
+      program,
+    );
+    return this.interrupted ? undefined : report.score;
+  }
+
+  /**
+   * Runs `fn` with the settings a teacher runs under (`teacherSettings`): a teacher LM given there is
+   * counted against the budget too.
+   */
+  withTeacherSettings<T>(teacherSettings: Partial<Settings> | undefined, fn: () => Promise<T>): Promise<T> {
+    if (!teacherSettings) return fn();
+    const overrides = { ...teacherSettings };
+    if (overrides.lm) overrides.lm = countingLM(overrides.lm, this.budget);
+    return context(overrides, fn);
+  }
+
+  /**
+   * Work recorded in the journal under `kind`/`key`: read back when an earlier run finished it, otherwise
+   * computed and recorded. `compute` returns undefined for work the budget cut short (not recorded).
+   */
+  async memo<T>(kind: string, key: string, compute: () => Promise<T | undefined>): Promise<T | undefined> {
+    if (this.journal.has(kind, key)) return this.journal.get<T>(kind, key);
+    const value = await compute();
+    if (value !== undefined && !this.budget.exhausted) await this.journal.record(kind, key, value);
+    return value;
+  }
+
+  /**
+   * Builds and scores one candidate, or reads its score back from the journal (then `build` is not
+   * called and no LM call is made). Returns undefined when the budget stopped it.
+   */
+  async scoreCandidate(
+    spec: CandidateSpec,
+    build: () => Promise<Module>,
+    devset: readonly Example[],
+    metric: Metric,
+  ): Promise<ScoredCandidate | undefined> {
+    const journaled = this.journal.get<JournaledCandidate>('candidate', spec.key);
+    let scored: ScoredCandidate;
+    if (journaled) {
+      scored = { key: spec.key, ...journaled, resumed: true };
+    } else {
+      if (this.outOfBudget) return undefined;
+      const meter = new Meter();
+      const outcome = await metered(meter, async () => {
+        const program = await build();
+        if (this.interrupted) return undefined;
+        const score = await this.evaluate(program, devset, metric);
+        return score === undefined ? undefined : { program, score };
+      });
+      if (!outcome) return undefined;
+      const record: JournaledCandidate = {
+        label: spec.label,
+        score: outcome.score,
+        calls: meter.calls,
+        assignment: readAssignment(outcome.program),
+      };
+      await this.journal.record('candidate', spec.key, record);
+      scored = { key: spec.key, ...record, resumed: false, program: outcome.program };
+    }
+    this.candidates.push(scored);
+    const best = Math.max(...this.candidates.map((c) => c.score));
+    this.emit('candidate', {
+      index: spec.index,
+      total: spec.total,
+      key: spec.key,
+      label: scored.label,
+      score: scored.score,
+      best,
+      calls: scored.calls,
+      resumed: scored.resumed,
+    });
+    return scored;
+  }
+
+  /** The program of a scored candidate: its own, or `base` with its journaled assignment applied. */
+  programOf(candidate: ScoredCandidate, base: Module): Module {
+    if (candidate.program) return candidate.program;
+    const program = base.clone();
+    applyAssignment(program, candidate.assignment);
+    return program;
+  }
+
+  /** The error for a run that could not measure even its baseline within the budget. */
+  baselineError(what: string): BudgetExceededError {
+    const { maxCalls, maxCost } = this.budget.limits;
+    const limits = [
+      maxCalls !== undefined && `maxCalls ${maxCalls}`,
+      maxCost !== undefined && `maxCost $${maxCost}`,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return new BudgetExceededError(
+      `The budget (${limits}) ran out before ${what} could be measured (${this.budget.paid + this.budget.failed} ` +
+        `paid calls, $${this.budget.cost.toFixed(4)}) — raise the budget or use a smaller valset.`,
+    );
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The vocabulary of FakeOpenAIServer: scripted replies, injected faults and recorded requests.
+ */
+
+/** Kinds of failure the server can inject. */
+export type FaultKind = 'rate-limit' | 'server-error' | 'reset' | 'stall';
+
+/** One injected failure. */
+export interface Fault {
+  kind: FaultKind;
+  /** `rate-limit`: the `Retry-After` header in whole seconds (default 0). */
+  retryAfterSeconds?: number;
+  /** `rate-limit`: the `retry-after-ms` header OpenAI also sends (omitted unless set). */
+  retryAfterMs?: number;
+  /** `server-error`: the status (default 500). */
+  status?: number;
+  /** `stall`: close the connection after this long (default: hold it until the client gives up or the server stops). */
+  stallMs?: number;
+}
+
+/** An OpenAI-shaped error reply. */
+export interface FakeError {
+  status: number;
+  message: string;
+  type?: string;
+  code?: string;
+  headers?: Record<string, string>;
+}
+
+/** A tool call the fake model makes. */
+export interface FakeToolCall {
+  name: string;
+  /** JSON text, or an object that is serialised. */
+  arguments: string | Record<string, unknown>;
+  id?: string;
+}
+
+/** A scripted reply to one chat request. */
+export interface FakeReply {
+  /** The text of every choice, or one text per choice. */
+  content?: string | string[];
+  toolCalls?: FakeToolCall[];
+  finishReason?: string;
+  usage?: { promptTokens?: number; completionTokens?: number; cachedTokens?: number };
+  /** Extra response headers (e.g. `x-litellm-response-cost`). */
+  headers?: Record<string, string>;
+  /** Answer with this error instead. */
+  error?: FakeError;
+  /** Fail this request this way instead. */
+  fault?: Fault | FaultKind;
+  /** Wait before answering (ms). */
+  latencyMs?: number;
+}
+
+/** A request the server received (faulted ones included). */
+export interface RecordedRequest {
+  /** 0-based arrival order. */
+  id: number;
+  method: string;
+  /** Path without the query, e.g. `/v1/chat/completions`. */
+  path: string;
+  /** Lower-cased request headers, `authorization` included, so tests can check what was sent. */
+  headers: Record<string, string>;
+  /** The parsed JSON body (undefined when absent or not JSON). */
+  body: any;
+  /** `Date.now()` on arrival. */
+  receivedAt: number;
+  /** The fault injected into this request, if any. */
+  fault?: FaultKind;
+  /** The status answered (undefined for resets and stalls). */
+  status?: number;
+}
+
+/** How the server answers chat requests: a fixed text, a list used in order, or a function of the request. */
+export type ReplyScript =
+  | string
+  | (string | FakeReply)[]
+  | ((request: RecordedRequest) => string | FakeReply | Promise<string | FakeReply>);
+
+/** Settings of a FakeOpenAIServer. */
+export interface FakeServerOptions {
+  /** Default: every chat request is answered `"ok"`. */
+  reply?: ReplyScript;
+  /** Embedding of one text (default: a deterministic unit vector derived from its sha256). */
+  embed?: (text: string, model: string, dimensions: number) => number[];
+  /** Delay before every answer (ms, default 0). */
+  latencyMs?: number;
+  /** Share of chat/embedding requests failed at random (0–1, default 0). */
+  faultRate?: number;
+  /** Faults drawn from when `faultRate` hits (default: one of each kind). */
+  faults?: (Fault | FaultKind)[];
+  /** Seed of the fault dice (default 1). */
+  seed?: number;
+  /** When set, requests must carry `Authorization: Bearer <apiKey>` or get 401. */
+  apiKey?: string;
+  /** Headers added to every successful answer. */
+  headers?: Record<string, string>;
+}

@@ -1,0 +1,18 @@
+/**
+ * @sigil/testing — test doubles for Sigil programs: a scripted in-process LM and a loopback
+ * OpenAI-compatible server with fault injection, and an offline task simulator.
+ */
+export { ScriptedLM, ScriptExhaustedError } from './scripted-lm';
+export type { ScriptedAnswer, ScriptFunction, ScriptedLMOptions, ScriptedCall } from './scripted-lm';
+export { FakeOpenAIServer } from './fake-server/fake-openai-server';
+export type {
+  Fault,
+  FaultKind,
+  FakeError,
+  FakeReply,
+  FakeToolCall,
+  FakeServerOptions,
+  RecordedRequest,
+  ReplyScript,
+} from './fake-server/types';
+export * from './simulator';

@@ -1,0 +1,141 @@
+/**
+ * `ScriptedLM`: an in-process language model that answers from a script — DSPy's DummyLM for Sigil.
+ * Unit tests of modules, adapters and optimizers use it; nothing leaves the process.
+ */
+import { addUsage, emptyUsage } from '@sigil/core';
+import type { CallOptions, ChatMessage, Completion, LanguageModel, LMResponse, Usage } from '@sigil/core';
+
+/** A scripted answer: one text, one text per sample (`n`), or full completions. */
+export type ScriptedAnswer = string | string[] | { completions: Completion[]; usage?: Partial<Usage> };
+
+/** Computes the answer to a call; `callIndex` counts from 0. */
+export type ScriptFunction = (
+  messages: ChatMessage[],
+  options: CallOptions,
+  callIndex: number,
+) => ScriptedAnswer | Promise<ScriptedAnswer>;
+
+/** Settings of a ScriptedLM. */
+export interface ScriptedLMOptions {
+  /** Reported as `model` (default `'scripted'`). */
+  model?: string;
+  /** Start over when a list script runs out (default false: running out throws). */
+  cycle?: boolean;
+  /** Usage reported per call: fixed numbers, or a function (default: characters / 4, rounded up). */
+  usage?: Partial<Usage> | ((messages: ChatMessage[], completions: Completion[]) => Partial<Usage>);
+  /** Dollars reported per call (default 0). */
+  costPerCall?: number;
+  /** Default true. */
+  supportsStructuredOutputs?: boolean;
+  /** Simulated latency per call, in ms (default 0). */
+  latencyMs?: number;
+}
+
+/** One call the ScriptedLM received. */
+export interface ScriptedCall {
+  messages: ChatMessage[];
+  options: CallOptions;
+}
+
+/** Thrown when a list script has no answers left. */
+export class ScriptExhaustedError extends Error {
+  constructor(model: string, answered: number) {
+    super(
+      `ScriptedLM "${model}": the script's ${answered} answer(s) are used up — add more answers, ` +
+        `pass { cycle: true }, or script with a function.`,
+    );
+    this.name = 'ScriptExhaustedError';
+  }
+}
+
+function estimatedUsage(messages: ChatMessage[], completions: Completion[]): Usage {
+  const promptTokens = Math.ceil(messages.reduce((sum, m) => sum + m.content.length, 0) / 4);
+  const completionTokens = Math.ceil(completions.reduce((sum, c) => sum + c.text.length, 0) / 4);
+  return { promptTokens, completionTokens, cachedTokens: 0, totalTokens: promptTokens + completionTokens };
+}
+
+/**
+ * A language model that replies from a list (in order) or a function, recording every call.
+ * @example
+ * const lm = new ScriptedLM(['[[ ## answer ## ]]\nParis\n\n[[ ## completed ## ]]']);
+ * const lm2 = new ScriptedLM((messages) => messages.at(-1)!.content.toUpperCase());
+ */
+export class ScriptedLM implements LanguageModel {
+  readonly model: string;
+  readonly supportsStructuredOutputs: boolean;
+  /** Every call received, in order. */
+  readonly calls: ScriptedCall[] = [];
+  private next = 0;
+  private readonly totals = emptyUsage();
+
+  constructor(
+    private readonly script: ScriptedAnswer[] | ScriptFunction,
+    private readonly options: ScriptedLMOptions = {},
+  ) {
+    this.model = options.model ?? 'scripted';
+    this.supportsStructuredOutputs = options.supportsStructuredOutputs ?? true;
+  }
+
+  /** The most recent call, if any. */
+  get lastCall(): ScriptedCall | undefined {
+    return this.calls[this.calls.length - 1];
+  }
+
+  /** Answers from the script. */
+  async call(messages: ChatMessage[], options: CallOptions = {}): Promise<LMResponse> {
+    const started = performance.now();
+    const callIndex = this.calls.length;
+    this.calls.push({ messages, options });
+    if (options.signal?.aborted) throw options.signal.reason;
+    if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
+    const answer =
+      typeof this.script === 'function' ? await this.script(messages, options, callIndex) : this.fromList();
+    const completions = toCompletions(answer, options.n ?? 1);
+    const scriptedUsage = typeof answer === 'object' && !Array.isArray(answer) ? answer.usage : undefined;
+    const configured =
+      typeof this.options.usage === 'function'
+        ? this.options.usage(messages, completions)
+        : this.options.usage;
+    const merged = { ...estimatedUsage(messages, completions), ...configured, ...scriptedUsage };
+    const totalTokens =
+      scriptedUsage?.totalTokens ?? configured?.totalTokens ?? merged.promptTokens + merged.completionTokens;
+    const usage: Usage = { ...merged, totalTokens };
+    addUsage(this.totals, usage);
+    return {
+      completions,
+      usage,
+      cost: this.options.costPerCall ?? 0,
+      model: this.model,
+      cached: false,
+      durationMs: performance.now() - started,
+    };
+  }
+
+  /** Tokens reported so far, summed. */
+  usage(): Usage {
+    return { ...this.totals };
+  }
+
+  /** Forgets recorded calls and restarts a list script. */
+  reset(): void {
+    this.calls.length = 0;
+    this.next = 0;
+    Object.assign(this.totals, emptyUsage());
+  }
+
+  private fromList(): ScriptedAnswer {
+    const list = this.script as ScriptedAnswer[];
+    if (this.next >= list.length) {
+      if (!this.options.cycle || list.length === 0) throw new ScriptExhaustedError(this.model, list.length);
+      this.next = 0;
+    }
+    return list[this.next++];
+  }
+}
+
+function toCompletions(answer: ScriptedAnswer, n: number): Completion[] {
+  if (typeof answer === 'string')
+    return Array.from({ length: n }, () => ({ text: answer, finishReason: 'stop' }));
+  if (Array.isArray(answer)) return answer.map((text) => ({ text, finishReason: 'stop' }));
+  return answer.completions;
+}

@@ -1,0 +1,9 @@
+export { TaskSimulator } from './task-simulator';
+export type {
+  SimulatedItem,
+  KnownInstruction,
+  SimulatorWeights,
+  TaskSimulatorOptions,
+} from './task-simulator';
+export { readPrompt } from './prompt-reader';
+export type { ReadPrompt, PromptField } from './prompt-reader';
