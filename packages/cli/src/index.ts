@@ -1,1 +1,4 @@
-export {};
+/**
+ * @sigil/cli — the `sigil` command and the task-file API it reads.
+ */
+export { defineTask, type TaskDefinition, type Lazy } from './task';
