@@ -7,3 +7,5 @@ export type {
 } from './task-simulator';
 export { readPrompt } from './prompt-reader';
 export type { ReadPrompt, PromptField } from './prompt-reader';
+export { serveSimulator } from './serve';
+export type { ServeSimulatorOptions, ServedSimulator } from './serve';

@@ -1,0 +1,65 @@
+/** `sigil evaluate <task>`: the valset score of the program (optionally with a saved state), with a table. */
+import * as path from 'node:path';
+import { context, Evaluate, type EvaluationResult, formatResultsTable } from '@sigil/core';
+import { type CliIO, isInteractive, writeLine } from '../cli-io';
+import { formatCost, formatCount, formatDuration, formatScore } from '../format-numbers';
+import { MeteredLM } from '../lm/metered-lm';
+import { type LMFlags, resolveLM } from '../lm/resolve-lm';
+import { loadTask } from '../task-loader/load-task';
+import { loadProgram } from './load-program';
+
+export interface EvaluateFlags extends LMFlags {
+  state?: string;
+  concurrency?: number;
+  /** Rows (and failures) shown in the tables; 0 for none. */
+  table: number;
+  results?: string;
+}
+
+export async function evaluateCommand(taskFile: string, flags: EvaluateFlags, io: CliIO): Promise<void> {
+  const task = await loadTask(taskFile, io.cwd);
+  const resolved = await resolveLM(task, flags, io);
+  const program = await loadProgram(task, flags.state, io);
+  const lm = new MeteredLM(resolved.lm);
+  const devset = task.valset;
+  writeLine(
+    io.stdout,
+    `Evaluating task "${task.name}" on ${devset.length} ${task.hasValset ? 'valset' : 'trainset (the task has no valset)'} examples`,
+  );
+  writeLine(io.stdout, `LM: ${resolved.description}`);
+  if (flags.state) writeLine(io.stdout, `State: ${flags.state}`);
+  const resultsPath = flags.results ? path.resolve(io.cwd, flags.results) : undefined;
+  const report = await context({ lm }, () =>
+    new Evaluate({
+      devset,
+      metric: task.metric,
+      concurrency: flags.concurrency,
+      resultsPath,
+      output: io.stderr,
+      progress: isInteractive(io.stderr) ? true : 'auto',
+    }).run(program),
+  );
+  if (flags.table > 0) {
+    const failures = report.results.filter(isFailure).slice(0, flags.table);
+    io.stdout.write(formatResultsTable(report.results.slice(0, flags.table), failures));
+  }
+  const { usage, cost } = report;
+  const tally = lm.tally;
+  writeLine(
+    io.stdout,
+    `Score: ${formatScore(report.score)} over ${report.total} examples` +
+      `${report.errors > 0 ? ` (${report.errors} failed with an error)` : ''} in ${formatDuration(report.durationMs)}`,
+  );
+  writeLine(
+    io.stdout,
+    `LM calls: ${formatCount(tally.calls)} (paid ${formatCount(tally.paid)}, cached ${formatCount(tally.cached)}, ` +
+      `failed ${formatCount(tally.failed)}) · tokens ${formatCount(usage.totalTokens)} ` +
+      `(prompt ${formatCount(usage.promptTokens)}, completion ${formatCount(usage.completionTokens)}) · cost ${formatCost(cost)}`,
+  );
+  if (flags.results) writeLine(io.stdout, `Results: ${flags.results}`);
+}
+
+/** As Evaluate's own tables: an error or a zero score. */
+function isFailure(result: EvaluationResult): boolean {
+  return result.error !== undefined || result.score <= 0;
+}

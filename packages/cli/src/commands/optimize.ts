@@ -1,0 +1,146 @@
+/**
+ * `sigil optimize <task>`: states the estimate, runs the optimizer with progress, saves the optimized
+ * state (`--out`), prints a summary table and, with `--report`, writes the HTML report. Every finished
+ * candidate goes to a journal next to `--out`, so a killed run continues with `--resume`.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import Table from 'cli-table3';
+import { context, type Module } from '@sigil/core';
+import { type OptimizationReport, reportOf } from '@sigil/optimize';
+import { type CliIO, writeLine } from '../cli-io';
+import { CliError } from '../errors';
+import { formatCost, formatCount, formatDuration, formatScore } from '../format-numbers';
+import { MeteredLM } from '../lm/metered-lm';
+import { type LMFlags, resolveLM } from '../lm/resolve-lm';
+import { buildOptimizer, describeOptimizer, type OptimizerFlags } from '../optimize/build-optimizer';
+import { showProgress } from '../optimize/progress';
+import { RunRecorder } from '../optimize/run-recorder';
+import { renderHtmlReport } from '../report/html-report';
+import type { ReportPredictor } from '../report/report-data';
+import { loadTask } from '../task-loader/load-task';
+
+export interface OptimizeFlags extends LMFlags, OptimizerFlags {
+  out?: string;
+  journal?: string;
+  resume?: boolean;
+  report?: string;
+}
+
+export async function optimizeCommand(taskFile: string, flags: OptimizeFlags, io: CliIO): Promise<void> {
+  const task = await loadTask(taskFile, io.cwd);
+  const out = flags.out ?? path.join('optimized', `${task.name}.json`);
+  const journal = flags.journal ?? defaultJournalPath(out);
+  const resolvePath = (file: string) => path.resolve(io.cwd, file);
+  const optimizer = buildOptimizer(flags, task.metric, {
+    journal: resolvePath(journal),
+    resume: flags.resume ?? false,
+  });
+  const resolved = await resolveLM(task, flags, io);
+  const program = await task.makeProgram();
+  const data = { trainset: task.trainset, valset: task.hasValset ? task.valset : undefined };
+  const estimate = optimizer.estimate(program, data);
+
+  writeLine(io.stdout, `Optimizing task "${task.name}" with ${describeOptimizer(flags, optimizer)}`);
+  writeLine(
+    io.stdout,
+    `Data: ${task.trainset.length} training examples, ${task.hasValset ? `${task.valset.length} validation examples` : 'no valset (scored on the trainset)'}`,
+  );
+  writeLine(io.stdout, `LM: ${resolved.description}`);
+  writeLine(
+    io.stdout,
+    `Estimate: up to ${formatCount(estimate.lmCalls)} LM calls (${formatCount(estimate.programCalls)} program calls; cached answers are free)`,
+  );
+  for (const step of estimate.steps) {
+    writeLine(
+      io.stdout,
+      `  ${step.name.padEnd(40)} ${formatCount(step.programCalls).padStart(8)} program calls`,
+    );
+  }
+  const limits = [
+    flags.budgetCalls !== undefined && `${formatCount(flags.budgetCalls)} paid calls`,
+    flags.budgetCost !== undefined && formatCost(flags.budgetCost),
+  ].filter(Boolean);
+  if (limits.length > 0) writeLine(io.stdout, `Budget: ${limits.join(', ')}`);
+  if (flags.resume && !existsSync(resolvePath(journal))) {
+    writeLine(io.stdout, `Journal: ${journal} does not exist yet — nothing to resume, starting fresh.`);
+  } else {
+    writeLine(
+      io.stdout,
+      `Journal: ${journal}${flags.resume ? ' (resuming: finished work is read back)' : ' (continue a killed run with --resume)'}`,
+    );
+  }
+
+  const lm = new MeteredLM(resolved.lm);
+  const recorder = new RunRecorder(lm);
+  recorder.attach(optimizer);
+  const progress = showProgress(io, optimizer, recorder, lm, estimate);
+  let optimized: Module;
+  try {
+    optimized = await context({ lm }, () => optimizer.compile(program, data));
+  } finally {
+    progress.finish();
+  }
+  const report = reportOf(optimized);
+  if (!report) throw new CliError(`${optimizer.name} returned a program without a report.`);
+  await optimized.save(resolvePath(out));
+  if (flags.report) {
+    const html = renderHtmlReport({
+      task: task.name,
+      taskFile: path.relative(io.cwd, task.file) || task.file,
+      optimizer: describeOptimizer(flags, optimizer),
+      lm: resolved.description,
+      outFile: out,
+      generatedAt: new Date(),
+      report,
+      points: recorder.points,
+      predictors: predictorsOf(optimized),
+    });
+    await mkdir(path.dirname(resolvePath(flags.report)), { recursive: true });
+    await writeFile(resolvePath(flags.report), html, 'utf8');
+  }
+  writeLine(io.stdout);
+  io.stdout.write(`${summaryTable(report)}\n`);
+  if (report.stoppedBy === 'budget') {
+    writeLine(
+      io.stdout,
+      'The budget ran out: the best program found so far was kept. Raise it and --resume to go on.',
+    );
+  }
+  writeLine(io.stdout, `Saved the optimized program to ${out}`);
+  if (flags.report) writeLine(io.stdout, `Wrote the HTML report to ${flags.report}`);
+}
+
+/** `optimized/rag.json` → `optimized/rag.journal.jsonl`. */
+export function defaultJournalPath(out: string): string {
+  const extension = path.extname(out);
+  return `${extension === '.json' ? out.slice(0, -extension.length) : out}.journal.jsonl`;
+}
+
+function summaryTable(report: OptimizationReport): string {
+  const table = new Table({ style: { head: [], border: [] } });
+  const { calls, usage } = report;
+  table.push(
+    { 'Baseline score': formatScore(report.baselineScore) },
+    { 'Optimized score': formatScore(report.bestScore) },
+    {
+      'LM calls': `${formatCount(calls.total)} (paid ${formatCount(calls.paid)}, cached ${formatCount(calls.cached)}, failed ${formatCount(calls.failed)})`,
+    },
+    {
+      Tokens: `${formatCount(usage.totalTokens)} (prompt ${formatCount(usage.promptTokens)}, completion ${formatCount(usage.completionTokens)})`,
+    },
+    { Cost: formatCost(report.cost) },
+    { 'Wall time': formatDuration(report.durationMs) },
+  );
+  return table.toString();
+}
+
+function predictorsOf(program: Module): ReportPredictor[] {
+  return program.namedPredictors().map(([predictorPath, predictor]) => ({
+    path: predictorPath,
+    signature: predictor.signature.name,
+    instructions: predictor.instructions,
+    demos: predictor.demos.map((demo) => ({ ...demo })),
+  }));
+}
