@@ -148,10 +148,18 @@ function checkPredictor(
       if (demo === null || typeof demo !== 'object' || Array.isArray(demo)) {
         fail(`Predictor "${path}": demo ${i} must be an object of field values`, path);
       }
-      // A labelled training example (DSPy marks it with dspy_uuid/dspy_split) is shared by every predictor of
-      // the program, so it may carry fields of other predictors; DSPy keeps it and the adapter skips it.
+      // A labelled training example (not `augmented`) is shared by every predictor of the program, as in
+      // DSPy, so it may carry fields of other predictors (ReAct's `answer` on its `react` step); the adapter
+      // skips those. It must still hold one of this signature's fields. Bootstrapped demos are exact traces.
       const record = demo as Record<string, unknown>;
-      const labelled = record.augmented !== true && ('dspy_uuid' in record || 'dspy_split' in record);
+      const labelled = record.augmented !== true;
+      if (labelled && !current.fields.some((f) => f.name in record)) {
+        fail(
+          `Predictor "${path}": demo ${i} has none of the fields of signature ${current.name} ` +
+            `(${current.fields.map((f) => f.name).join(', ')})`,
+          path,
+        );
+      }
       for (const key of labelled ? [] : Object.keys(demo)) {
         if (!DEMO_META_KEYS.has(key) && !current.field(key)) {
           fail(

@@ -166,6 +166,20 @@ describe('ProgramStateError', () => {
     );
   });
 
+  it('keeps a labelled demo that carries fields of other steps, and rejects one with none of this step', async () => {
+    const shared = valid();
+    shared.respond.demos.push({ question: 'q', answer: 'a', context: 'passage of another step' });
+    const program = new RAG().loadState(shared);
+    expect(program.respond.demos.at(-1)).toEqual({ question: 'q', answer: 'a', context: 'passage of another step' });
+    const foreign = valid();
+    foreign.respond.demos.push({ topic: 'x' });
+    await expectRejected(
+      (p) => p.loadState(foreign),
+      'Predictor "respond": demo 1 has none of the fields of signature QA (question, answer).',
+      'respond',
+    );
+  });
+
   it('rejects a @Param value outside its choices, and an unknown @Param', async () => {
     const state = valid();
     state.metadata.sigil.params.k = 4;

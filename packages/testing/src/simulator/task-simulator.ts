@@ -18,6 +18,8 @@ export interface KnownInstruction {
 export interface SimulatorWeights {
   /** Chance with an unhelpful prompt. */
   base: number;
+  /** With `groundedAnswers`: the whole chance when the prompt's other inputs do not hold the answer. */
+  ungrounded: number;
   /** Added × the instruction's quality (0–1). */
   instruction: number;
   /** Added per correct demo, up to `maxDemos` of them. */
@@ -32,6 +34,17 @@ export interface SimulatorWeights {
 export interface TaskSimulatorOptions {
   /** The task's items; answers are looked up by the inputs' text. */
   items: readonly SimulatedItem[];
+  /**
+   * Look items up by these inputs only (default: all of them) — for predictors whose other inputs vary
+   * from run to run, such as retrieved passages or an agent's trajectory: `matchOn: ['question']`.
+   */
+  matchOn?: readonly string[];
+  /**
+   * Know an answer only when it is written in the prompt's other inputs (the retrieved passages, a tool's
+   * observations), as a reader would; otherwise answer correctly with chance `weights.ungrounded`.
+   * Meant with `matchOn`.
+   */
+  groundedAnswers?: boolean;
   /** Seed of every draw: the same seed and prompt give the same answer. */
   seed?: number;
   weights?: Partial<SimulatorWeights>;
@@ -46,6 +59,7 @@ export interface TaskSimulatorOptions {
 
 const DEFAULT_WEIGHTS: SimulatorWeights = {
   base: 0.3,
+  ungrounded: 0.05,
   instruction: 0.3,
   perDemo: 0.07,
   maxDemos: 4,
@@ -78,6 +92,8 @@ export class TaskSimulator implements LanguageModel {
   private readonly labels = new Map<string, unknown[]>();
   private readonly proposals: readonly string[];
   private readonly seed: number;
+  private readonly matchOn?: readonly string[];
+  private readonly groundedAnswers: boolean;
   /** Calls answered, for tests and reports. */
   calls = 0;
 
@@ -86,8 +102,10 @@ export class TaskSimulator implements LanguageModel {
     this.seed = options.seed ?? 0;
     this.weights = { ...DEFAULT_WEIGHTS, ...options.weights };
     this.proposals = options.proposals ?? DEFAULT_PROPOSALS;
+    this.matchOn = options.matchOn;
+    this.groundedAnswers = options.groundedAnswers ?? false;
     for (const item of options.items) {
-      this.byInputs.set(keyOf(item.inputs), item);
+      this.byInputs.set(this.keyFor(item.inputs), item);
       for (const [field, answer] of Object.entries(item.answers)) {
         const seen = this.labels.get(field) ?? [];
         if (!seen.some((s) => JSON.stringify(s) === JSON.stringify(answer))) seen.push(answer);
@@ -128,7 +146,7 @@ export class TaskSimulator implements LanguageModel {
     let good = 0;
     let bad = 0;
     for (const demo of prompt.demos) {
-      const item = this.byInputs.get(keyOf(demo.inputs));
+      const item = this.byInputs.get(this.keyFor(demo.inputs));
       if (!item) {
         good += 0.5;
         continue;
@@ -139,6 +157,8 @@ export class TaskSimulator implements LanguageModel {
       if (right) good++;
       else bad++;
     }
+    const request = this.byInputs.get(this.keyFor(prompt.inputs));
+    if (this.groundedAnswers && request && !this.isGrounded(request, prompt)) return w.ungrounded;
     const reasoning = prompt.outputFields[0]?.name === 'reasoning' ? w.reasoning : 0;
     const p =
       w.base +
@@ -166,7 +186,8 @@ export class TaskSimulator implements LanguageModel {
   /** The reply text for a prompt (what the endpoint would return). */
   reply(messages: readonly ChatMessage[], options: CallOptions = {}): string {
     const prompt = readPrompt(messages);
-    const item = this.byInputs.get(keyOf(prompt.inputs));
+    const key = this.keyFor(prompt.inputs);
+    const item = this.byInputs.get(key);
     const draw = unit(
       this.seed,
       JSON.stringify(messages),
@@ -174,10 +195,11 @@ export class TaskSimulator implements LanguageModel {
       String(options.temperature ?? ''),
     );
     const values: Record<string, unknown> = {};
-    if (item) {
+    if (isAgentTurn(prompt)) {
+      Object.assign(values, agentTurn(prompt, this.matchOn));
+    } else if (item) {
       const correct =
-        unit(this.seed, 'answer', keyOf(prompt.inputs), prompt.instructions, demoKey(prompt)) <
-        this.accuracyOf(prompt);
+        unit(this.seed, 'answer', key, prompt.instructions, demoKey(prompt, this)) < this.accuracyOf(prompt);
       for (const field of prompt.outputFields) {
         if (field.name in item.answers) {
           values[field.name] = correct
@@ -189,6 +211,23 @@ export class TaskSimulator implements LanguageModel {
       for (const field of prompt.outputFields) values[field.name] = this.filler(field, prompt, draw);
     }
     return render(values, prompt);
+  }
+
+  /** The lookup key of some inputs: all of them, or only the `matchOn` ones (none when one is missing). */
+  keyFor(inputs: Record<string, unknown>): string {
+    if (!this.matchOn) return keyOf(inputs);
+    if (!this.matchOn.every((name) => name in inputs)) return '\u0000unmatched';
+    return keyOf(Object.fromEntries(this.matchOn.map((name) => [name, inputs[name]])));
+  }
+
+  /** True when every text answer of `item` is written in the prompt's inputs other than the matched ones. */
+  private isGrounded(item: SimulatedItem, prompt: ReadPrompt): boolean {
+    const other = Object.entries(prompt.inputs)
+      .filter(([name]) => !this.matchOn?.includes(name))
+      .map(([, value]) => value)
+      .join('\n');
+    const haystack = ` ${words(other)} `;
+    return Object.values(item.answers).every((answer) => haystack.includes(` ${words(String(answer))} `));
   }
 
   private wrongAnswer(field: string, right: unknown, draw: number): unknown {
@@ -237,8 +276,62 @@ function keyOf(inputs: Record<string, unknown>): string {
     .join('\u0001');
 }
 
-function demoKey(prompt: ReadPrompt): string {
-  return prompt.demos.map((d) => keyOf(d.inputs)).join('|');
+function demoKey(prompt: ReadPrompt, simulator: TaskSimulator): string {
+  return prompt.demos.map((d) => simulator.keyFor(d.inputs)).join('|');
+}
+
+/** Lower-case words separated by single spaces: how answers are found in passages. */
+function words(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** A ReAct turn: the prompt asks for the next tool to call (DSPy's `next_tool_name` / `next_tool_args`). */
+function isAgentTurn(prompt: ReadPrompt): boolean {
+  const names = prompt.outputFields.map((f) => f.name);
+  return names.includes('next_tool_name') && names.includes('next_tool_args');
+}
+
+/**
+ * The simulator as an agent: on its first turn it calls the first listed tool whose arguments are all
+ * strings, passing the request's first matched (or first) input as each argument; then it calls `finish`.
+ */
+function agentTurn(prompt: ReadPrompt, matchOn?: readonly string[]): Record<string, unknown> {
+  const toolField = prompt.outputFields.find((f) => f.name === 'next_tool_name');
+  const tools = (/^Literal\[(.*)\]$/.exec(toolField?.type ?? '')?.[1] ?? '')
+    .split(', ')
+    .map((t) => t.replace(/^['"]|['"]$/g, ''))
+    .filter(Boolean);
+  const turnsTaken = Object.keys(prompt.inputs).filter((k) => /^tool_name_\d+$/.test(k)).length;
+  const query = prompt.inputs[matchOn?.[0] ?? ''] ?? Object.values(prompt.inputs)[0] ?? '';
+  if (turnsTaken === 0) {
+    for (const tool of tools.filter((t) => t !== 'finish')) {
+      const args = stringArgsOf(prompt.instructions, tool);
+      if (!args) continue;
+      return {
+        next_thought: `Simulated thought: look the request up with ${tool} first.`,
+        next_tool_name: tool,
+        next_tool_args: Object.fromEntries(args.map((arg) => [arg, query])),
+      };
+    }
+  }
+  return {
+    next_thought: 'Simulated thought: the observations so far are all the simulator uses; finishing.',
+    next_tool_name: tools.includes('finish') ? 'finish' : (tools[0] ?? 'finish'),
+    next_tool_args: {},
+  };
+}
+
+/** The argument names of `tool` as ReAct lists it (`name, whose description is … It takes arguments {…}.`), when all are strings. */
+function stringArgsOf(instructions: string, tool: string): string[] | undefined {
+  const line = instructions.split('\n').find((l) => new RegExp(`^\\(\\d+\\) ${tool}[,.]`).test(l));
+  const args = /It takes arguments (\{.*\})\.\s*$/.exec(line ?? '')?.[1];
+  if (!args) return undefined;
+  const names = [...args.matchAll(/'(\w+)': \{([^{}]*)\}/g)];
+  if (names.length === 0 || names.some(([, , schema]) => !/'type': 'string'/.test(schema))) return undefined;
+  return names.map(([, name]) => name);
 }
 
 function sameValue(text: string, value: unknown): boolean {
