@@ -67,11 +67,15 @@ export type { RowLocation } from './data/errors';
 export { loadDataset, streamDataset } from './data/load-dataset';
 export type { DatasetOptions, LoadedDataset, SkippedRow } from './data/load-dataset';
 export type { DatasetFormat } from './data/dataset-readers';
-export type { RowCheck, RowValidator, SignatureClassLike } from './data/row-validation';
+export { signatureRowCheck } from './data/row-validation';
+export type { RowCheck, RowProblem, RowValidator, SignatureClassLike } from './data/row-validation';
 export { seededRandom, randomInt } from './data/random';
 export type { RandomSource, Seed } from './data/random';
 export { sample, shuffle, split } from './data/split';
 export type { SplitOptions, SplitSizes, Splits } from './data/split';
+
+// text
+export { normalizeText } from './text/normalize';
 
 // evaluate
 export { Evaluate } from './evaluate/evaluate';
@@ -82,6 +86,17 @@ export { feedbackOf, scoreOf } from './evaluate/metric';
 export type { Metric, MetricValue } from './evaluate/metric';
 export { contains, exactMatch, f1, passageMatch, tokenF1 } from './evaluate/metrics';
 export type { FieldMetricOptions } from './evaluate/metrics';
-export { normalizeText } from './evaluate/normalize';
+export {
+  DecompositionalSemanticRecallPrecision,
+  SemanticF1,
+  semanticF1,
+  SemanticRecallPrecision,
+} from './evaluate/semantic-f1';
+export type {
+  SemanticF1Metric,
+  SemanticF1Options,
+  SemanticJudgeInputs,
+  SemanticVerdict,
+} from './evaluate/semantic-f1';
 export type { EvaluationProgress, ProgressMode } from './evaluate/progress';
 export { formatResultsTable } from './evaluate/results-table';

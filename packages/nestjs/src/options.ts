@@ -43,8 +43,9 @@ export interface SigilModuleOptions {
   /** Labels every call carries; a request's own tags are merged over these. */
   tags?: Readonly<Record<string, string>>;
   /**
-   * Caches (or anything with `flush()`) to flush on shutdown, after in-flight LM calls drained. Sigil's `LM`
-   * writes each answer to its cache before the call returns, so draining alone persists it.
+   * Caches (or anything with `flush()`, such as an LM's `lm.cache`) to flush on shutdown, after in-flight LM
+   * calls drained. Sigil's `LM` writes each answer to its cache before the call returns, so draining alone
+   * persists it; flushing also waits for writes made outside a call.
    */
   cache?: Flushable | readonly Flushable[];
   /** Per-request settings, entered by the global interceptor around each handler. */

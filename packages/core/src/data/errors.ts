@@ -14,14 +14,17 @@ export class DatasetError extends Error {
   readonly file?: string;
   readonly line?: number;
   readonly row?: number;
+  /** The field the problem is about, when it is about one (a `validateWith` signature check). */
+  readonly field?: string;
   readonly problem: string;
 
-  constructor(problem: string, location?: RowLocation, hint?: string) {
+  constructor(problem: string, location?: RowLocation & { field?: string }, hint?: string) {
     super(`${location ? `${describeLocation(location)}: ` : ''}${problem}${hint ? ` — ${hint}` : ''}`);
     this.problem = problem;
     this.file = location?.file;
     this.line = location?.line;
     this.row = location?.row;
+    this.field = location?.field;
   }
 }
 

@@ -13,6 +13,8 @@ import { resolveRowCheck, type RowCheck, type RowValidator } from './row-validat
 /** A row that was skipped (`onError: 'skip'`): where it is and what is wrong with it. */
 export interface SkippedRow extends RowLocation {
   problem: string;
+  /** The field the problem is about, when a `validateWith` check names one. */
+  field?: string;
 }
 
 /** Options of `loadDataset` and `streamDataset`. */
@@ -21,7 +23,11 @@ export interface DatasetOptions<T extends object, K extends keyof T & string> {
   inputs: readonly K[];
   /** Transforms each parsed row before it becomes an Example; return `undefined` to drop a row silently. */
   map?: (row: Record<string, any>, location: RowLocation) => T | undefined | null;
-  /** Checks each (mapped) row; a returned string is the row's problem. */
+  /**
+   * Checks each (mapped) row: a function returning the row's problem, or a signature (class or
+   * `signature('…')`) whose fields every row must have, with values of the right types and constraints.
+   * @example loadDataset('qa.jsonl', { inputs: ['question'], validateWith: QA, onError: 'skip' })
+   */
   validateWith?: RowValidator;
   /** On a malformed row: throw a `DatasetError` (`'fail'`, the default) or skip it and report it. */
   onError?: 'fail' | 'skip';
@@ -143,15 +149,16 @@ function exampleBuilder<T extends object, K extends keyof T & string>(
   if (onError !== 'fail' && onError !== 'skip') {
     throw new DatasetError(`Unknown onError "${String(onError)}"`, undefined, "use 'fail' or 'skip'");
   }
-  const reject = (location: RowLocation, problem: string): undefined => {
+  const reject = (location: RowLocation, problem: string, field?: string): undefined => {
+    const where = field === undefined ? location : { ...location, field };
     if (onError === 'fail') {
       throw new DatasetError(
         problem,
-        location,
+        where,
         "fix the row, or pass onError: 'skip' to skip it and have it reported",
       );
     }
-    skip({ ...location, problem });
+    skip({ ...where, problem });
     return undefined;
   };
   return (record) => {
@@ -183,13 +190,15 @@ function exampleBuilder<T extends object, K extends keyof T & string>(
       );
     }
     if (check) {
-      let problem: string | undefined | void;
+      let found: ReturnType<RowCheck>;
       try {
-        problem = check(row);
+        found = check(row);
       } catch (error) {
-        problem = `validateWith threw: ${(error as Error).message}`;
+        found = `validateWith threw: ${(error as Error).message}`;
       }
-      if (typeof problem === 'string' && problem !== '') return reject(record.location, problem);
+      if (typeof found === 'string' && found !== '') return reject(record.location, found);
+      if (typeof found === 'object' && found !== null && found.problem)
+        return reject(record.location, found.problem, found.field);
     }
     try {
       return new Example(row as T, inputs);

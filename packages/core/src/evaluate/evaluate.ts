@@ -169,7 +169,11 @@ export class Evaluate<E extends Example<any, any> = Example, P extends Predictio
       await writer?.close();
       display.finish(state());
     }
-    if (stop) throw stop;
+    if (stop) {
+      // The results array is indexed by example, so filtering drops the holes and keeps devset order.
+      if (stop instanceof EvaluationError) stop.results = results.filter(() => true);
+      throw stop;
+    }
     if (table > 0) output.write(formatResultsTable(tableRows, failures));
     return {
       score: done === 0 ? 0 : Math.round((scoreSum / done) * 100 * 100) / 100,

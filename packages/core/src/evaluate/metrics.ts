@@ -1,6 +1,6 @@
 import { MetricError } from './errors';
 import type { Metric } from './metric';
-import { normalizedTokens, normalizeText, passageTokens } from './normalize';
+import { normalizedTokens, normalizeText, passageTokens } from '../text/normalize';
 
 /** Where the built-in metrics read: the label field on the example, the output field on the prediction. */
 export interface FieldMetricOptions {

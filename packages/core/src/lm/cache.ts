@@ -109,6 +109,14 @@ export class ResponseCache<V extends object> {
     if (this.disk) await this.disk.write(key, value, model);
   }
 
+  /**
+   * Waits for the disk writes in progress (a no-op for a memory-only cache). `lm.close()` calls it, and
+   * it makes the cache a `Flushable` for `SigilModule`'s shutdown.
+   */
+  flush(): Promise<void> {
+    return this.disk ? this.disk.flush() : Promise.resolve();
+  }
+
   /** Drops the in-memory entries (the disk store is untouched). */
   clearMemory(): void {
     this.memory.clear();

@@ -32,6 +32,7 @@ export interface DiskStoreStats {
 export class DiskStore<V> {
   private readonly createdDirs = new Set<string>();
   private readonly counters: DiskStoreStats = { reads: 0, hits: 0, corrupt: 0, writes: 0, writeErrors: 0 };
+  private readonly pending = new Set<Promise<boolean>>();
 
   constructor(readonly dir: string) {}
 
@@ -64,7 +65,23 @@ export class DiskStore<V> {
   }
 
   /** Writes an entry atomically (temp file + rename). Failures are counted, never thrown. */
-  async write(key: string, value: V, model?: string): Promise<boolean> {
+  write(key: string, value: V, model?: string): Promise<boolean> {
+    const writing = this.writeEntry(key, value, model);
+    this.pending.add(writing);
+    const done = () => this.pending.delete(writing);
+    writing.then(done, done);
+    return writing;
+  }
+
+  /**
+   * Resolves when every write started so far has reached the disk (or failed). The store keeps no file
+   * open between operations, so this is all closing it takes.
+   */
+  async flush(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private async writeEntry(key: string, value: V, model?: string): Promise<boolean> {
     const file = this.pathOf(key);
     const folder = path.dirname(file);
     const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;

@@ -2,36 +2,19 @@
  * `LM`: the one client Sigil programs use to reach any OpenAI-compatible endpoint (OpenAI, a LiteLLM proxy,
  * a local server), with caching, scheduling, retries, accounting and history around the `openai` package.
  */
-import OpenAI from 'openai';
 import { Accounting, type LMStats } from './accounting';
-import { AttemptSignal } from './attempt-signal';
 import type { ResponseCache } from './cache';
+import { ChatTransport, type PreparedCall } from './chat-transport';
 import { type ResolvedEndpoint, resolveEndpoint } from './endpoint';
-import { toLMError } from './error-mapping';
-import { CacheMissError } from './errors';
+import { CacheMissError, LMAbortedError } from './errors';
 import { type LMEventName, LMEvents, type LMListener } from './events';
 import { CallHistory, globalHistory, type InspectOptions, inspectEntries } from './history';
-import {
-  completionsFromWire,
-  estimateTokens,
-  StreamAccumulator,
-  usageFromWire,
-  wireParameters,
-} from './openai-wire';
+import { ABANDONED, type DrainResult, InFlightWork, SharedRequest } from './in-flight';
 import { cacheFrom, type LMDefaults, type LMOptions, type LMStreamEvent } from './lm-options';
-import { createOpenAIClient } from './openai-client';
-import { costFromHeaders, costOf, type ModelPrice } from './prices';
+import { wireParameters } from './openai-wire';
 import { chatRequestKey } from './request-key';
-import { type RetryOptions, withRetries } from './retry';
-import { Scheduler, type SchedulerLease } from './scheduler';
+import { Scheduler } from './scheduler';
 import type { CallOptions, ChatMessage, LanguageModel, LMResponse, Usage } from './types';
-
-interface PreparedCall {
-  options: CallOptions;
-  parameters: Record<string, unknown>;
-  key?: string;
-  started: number;
-}
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 
@@ -50,12 +33,13 @@ export class LM implements LanguageModel {
   readonly history: CallHistory;
   private readonly endpoint: ResolvedEndpoint;
   private readonly defaults: LMDefaults;
-  private readonly retry: RetryOptions;
-  private readonly price?: ModelPrice;
   private readonly events = new LMEvents();
   private readonly accounting = new Accounting();
-  private readonly inflight = new Map<string, Promise<LMResponse>>();
-  private client?: OpenAI;
+  private readonly transport: ChatTransport;
+  /** Identical keyed calls in flight, sharing one request. */
+  private readonly shared = new Map<string, SharedRequest<LMResponse>>();
+  private readonly work = new InFlightWork();
+  private closed = false;
 
   constructor(model: string, options: LMOptions = {}) {
     this.model = model;
@@ -72,11 +56,18 @@ export class LM implements LanguageModel {
       timeoutMs: options.timeoutMs,
       priority: options.priority,
     };
-    this.retry = options.retry ?? {};
-    this.price = options.price;
     this.cache = cacheFrom(options.cache);
     this.scheduler = options.scheduler ?? new Scheduler(options);
     this.history = new CallHistory(options.historySize ?? 200);
+    this.transport = new ChatTransport({
+      model,
+      endpoint: this.endpoint,
+      retry: options.retry ?? {},
+      scheduler: this.scheduler,
+      events: this.events,
+      accounting: this.accounting,
+      price: options.price,
+    });
   }
 
   /** The model name sent on the wire (`openai/` dropped against OpenAI itself). */
@@ -89,26 +80,50 @@ export class LM implements LanguageModel {
     return this.endpoint.baseURL;
   }
 
-  /** Sends chat messages and returns the completions; cached, scheduled and retried. */
+  /** Requests in flight (identical calls sharing one request count once). */
+  get inFlight(): number {
+    return this.work.size;
+  }
+
+  /**
+   * Sends chat messages and returns the completions; cached, scheduled and retried. Identical calls made
+   * while one is in flight share its request (and pay once); a caller whose `signal` aborts stops waiting
+   * alone, and the request itself stops when every caller sharing it has aborted.
+   */
   async call(messages: ChatMessage[], options: CallOptions = {}): Promise<LMResponse> {
     const call = this.prepare(messages, options);
     const key = call.key;
     if (key === undefined) {
       this.refuseInReplay(call);
-      return this.fetchAndStore(messages, call);
+      return this.tracked(call, (tracked) => this.fetchAndStore(messages, tracked));
     }
     const remembered = this.cache.peek(key);
     if (remembered) return this.servedFromCache(remembered, messages, call);
-    const pending = this.inflight.get(key);
-    if (pending) return this.servedFromCache(await pending, messages, call);
-    const request = this.loadOrFetch(messages, call, key);
-    // Identical calls arriving while this one is in flight share its answer (and pay once).
-    if (!options.signal) {
-      this.inflight.set(key, request);
-      const forget = () => this.inflight.delete(key);
-      request.then(forget, forget);
-    }
-    return request;
+    const abortedError = () => {
+      const error = this.transport.abortedError(call);
+      this.failed(error, messages, call);
+      return error;
+    };
+    const pending = this.shared.get(key);
+    if (pending)
+      return this.servedFromCache(await pending.join(options.signal, abortedError), messages, call);
+    if (options.signal?.aborted) throw abortedError();
+    const forget = (request: SharedRequest<LMResponse>) => {
+      if (this.shared.get(key) === request) this.shared.delete(key);
+    };
+    const request = new SharedRequest<LMResponse>(forget);
+    request.start((signal) => {
+      const shared: PreparedCall = { ...call, options: { ...call.options, signal } };
+      const done = this.loadOrFetch(messages, shared, key);
+      this.work.add(request.controller, done);
+      done.then(
+        () => forget(request),
+        () => forget(request),
+      );
+      return done;
+    });
+    this.shared.set(key, request);
+    return request.join(options.signal, abortedError);
   }
 
   /**
@@ -127,53 +142,46 @@ export class LM implements LanguageModel {
       return;
     }
     this.refuseInReplay(call);
-    let lease: SchedulerLease | undefined;
-    let attempt: AttemptSignal | undefined;
-    let usage: Usage | undefined;
+    const { tracked, finished } = this.track(call);
     try {
-      const opened = await this.withRetries(messages, call, async (number) => {
-        const granted = await this.acquire(messages, call);
-        const signal = new AttemptSignal(call.options.signal, call.options.timeoutMs);
-        this.beforeRequest(messages, call, number);
-        try {
-          const body = {
-            ...this.body(messages, call),
-            stream: true,
-            stream_options: { include_usage: true },
-          };
-          const result = await this.openai()
-            .chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, {
-              signal: signal.signal,
-            })
-            .withResponse();
-          lease = granted;
-          attempt = signal;
-          return result;
-        } catch (error) {
-          granted.release();
-          signal.dispose();
-          throw this.failure(error, signal, call);
-        }
-      });
-      const accumulator = new StreamAccumulator();
-      try {
-        for await (const chunk of opened.data) {
-          for (const delta of accumulator.add(chunk)) yield { type: 'delta', ...delta };
-        }
-      } catch (error) {
-        throw this.failure(error, attempt as AttemptSignal, call);
-      }
-      usage = accumulator.usage ?? usageFromWire(undefined);
-      const response = this.responseOf(accumulator.completions(), usage, opened.response.headers, call);
-      await this.remember(response, messages, call);
+      const response = yield* this.transport.stream(messages, tracked);
+      await this.remember(response, messages, tracked);
       yield { type: 'done', response };
     } catch (error) {
-      this.failed(error, messages, call);
+      this.failed(error, messages, tracked);
       throw error;
     } finally {
-      (attempt as AttemptSignal | undefined)?.dispose(usage === undefined);
-      (lease as SchedulerLease | undefined)?.release(usage?.totalTokens);
+      finished();
     }
+  }
+
+  /**
+   * Waits for the calls in flight to finish. After `timeoutMs` (default: no limit) the ones still running
+   * are aborted and fail with `LMAbortedError`; the result says which way it went.
+   * @example const { drained, aborted } = await lm.drain(10_000);
+   */
+  drain(timeoutMs = Infinity): Promise<DrainResult> {
+    return this.work.drain(
+      timeoutMs,
+      () =>
+        new LMAbortedError(
+          `LM "${this.model}" at ${this.endpoint.baseURL}: call aborted by lm.drain(), which waited ` +
+            `${timeoutMs} ms for it. Give drain() a longer timeout to let slow calls finish.`,
+          { model: this.endpoint.wireModel, endpoint: this.endpoint.baseURL },
+        ),
+    );
+  }
+
+  /**
+   * Drains (see `drain`), then waits for the cache's pending disk writes. Calls made afterwards fail with
+   * `LMAbortedError`. Call it once on shutdown.
+   * @example process.on('SIGTERM', () => lm.close(10_000));
+   */
+  async close(timeoutMs = Infinity): Promise<DrainResult> {
+    this.closed = true;
+    const result = await this.drain(timeoutMs);
+    await this.cache.flush();
+    return result;
   }
 
   /** Subscribes to an event; returns the unsubscribe function. */
@@ -207,6 +215,12 @@ export class LM implements LanguageModel {
   }
 
   private prepare(messages: ChatMessage[], options: CallOptions): PreparedCall {
+    if (this.closed) {
+      throw new LMAbortedError(
+        `LM "${this.model}" is closed (lm.close() was called); create a new LM to make further calls.`,
+        { model: this.endpoint.wireModel, endpoint: this.endpoint.baseURL },
+      );
+    }
     const merged: CallOptions = { ...this.defaults, ...withoutUndefined(options) };
     if (this.defaults.extraBody && options.extraBody) {
       merged.extraBody = { ...this.defaults.extraBody, ...options.extraBody };
@@ -216,6 +230,34 @@ export class LM implements LanguageModel {
     const useCache = this.cache.readable && options.cache !== false;
     const key = useCache ? this.cacheKey(messages, parameters, merged.rolloutId) : undefined;
     return { options: merged, parameters, key, started: performance.now() };
+  }
+
+  /** A call's own abort controller, linked to its caller's signal and registered for `drain`. */
+  private track(call: PreparedCall): { tracked: PreparedCall; finished: () => void } {
+    const controller = new AbortController();
+    const caller = call.options.signal;
+    const forward = () => controller.abort(caller?.reason);
+    if (caller?.aborted) forward();
+    else caller?.addEventListener('abort', forward, { once: true });
+    let finished!: () => void;
+    this.work.add(controller, new Promise<void>((resolve) => (finished = resolve)));
+    const tracked: PreparedCall = { ...call, options: { ...call.options, signal: controller.signal } };
+    return {
+      tracked,
+      finished: () => {
+        caller?.removeEventListener('abort', forward);
+        finished();
+      },
+    };
+  }
+
+  private async tracked<T>(call: PreparedCall, run: (tracked: PreparedCall) => Promise<T>): Promise<T> {
+    const { tracked, finished } = this.track(call);
+    try {
+      return await run(tracked);
+    } finally {
+      finished();
+    }
   }
 
   private cacheKey(messages: ChatMessage[], parameters: Record<string, unknown>, rolloutId: unknown): string {
@@ -250,112 +292,14 @@ export class LM implements LanguageModel {
 
   private async fetchAndStore(messages: ChatMessage[], call: PreparedCall): Promise<LMResponse> {
     try {
-      const response = await this.withRetries(messages, call, (attempt) =>
-        this.attempt(messages, call, attempt),
-      );
+      const response = await this.transport.complete(messages, call);
       await this.remember(response, messages, call);
       return response;
     } catch (error) {
-      this.failed(error, messages, call);
+      // A shared request whose callers all aborted has each of them recorded already.
+      if (call.options.signal?.reason !== ABANDONED) this.failed(error, messages, call);
       throw error;
     }
-  }
-
-  private async attempt(messages: ChatMessage[], call: PreparedCall, number: number): Promise<LMResponse> {
-    const lease = await this.acquire(messages, call);
-    const attempt = new AttemptSignal(call.options.signal, call.options.timeoutMs);
-    this.beforeRequest(messages, call, number);
-    try {
-      const { data, response: http } = await this.openai()
-        .chat.completions.create(
-          this.body(messages, call) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
-          {
-            signal: attempt.signal,
-          },
-        )
-        .withResponse();
-      const response = this.responseOf(
-        completionsFromWire(data.choices),
-        usageFromWire(data.usage),
-        http.headers,
-        call,
-      );
-      lease.release(response.usage.totalTokens);
-      return response;
-    } catch (error) {
-      lease.release();
-      throw this.failure(error, attempt, call);
-    } finally {
-      attempt.dispose();
-    }
-  }
-
-  private async acquire(messages: ChatMessage[], call: PreparedCall): Promise<SchedulerLease> {
-    try {
-      return await this.scheduler.acquire({
-        priority: call.options.priority,
-        tokens: estimateTokens(messages, call.options),
-        signal: call.options.signal,
-      });
-    } catch (error) {
-      throw toLMError(error, { ...this.failureContext(call), aborted: true, timedOut: false });
-    }
-  }
-
-  private withRetries<T>(
-    messages: ChatMessage[],
-    call: PreparedCall,
-    run: (attempt: number) => Promise<T>,
-  ): Promise<T> {
-    return withRetries(run, this.retry, {
-      signal: call.options.signal,
-      onAbort: () =>
-        toLMError(new Error('aborted'), {
-          ...this.failureContext(call),
-          aborted: true,
-          timedOut: false,
-        }) as Error,
-      onRetry: ({ attempt, delayMs, error }) => {
-        this.accounting.retry();
-        if (error.status === 429 && error.retryAfterMs) this.scheduler.pauseFor(delayMs);
-        if (this.events.has('retry'))
-          this.events.emit('retry', { model: this.model, attempt, delayMs, error });
-      },
-    });
-  }
-
-  private beforeRequest(messages: ChatMessage[], call: PreparedCall, attempt: number): void {
-    this.accounting.request();
-    if (this.events.has('request')) {
-      this.events.emit('request', {
-        model: this.model,
-        messages,
-        options: call.options,
-        attempt,
-        cacheKey: call.key,
-      });
-    }
-  }
-
-  private body(messages: ChatMessage[], call: PreparedCall): Record<string, unknown> {
-    return { model: this.endpoint.wireModel, messages, ...call.parameters };
-  }
-
-  private responseOf(
-    completions: LMResponse['completions'],
-    usage: Usage,
-    headers: Headers,
-    call: PreparedCall,
-  ): LMResponse {
-    const cost = costFromHeaders(headers) ?? costOf(this.price ?? this.model, usage);
-    return {
-      completions,
-      usage,
-      cost,
-      model: this.endpoint.wireModel,
-      cached: false,
-      durationMs: performance.now() - call.started,
-    };
   }
 
   private async remember(response: LMResponse, messages: ChatMessage[], call: PreparedCall): Promise<void> {
@@ -384,28 +328,6 @@ export class LM implements LanguageModel {
     this.accounting.failed();
     this.record(messages, call, undefined, error instanceof Error ? error.message : String(error));
     if (this.events.has('error')) this.events.emit('error', { model: this.model, messages, error });
-  }
-
-  private failure(error: unknown, attempt: AttemptSignal, call: PreparedCall): unknown {
-    return toLMError(error, {
-      ...this.failureContext(call),
-      timedOut: attempt.timedOut,
-      aborted: attempt.callerAborted,
-    });
-  }
-
-  private failureContext(call: PreparedCall) {
-    return {
-      model: this.endpoint.wireModel,
-      endpoint: this.endpoint.baseURL,
-      apiKey: this.endpoint.apiKey,
-      timeoutMs: call.options.timeoutMs,
-    };
-  }
-
-  private openai(): OpenAI {
-    this.client ??= createOpenAIClient(this.endpoint, `LM "${this.model}"`);
-    return this.client;
   }
 }
 

@@ -41,7 +41,8 @@ export function Submodule(): PropertyDecorator {
 }
 
 /**
- * Marks a user hyper-parameter with the values an optimizer may choose from.
+ * Marks a user hyper-parameter with the values an optimizer may choose from. The value it holds once the
+ * program is constructed is its initial value, which `program.reset()` restores.
  * @example @Param({ choices: [1, 3, 5] }) k = 3;
  */
 export function Param(options: { choices: readonly unknown[]; desc?: string }): PropertyDecorator {

@@ -1,5 +1,5 @@
 import { Prediction } from '../data/prediction';
-import { normalizeText } from '../evaluate/normalize';
+import { normalizeText } from '../text/normalize';
 
 /** Options of `majority`. */
 export interface MajorityOptions {

@@ -1,7 +1,6 @@
 import { loadProgram, saveProgram } from '../persist/file';
 import { dumpState, loadState, type SavedProgram } from '../persist/state';
-import { instrument } from '../runtime/callbacks';
-import { settings } from '../runtime/settings';
+import { instrument, observing } from '../runtime/callbacks';
 import type { Predict } from './predict';
 import { declaredChildren, declaredParams, type ParamDeclaration } from './decorators';
 
@@ -25,9 +24,9 @@ export interface PredictorLike {
 
 const warned = new Set<string>();
 
-/** Runs a module call inside `instrument` when callbacks are configured; otherwise just runs it (the cheap path). */
+/** Runs a module call inside `instrument` (a span, callbacks) when anything observes it; else just runs it. */
 export function observed<T>(name: string, inputs: unknown, fn: () => Promise<T>): Promise<T> {
-  return settings().callbacks?.length ? instrument('module', name, inputs, fn) : fn();
+  return observing() ? instrument('module', name, inputs, fn) : fn();
 }
 
 /**
@@ -79,6 +78,7 @@ export abstract class Module<I = any, O = any> {
 
   /** A deep copy whose learnable state is independent of this one (services and functions are shared). */
   clone(): this {
+    walk(this, '', new Set(), () => undefined);
     return cloneModule(this, new Map()) as this;
   }
 
@@ -104,7 +104,14 @@ export abstract class Module<I = any, O = any> {
     return this;
   }
 
-  /** Restores every predictor's instructions and demos, and every `@Param`, to their initial values. */
+  /**
+   * Restores every predictor's instructions and demos (those it was constructed with), and every `@Param`
+   * to its initial value. A `@Param`'s initial value is the one it holds when it is first seen: at the end
+   * of the synchronous code that constructed a `Program` (field initialisers cannot be read earlier), or
+   * at the first `parameters()`, `namedPredictors()`, `clone()`, `dumpState()`/`save()`, `load()` or
+   * `reset()` if one comes first. A clone keeps its original's initial values.
+   * @example program.k = 5; await optimizer.compile(program); program.reset(); // k back to its initial value
+   */
   reset(): void {
     walk(this, '', new Set(), (_path, module) => {
       (module as unknown as { resetOwnState?: () => void }).resetOwnState?.();
@@ -118,10 +125,18 @@ export abstract class Module<I = any, O = any> {
 
 const initialParams = new WeakMap<object, Map<string, { value: unknown }>>();
 
-function paramOf(module: Module, path: string, decl: ParamDeclaration): Parameter {
+/** Remembers the current value of each `@Param` of `module` not remembered yet: what `reset()` restores. */
+export function rememberInitialParams(module: Module): void {
+  const declared = declaredParams(module.constructor);
+  if (declared.length === 0) return;
   let initial = initialParams.get(module);
   if (!initial) initialParams.set(module, (initial = new Map()));
-  if (!initial.has(decl.property)) initial.set(decl.property, { value: (module as any)[decl.property] });
+  for (const decl of declared) {
+    if (!initial.has(decl.property)) initial.set(decl.property, { value: (module as any)[decl.property] });
+  }
+}
+
+function paramOf(module: Module, path: string, decl: ParamDeclaration): Parameter {
   return {
     kind: 'param',
     path: path ? `${path}.${decl.property}` : decl.property,
@@ -151,6 +166,7 @@ export function walk(
 ): void {
   if (seen.has(module)) return;
   seen.add(module);
+  rememberInitialParams(module);
   visit(path, module);
   if (isPredictor(module)) return;
   const declared = declaredChildren(module.constructor);

@@ -4,7 +4,7 @@ import { AdapterParseError } from '../adapter/errors';
 import { Prediction } from '../data/prediction';
 import type { CallOptions, ChatMessage, LanguageModel, LMResponse, Usage } from '../lm/types';
 import { addUsage, emptyUsage } from '../lm/types';
-import { instrument } from '../runtime/callbacks';
+import { instrument, observing } from '../runtime/callbacks';
 import { settings } from '../runtime/settings';
 import { type InputsOf, type OutputsOf, type SignatureLike, signatureOf } from '../signature/reader';
 import type { SignatureSpec } from '../signature/signature-spec';
@@ -95,9 +95,7 @@ export class Predict<S extends SignatureLike = SignatureLike>
     }
     const values = checkInputs(this.signature, inputs as Record<string, unknown>);
     const run = () => this.predict(lm, values, options, current);
-    return current.callbacks?.length
-      ? instrument('module', `Predict(${this.signature.name})`, values, run)
-      : run();
+    return observing(current) ? instrument('module', `Predict(${this.signature.name})`, values, run) : run();
   }
 
   private async predict(
@@ -119,7 +117,7 @@ export class Predict<S extends SignatureLike = SignatureLike>
     for (;;) {
       const callOptions = { ...baseOptions, ...adapter.callOptions(signature, lm) };
       const request = messages;
-      const response: LMResponse = current.callbacks?.length
+      const response: LMResponse = observing(current)
         ? await instrument('lm', lm.model, { messages: request, options: callOptions }, () =>
             lm.call(request, callOptions),
           )

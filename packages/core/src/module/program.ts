@@ -1,6 +1,5 @@
-import { instrument } from '../runtime/callbacks';
-import { settings } from '../runtime/settings';
-import { Module } from './module';
+import { instrument, observing } from '../runtime/callbacks';
+import { Module, rememberInitialParams } from './module';
 
 /**
  * The base class of user compositions. Mark children with `@Predictor()` / `@Submodule()` and tunable
@@ -11,6 +10,9 @@ export abstract class Program<I = any, O = any> extends Module<I, O> {
   constructor() {
     super();
     this.instrumentForward();
+    // A subclass's field initialisers run after this constructor; once they have, `@Param`s hold the
+    // initial values `reset()` restores.
+    queueMicrotask(() => rememberInitialParams(this));
   }
 
   /** Clones get their own instrumented `forward` (the copy skips the constructor). */
@@ -31,9 +33,7 @@ export abstract class Program<I = any, O = any> extends Module<I, O> {
       writable: true,
       value: (inputs: I, ...rest: unknown[]) => {
         const call = () => forward.call(this, inputs, ...rest);
-        return settings().callbacks?.length
-          ? instrument('module', this.constructor.name, inputs, call)
-          : call();
+        return observing() ? instrument('module', this.constructor.name, inputs, call) : call();
       },
     });
   }

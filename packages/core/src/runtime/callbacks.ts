@@ -1,5 +1,13 @@
-import { type Span, SpanStatusCode, trace } from '@opentelemetry/api';
-import { settings } from './settings';
+import {
+  ProxyTracerProvider,
+  type Span,
+  SpanStatusCode,
+  type Tracer,
+  type TracerProvider,
+  trace,
+} from '@opentelemetry/api';
+import { SIGIL_VERSION } from '../version';
+import { type Settings, settings } from './settings';
 
 /** What a callback hears about: a module's forward, or one LM call made by a predictor. */
 export interface CallEvent {
@@ -16,39 +24,93 @@ export interface Callback {
   onEnd?(event: CallEvent, outcome: { output?: unknown; error?: unknown; durationMs: number }): void;
 }
 
-const tracer = trace.getTracer('sigil');
+// The API's own no-op provider: what the global proxy delegates to until a provider is registered.
+const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+let seenProvider: unknown;
+let sigilTracer: Tracer | undefined;
 
 /**
- * Runs `fn` inside an OpenTelemetry span (a no-op unless the user registered a provider) and tells the
- * configured callbacks when it starts and ends.
+ * Sigil's tracer when an OpenTelemetry provider is registered, else undefined. Re-checked on every call
+ * (a property read and a comparison), so a provider registered or removed later is noticed; the tracer is
+ * rebuilt only when the provider changes. Without a provider, modules skip span creation altogether.
  */
-export async function instrument<T>(
+export function activeTracer(): Tracer | undefined {
+  const global = trace.getTracerProvider() as TracerProvider & { getDelegate?: () => TracerProvider };
+  const provider = typeof global.getDelegate === 'function' ? global.getDelegate() : global;
+  if (provider !== seenProvider) {
+    seenProvider = provider;
+    const noop = provider === NOOP_PROVIDER || provider?.constructor?.name === 'NoopTracerProvider';
+    sigilTracer = noop ? undefined : global.getTracer('sigil', SIGIL_VERSION);
+  }
+  return sigilTracer;
+}
+
+/** Whether a call made under `current` settings is observed: callbacks are configured or spans recorded. */
+export function observing(current: Readonly<Settings> = settings()): boolean {
+  return (current.callbacks !== undefined && current.callbacks.length > 0) || activeTracer() !== undefined;
+}
+
+/**
+ * Runs `fn` inside an OpenTelemetry span named `sigil.<kind> <name>` (when a provider is registered) and
+ * tells the configured callbacks when it starts and ends. With neither, it just runs `fn`.
+ * @example await instrument('module', 'Retriever', { query }, () => search(query));
+ */
+export function instrument<T>(
   kind: CallEvent['kind'],
   name: string,
   inputs: unknown,
   fn: () => Promise<T>,
 ): Promise<T> {
   const { callbacks, tags } = settings();
-  const hasCallbacks = callbacks !== undefined && callbacks.length > 0;
-  const event: CallEvent | undefined = hasCallbacks ? { kind, name, inputs, tags } : undefined;
-  if (event) notify(callbacks!, (c) => c.onStart?.(event));
-  const started = hasCallbacks ? performance.now() : 0;
-  return tracer.startActiveSpan(`sigil.${kind} ${name}`, async (span: Span) => {
-    if (tags) for (const [k, v] of Object.entries(tags)) span.setAttribute(`sigil.tag.${k}`, v);
+  const listeners = callbacks !== undefined && callbacks.length > 0 ? callbacks : undefined;
+  const tracer = activeTracer();
+  if (!listeners && !tracer) return fn();
+  const event: CallEvent | undefined = listeners ? { kind, name, inputs, tags } : undefined;
+  if (event) notify(listeners!, (c) => c.onStart?.(event));
+  const started = event ? performance.now() : 0;
+  const run = async (span?: Span): Promise<T> => {
+    if (span) describeSpan(span, kind, name, tags);
     try {
       const output = await fn();
+      if (span && kind === 'lm') describeUsage(span, output);
       if (event)
-        notify(callbacks!, (c) => c.onEnd?.(event, { output, durationMs: performance.now() - started }));
+        notify(listeners!, (c) => c.onEnd?.(event, { output, durationMs: performance.now() - started }));
       return output;
     } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+      if (span && error instanceof Error) span.recordException(error);
       if (event)
-        notify(callbacks!, (c) => c.onEnd?.(event, { error, durationMs: performance.now() - started }));
+        notify(listeners!, (c) => c.onEnd?.(event, { error, durationMs: performance.now() - started }));
       throw error;
     } finally {
-      span.end();
+      span?.end();
     }
-  });
+  };
+  return tracer ? tracer.startActiveSpan(`sigil.${kind} ${name}`, run) : run();
+}
+
+function describeSpan(
+  span: Span,
+  kind: CallEvent['kind'],
+  name: string,
+  tags: Readonly<Record<string, string>> | undefined,
+): void {
+  span.setAttribute('sigil.kind', kind);
+  if (kind === 'lm') span.setAttribute('gen_ai.request.model', name);
+  if (tags) for (const [k, v] of Object.entries(tags)) span.setAttribute(`sigil.tag.${k}`, v);
+}
+
+// Token counts in the OpenTelemetry GenAI semantic-convention names.
+function describeUsage(span: Span, output: unknown): void {
+  const response = output as {
+    usage?: { promptTokens?: number; completionTokens?: number };
+    cached?: boolean;
+  };
+  if (response?.usage?.promptTokens !== undefined) {
+    span.setAttribute('gen_ai.usage.input_tokens', response.usage.promptTokens);
+    span.setAttribute('gen_ai.usage.output_tokens', response.usage.completionTokens ?? 0);
+  }
+  if (response?.cached !== undefined) span.setAttribute('sigil.cached', response.cached);
 }
 
 function notify(callbacks: readonly Callback[], call: (c: Callback) => void): void {

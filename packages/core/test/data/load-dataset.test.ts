@@ -165,11 +165,11 @@ describe('loadDataset', () => {
     expect(skipped).toEqual([{ file: '<rows>', row: 2, problem: 'answer is empty' }]);
   });
 
-  it('says clearly that signature classes are not accepted by validateWith yet', async () => {
+  it('says clearly when validateWith gets a class that is not a signature', async () => {
     class QA {}
     await expect(
       loadDataset([{ question: 'q' }], { inputs: ['question'], validateWith: QA }),
-    ).rejects.toThrow(/validateWith got the class "QA".*not available yet/);
+    ).rejects.toThrow(/validateWith got the class "QA", which is not a usable signature/);
   });
 
   it('maps rows before building examples, and drops rows mapped to undefined', async () => {

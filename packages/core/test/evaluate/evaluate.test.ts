@@ -148,6 +148,42 @@ describe('Evaluate', () => {
     expect(calls.length).toBeLessThan(100);
   });
 
+  it('hands the results evaluated before a maxErrors stop to the EvaluationError, in devset order', async () => {
+    const { program } = fakeProgram({ failOn: new Set(['q2', 'q5', 'q7']), maxDelayMs: 3 });
+    const error = (await new Evaluate({
+      devset: devset(50),
+      metric: exactMatch('answer'),
+      concurrency: 3,
+      maxErrors: 2,
+      progress: false,
+    })
+      .run(program)
+      .catch((caught: unknown) => caught)) as EvaluationError;
+    expect(error).toBeInstanceOf(EvaluationError);
+    const indexes = error.results.map((r) => r.index);
+    expect(indexes).toEqual([...indexes].sort((a, b) => a - b));
+    expect(indexes.length).toBeGreaterThanOrEqual(6);
+    expect(indexes.length).toBeLessThan(50);
+    expect(error.results.filter((r) => r.error !== undefined).length).toBeGreaterThanOrEqual(2);
+    for (const result of error.results) {
+      expect(result.example.question).toBe(`q${result.index}`);
+      expect(result.score).toBe(result.error === undefined ? 1 : 0);
+    }
+  });
+
+  it('keeps the partial results of a sequential run exactly', async () => {
+    const { program } = fakeProgram({ failOn: new Set(['q1', 'q3']) });
+    const error = (await new Evaluate({ devset: devset(10), metric: exactMatch('answer'), maxErrors: 2 })
+      .run(program, { concurrency: 1, progress: false })
+      .catch((caught: unknown) => caught)) as EvaluationError;
+    expect(error.results.map((r) => [r.index, r.error === undefined])).toEqual([
+      [0, true],
+      [1, false],
+      [2, true],
+      [3, false],
+    ]);
+  });
+
   it('shares the score of a { score, feedback } metric and keeps its feedback', async () => {
     const metric: Metric<Example<QA, 'question'>> = (example, prediction) => ({
       score: example.answer === prediction.answer ? 1 : 0,

@@ -126,4 +126,45 @@ describe('clone and reset', () => {
     expect(program.retrieve.k).toBe(3);
     expect(program.style).toBe('short');
   });
+
+  it('reset() restores the constructed @Param values even when nothing reflected over the program first', async () => {
+    const program = new Pipeline();
+    await Promise.resolve();
+    program.style = 'long';
+    program.retrieve.k = 5;
+    program.reset();
+    expect(program.style).toBe('short');
+    expect(program.retrieve.k).toBe(3);
+  });
+
+  it('treats a value set in the same synchronous step as construction as the initial one', () => {
+    const program = new Pipeline();
+    program.style = 'long';
+    program.reset();
+    expect(program.style).toBe('long');
+  });
+
+  it('gives a clone the initial @Param values of its original, whenever it is made', async () => {
+    const program = new Pipeline();
+    await Promise.resolve();
+    program.retrieve.k = 5;
+    const copy = program.clone();
+    expect(copy.retrieve.k).toBe(5);
+    copy.reset();
+    expect(copy.retrieve.k).toBe(3);
+    expect(program.retrieve.k).toBe(5);
+  });
+
+  it('reset() after loading a saved state brings back the values from before the load', async () => {
+    const trained = new Pipeline();
+    trained.retrieve.k = 5;
+    trained.style = 'long';
+    const state = trained.dumpState();
+    const fresh = new Pipeline();
+    await Promise.resolve();
+    fresh.loadState(state);
+    expect([fresh.retrieve.k, fresh.style]).toEqual([5, 'long']);
+    fresh.reset();
+    expect([fresh.retrieve.k, fresh.style]).toEqual([3, 'short']);
+  });
 });

@@ -6,8 +6,9 @@ import type { CallOptions, LanguageModel } from '@sigil/core';
  * whose `call` (and `stream`) are counted and given the shutdown AbortSignal; everything else (`model`,
  * `inspectHistory`, `instanceof LM` …) reaches the LM unchanged.
  *
- * Passing a signal means `LM` does not merge identical concurrent calls into one request (it only does
- * that for calls without a signal); its cache still answers repeated calls.
+ * Counting here rather than with core's `lm.drain()` keeps this to the calls of this application (an LM
+ * may be shared) and works for any `LanguageModel`, `ScriptedLM` included. `LM` still merges identical
+ * concurrent calls although each carries the shutdown signal.
  */
 export class InFlightCalls {
   private active = 0;

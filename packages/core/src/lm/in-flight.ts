@@ -1,0 +1,128 @@
+/**
+ * What an `LM` has in flight: the requests identical calls share, and the bookkeeping `lm.drain()` needs
+ * to wait for them (and abort the ones still running when its time is up).
+ */
+
+/**
+ * One request that several identical calls wait on. Each waiter may bring its own AbortSignal: a waiter
+ * whose signal fires rejects alone; the request itself is aborted only once every waiter has gone.
+ */
+export class SharedRequest<T> {
+  /** Aborts the request itself; its signal is the one the request runs with. */
+  readonly controller = new AbortController();
+  private live = 0;
+  private promise?: Promise<T>;
+
+  constructor(private readonly onAbandoned: (request: SharedRequest<T>) => void) {}
+
+  /** Starts the request; `run` receives the signal that stops it. Called once, before any `join`. */
+  start(run: (signal: AbortSignal) => Promise<T>): void {
+    this.promise = run(this.controller.signal);
+    // Waiters handle the outcome; a request whose waiters all aborted has no one left to tell.
+    this.promise.catch(() => undefined);
+  }
+
+  /** Whether every waiter aborted (the request is being cancelled and must not gain new waiters). */
+  get abandoned(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  /** The shared outcome, or `abortedError()` as soon as this waiter's own `signal` fires. */
+  join(signal: AbortSignal | undefined, abortedError: () => unknown): Promise<T> {
+    const promise = this.promise as Promise<T>;
+    this.live++;
+    if (!signal) return promise;
+    return new Promise<T>((resolve, reject) => {
+      const leave = () => {
+        reject(abortedError());
+        if (--this.live === 0) {
+          this.controller.abort(ABANDONED);
+          this.onAbandoned(this);
+        }
+      };
+      if (signal.aborted) return leave();
+      signal.addEventListener('abort', leave, { once: true });
+      promise.then(
+        (value) => {
+          signal.removeEventListener('abort', leave);
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', leave);
+          reject(error);
+        },
+      );
+    });
+  }
+}
+
+/** The abort reason of a shared request every waiter left: its failure concerns no one. */
+export const ABANDONED: unique symbol = Symbol('sigil.lm.abandoned');
+
+/** How `lm.drain()` ended. */
+export interface DrainResult {
+  /** True when everything in flight finished before the timeout. */
+  drained: boolean;
+  /** Requests aborted because the timeout passed. */
+  aborted: number;
+}
+
+/** How long aborted requests get to settle before `drain` returns anyway (a stalled stream reader). */
+const ABORT_GRACE_MS = 1_000;
+
+/** Counts the requests in flight and can abort them all; the heart of `lm.drain()`. */
+export class InFlightWork {
+  private readonly running = new Set<AbortController>();
+  private idle: (() => void)[] = [];
+
+  /** Requests started and not settled. */
+  get size(): number {
+    return this.running.size;
+  }
+
+  /** Registers a request: `controller` aborts it; `done` settles when it has finished either way. */
+  add(controller: AbortController, done: Promise<unknown>): void {
+    this.running.add(controller);
+    const settle = () => {
+      this.running.delete(controller);
+      if (this.running.size > 0) return;
+      const waiters = this.idle;
+      this.idle = [];
+      for (const wake of waiters) wake();
+    };
+    done.then(settle, settle);
+  }
+
+  /**
+   * Resolves when nothing is in flight; after `timeoutMs`, aborts what is left with `reason()` and waits
+   * (briefly) for those requests to settle.
+   */
+  async drain(timeoutMs: number, reason: () => Error): Promise<DrainResult> {
+    if (await this.settled(timeoutMs)) return { drained: true, aborted: 0 };
+    const left = [...this.running];
+    for (const controller of left) controller.abort(reason());
+    await this.settled(ABORT_GRACE_MS);
+    return { drained: false, aborted: left.length };
+  }
+
+  private settled(timeoutMs: number): Promise<boolean> {
+    if (this.running.size === 0) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const wake = () => {
+        if (timer) clearTimeout(timer);
+        resolve(true);
+      };
+      this.idle.push(wake);
+      if (Number.isFinite(timeoutMs)) {
+        timer = setTimeout(
+          () => {
+            this.idle = this.idle.filter((w) => w !== wake);
+            resolve(false);
+          },
+          Math.max(0, timeoutMs),
+        );
+      }
+    });
+  }
+}
