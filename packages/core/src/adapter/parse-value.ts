@@ -58,15 +58,59 @@ export function looseJson(text: string): unknown {
   }
   const fenced = /^```[a-zA-Z]*\n([\s\S]*?)\n?```$/.exec(t);
   if (fenced) return looseJson(fenced[1]);
-  const reader = new PythonLiteralReader(t);
+  const literal = readLiteral(t);
+  if (literal !== NOT_PARSED) return literal;
+  // As json_repair does for truncated or sloppy JSON: start at the first bracket, close what is open.
+  const repaired = repairJson(t);
+  return repaired === undefined ? NOT_PARSED : readLiteral(repaired);
+}
+
+function readLiteral(text: string): unknown {
+  const reader = new PythonLiteralReader(text);
   try {
     const value = reader.value();
     reader.space();
     if (reader.done()) return value;
   } catch {
-    // not a literal either
+    // not a literal
   }
   return NOT_PARSED;
+}
+
+/**
+ * A best-effort repair of JSON-like text: from the first `[` or `{`, drops trailing commas and closes an
+ * unterminated string and every bracket left open. Undefined when there is no bracket to start from.
+ */
+export function repairJson(text: string): string | undefined {
+  const start = text.search(/[[{]/);
+  if (start < 0) return undefined;
+  const stack: string[] = [];
+  let out = '';
+  let quote: string | null = null;
+  for (let i = start; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) {
+      out += ch;
+      if (ch === '\\') out += text[++i] ?? '';
+      else if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '[' || ch === '{') stack.push(ch === '[' ? ']' : '}');
+    else if (ch === ']' || ch === '}') {
+      if (stack[stack.length - 1] !== ch) break;
+      stack.pop();
+      out = out.replace(/,\s*$/, '');
+      out += ch;
+      if (stack.length === 0) return out;
+      continue;
+    }
+    out += ch;
+  }
+  if (quote) out += quote;
+  out = out.replace(/[,:]\s*$/, '');
+  while (stack.length > 0) out += stack.pop();
+  return out;
 }
 
 export { NOT_PARSED };

@@ -105,7 +105,8 @@ export function pyTypeName(type: FieldType): string {
     case 'dict':
       return `dict[str, ${pyTypeName(type.values)}]`;
     case 'optional':
-      return `Optional[${pyTypeName(type.inner)}]`;
+      // typing.get_origin(Optional[X]) is Union, printed with its args as DSPy's get_annotation_name does.
+      return `Union[${pyTypeName(type.inner)}, NoneType]`;
     case 'literal':
       return `Literal[${type.values.map(literalRepr).join(', ')}]`;
     case 'class':

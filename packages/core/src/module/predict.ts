@@ -4,7 +4,7 @@ import { AdapterParseError } from '../adapter/errors';
 import { Prediction } from '../data/prediction';
 import type { CallOptions, ChatMessage, LanguageModel, LMResponse, Usage } from '../lm/types';
 import { addUsage, emptyUsage } from '../lm/types';
-import { instrument, observing } from '../runtime/callbacks';
+import { instrument, observeSync, observing } from '../runtime/callbacks';
 import { settings } from '../runtime/settings';
 import { type InputsOf, type OutputsOf, type SignatureLike, signatureOf } from '../signature/reader';
 import type { SignatureSpec } from '../signature/signature-spec';
@@ -111,7 +111,14 @@ export class Predict<S extends SignatureLike = SignatureLike>
     const retries = this.maxRetries ?? current.maxRetries ?? 2;
     const usage: Usage = emptyUsage();
     let cost = 0;
-    let messages = adapter.format(signature, demos, inputs);
+    const hasCallbacks = (current.callbacks?.length ?? 0) > 0;
+    const format = (a: Adapter) =>
+      hasCallbacks
+        ? observeSync('adapter', `${a.name}.format`, { signature: signature.name, demos, inputs }, () =>
+            a.format(signature, demos, inputs),
+          )
+        : a.format(signature, demos, inputs);
+    let messages = format(adapter);
     let usedFallback = false;
     let feedbacks = 0;
     for (;;) {
@@ -129,7 +136,15 @@ export class Predict<S extends SignatureLike = SignatureLike>
       let failedText = '';
       for (const completion of response.completions) {
         try {
-          const outputs = adapter.parse(signature, completion.text);
+          const parse = () => adapter.parse(signature, completion.text);
+          const outputs = hasCallbacks
+            ? observeSync(
+                'adapter',
+                `${adapter.name}.parse`,
+                { signature: signature.name, completion: completion.text },
+                parse,
+              )
+            : parse();
           const problems = signature.validateOutputs(outputs);
           if (problems.length > 0) {
             throw new OutputValidationError(
@@ -170,7 +185,7 @@ export class Predict<S extends SignatureLike = SignatureLike>
         // As DSPy: a reply ChatAdapter cannot parse is asked for again once through JSONAdapter.
         usedFallback = true;
         adapter = adapter.fallback;
-        messages = adapter.format(signature, demos, inputs);
+        messages = format(adapter);
         continue;
       }
       if (feedbacks >= retries) throw failure;

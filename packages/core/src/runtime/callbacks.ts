@@ -11,8 +11,9 @@ import { type Settings, settings } from './settings';
 
 /** What a callback hears about: a module's forward, or one LM call made by a predictor. */
 export interface CallEvent {
-  readonly kind: 'module' | 'lm';
-  /** Module class name, or the LM's model name. */
+  /** `adapter` events are an adapter's `format` or `parse` (name `ChatAdapter.format`, …); callbacks only. */
+  readonly kind: 'module' | 'lm' | 'adapter';
+  /** Module class name, the LM's model name, or `Adapter.format` / `Adapter.parse`. */
   readonly name: string;
   readonly inputs: unknown;
   readonly tags?: Readonly<Record<string, string>>;
@@ -120,5 +121,25 @@ function notify(callbacks: readonly Callback[], call: (c: Callback) => void): vo
     } catch {
       // A failing callback must not break the program it observes.
     }
+  }
+}
+
+/**
+ * Tells the configured callbacks about a synchronous step (an adapter's format or parse); no span, as
+ * these take microseconds. Without callbacks it just runs `fn`.
+ */
+export function observeSync<T>(kind: CallEvent['kind'], name: string, inputs: unknown, fn: () => T): T {
+  const { callbacks, tags } = settings();
+  if (!callbacks || callbacks.length === 0) return fn();
+  const event: CallEvent = { kind, name, inputs, tags };
+  notify(callbacks, (c) => c.onStart?.(event));
+  const started = performance.now();
+  try {
+    const output = fn();
+    notify(callbacks, (c) => c.onEnd?.(event, { output, durationMs: performance.now() - started }));
+    return output;
+  } catch (error) {
+    notify(callbacks, (c) => c.onEnd?.(event, { error, durationMs: performance.now() - started }));
+    throw error;
   }
 }

@@ -170,7 +170,11 @@ describe('ProgramStateError', () => {
     const shared = valid();
     shared.respond.demos.push({ question: 'q', answer: 'a', context: 'passage of another step' });
     const program = new RAG().loadState(shared);
-    expect(program.respond.demos.at(-1)).toEqual({ question: 'q', answer: 'a', context: 'passage of another step' });
+    expect(program.respond.demos.at(-1)).toEqual({
+      question: 'q',
+      answer: 'a',
+      context: 'passage of another step',
+    });
     const foreign = valid();
     foreign.respond.demos.push({ topic: 'x' });
     await expectRejected(

@@ -115,17 +115,25 @@ describe('callbacks', () => {
     expect(events).toEqual([
       'start module TwoStep',
       'start module Predict(QA)',
+      'start adapter ChatAdapter.format',
+      'end adapter ChatAdapter.format',
       'start lm A',
       'end lm A',
+      'start adapter ChatAdapter.parse',
+      'end adapter ChatAdapter.parse',
       'end module Predict(QA)',
       'start module Predict(StringSignature)',
+      'start adapter ChatAdapter.format',
+      'end adapter ChatAdapter.format',
       'start lm A',
       'end lm A',
+      'start adapter ChatAdapter.parse',
+      'end adapter ChatAdapter.parse',
       'end module Predict(StringSignature)',
       'end module TwoStep',
     ]);
     expect(seen[0].tags).toEqual({ request: 'r1' });
-    expect((seen[2].inputs as { messages: unknown[] }).messages).toHaveLength(2);
+    expect((seen.find((e) => e.kind === 'lm')!.inputs as { messages: unknown[] }).messages).toHaveLength(2);
   });
 
   it('report a failing LM call with its error and do not break the program when a callback throws', async () => {
@@ -143,6 +151,8 @@ describe('callbacks', () => {
     ).rejects.toThrow('LM down');
     expect(events).toEqual([
       'start module Predict(QA)',
+      'start adapter ChatAdapter.format',
+      'end adapter ChatAdapter.format',
       'start lm scripted',
       'end lm scripted (error)',
       'end module Predict(QA) (error)',
