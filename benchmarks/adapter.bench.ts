@@ -18,9 +18,11 @@ class ContextQA {
   @Output() confidence!: number;
 }
 
-const WARMUP = 20_000;
+/** `--quick` (CI smoke, via benchmarks/run.ts): fewer samples. */
+const quick = process.argv.includes('--quick');
+const WARMUP = quick ? 2_000 : 20_000;
 const BATCH = 1_000;
-const SAMPLES = 200;
+const SAMPLES = quick ? 20 : 200;
 
 const spec = signatureOf(ContextQA);
 const adapter = new ChatAdapter();

@@ -33,8 +33,16 @@ import {
 import { LM } from '../packages/core/src/lm/lm';
 import { FakeOpenAIServer } from '../packages/testing/src/fake-server/fake-openai-server';
 
-const LATENCY = { examples: 2_000, delayMs: 50, concurrency: 64, maxRatio: 1.15, runs: 3 };
-const MEMORY = { rows: 100_000, limitMb: 300 };
+/** `--quick` (CI smoke, via benchmarks/run.ts): 512 examples once, 5,000 rows. */
+const quick = process.argv.includes('--quick');
+const LATENCY = {
+  examples: quick ? 512 : 2_000,
+  delayMs: 50,
+  concurrency: 64,
+  maxRatio: 1.15,
+  runs: quick ? 1 : 3,
+};
+const MEMORY = { rows: quick ? 5_000 : 100_000, limitMb: 300 };
 const MEMORY_PART_FLAG = '--memory-part';
 const SERVE_FLAG = '--serve';
 
@@ -66,7 +74,7 @@ async function main(): Promise<void> {
 async function runMemoryPartInFreshProcess(): Promise<Awaited<ReturnType<typeof memoryBenchmark>>> {
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', __filename, MEMORY_PART_FLAG],
+    ['-r', 'ts-node/register/transpile-only', __filename, MEMORY_PART_FLAG, ...(quick ? ['--quick'] : [])],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -177,7 +185,11 @@ async function measureLatency(chat: ChatCall, gating: boolean) {
     Example.from({ question: `q${index}`, answer: `a${index}` }).withInputs('question'),
   );
   // Warm the connection pool and the JIT (client and server) first, as a long evaluation would be warm.
-  await new Evaluate({ devset: devset.slice(0, 500), metric: exactMatch(), progress: false }).run(program, {
+  await new Evaluate({
+    devset: devset.slice(0, quick ? 128 : 500),
+    metric: exactMatch(),
+    progress: false,
+  }).run(program, {
     concurrency: LATENCY.concurrency,
   });
   const idealMs = (LATENCY.examples * LATENCY.delayMs) / LATENCY.concurrency;

@@ -19,8 +19,10 @@ import { chatRequestKey } from '../packages/core/src/lm/request-key';
 import { FakeOpenAIServer } from '../packages/testing/src/fake-server/fake-openai-server';
 import type { ChatMessage } from '../packages/core/src/lm/types';
 
-const HIT_CALLS = 50_000;
-const OVERHEAD_CALLS = 2_000;
+/** `--quick` (CI smoke, via benchmarks/run.ts): a tenth of the calls. */
+const quick = process.argv.includes('--quick');
+const HIT_CALLS = quick ? 5_000 : 50_000;
+const OVERHEAD_CALLS = quick ? 200 : 2_000;
 const BLOCK = 100;
 
 const messages: ChatMessage[] = [
@@ -123,7 +125,7 @@ async function clientOverhead() {
         .withResponse();
       return data.choices[0].message.content;
     };
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < (quick ? 20 : 200); i++) {
       await raw();
       await viaLM();
       await viaSDK();

@@ -31,7 +31,7 @@ export type { EmbedderLike } from './knn/nearest';
 export { Ensemble, EnsembledProgram, type EnsembleOptions } from './ensemble/ensemble';
 
 // MIPRO
-export { MIPRO, type MIPROOptions } from './mipro/mipro';
+export { MIPRO, type MIPROOptions, type Fidelity } from './mipro/mipro';
 export { AUTO_PRESETS, trialsFor, type AutoPreset } from './mipro/presets';
 export { TPESampler, optunaGamma, optunaWeights } from './mipro/tpe';
 export type { TPEOptions, CategoricalDimension, TrialObservation } from './mipro/tpe';

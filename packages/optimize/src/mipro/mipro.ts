@@ -17,10 +17,14 @@ import { OptimizerError } from '../optimizer/errors';
 import { type CompileData, Optimizer, type OptimizerOptions, predictorCount } from '../optimizer/optimizer';
 import type { Estimate } from '../optimizer/report';
 import type { OptimizerRun } from '../optimizer/run';
+import { HalvingSearch, halvingPromotionCalls } from './halving';
 import { AUTO_PRESETS, type AutoPreset, trialsFor } from './presets';
 import { InstructionProposer } from './proposer';
 import { SearchSpace } from './search-space';
 import { TrialSearch } from './trial-search';
+
+/** MIPRO's multi-fidelity schedules (see `MIPROOptions.fidelity`). */
+export type Fidelity = 'every-n' | 'halving';
 
 /** Options of `MIPRO`. Explicit settings override the `auto` preset's. */
 export interface MIPROOptions extends OptimizerOptions {
@@ -42,6 +46,13 @@ export interface MIPROOptions extends OptimizerOptions {
   minibatchSize?: number;
   /** A full-valset evaluation of the best-averaging configuration after every this many trials (default 5). */
   minibatchFullEvalSteps?: number;
+  /**
+   * How minibatch scores lead to full-valset evaluations: `'every-n'` (DSPy's schedule, the default) promotes
+   * the best-averaging configuration every `minibatchFullEvalSteps` trials; `'halving'` runs asynchronous
+   * successive halving — rungs of `minibatchSize`, ×3 each, up to the valset; the top third of each rung
+   * moves up and is scored only on the examples it has not seen.
+   */
+  fidelity?: Fidelity;
   /** Trials evaluated at once (default 4); the TPE sampler treats running ones as bad (constant liar). */
   parallelTrials?: number;
   /** The LM that proposes instructions (default: the configured one). */
@@ -65,6 +76,11 @@ export class MIPRO extends Optimizer<MIPROOptions> {
     if (typeof options?.metric !== 'function') {
       throw new OptimizerError(
         'MIPRO needs a metric to score trials — e.g. { metric: exactMatch("answer") }.',
+      );
+    }
+    if (options.fidelity !== undefined && options.fidelity !== 'every-n' && options.fidelity !== 'halving') {
+      throw new OptimizerError(
+        `MIPRO fidelity must be 'every-n' or 'halving', got ${JSON.stringify(options.fidelity)}.`,
       );
     }
     if (options.auto != null && !(options.auto in AUTO_PRESETS)) {
@@ -92,6 +108,7 @@ export class MIPRO extends Optimizer<MIPROOptions> {
       minibatch,
       minibatchSize: Math.min(this.options.minibatchSize ?? 35, valSize),
       fullEvalSteps: this.options.minibatchFullEvalSteps ?? 5,
+      fidelity: this.options.fidelity ?? 'every-n',
       parallel: Math.max(1, this.options.parallelTrials ?? 4),
       maxBootstrapped: zeroShot ? 0 : (this.options.maxBootstrappedDemos ?? 4),
       maxLabeled: zeroShot ? 0 : (this.options.maxLabeledDemos ?? 4),
@@ -103,10 +120,12 @@ export class MIPRO extends Optimizer<MIPROOptions> {
     const predictors = predictorCount(program);
     const bootstrap = p.zeroShot ? 0 : data.trainset.length;
     const proposals = 1 + predictors * (p.numCandidates - 1);
+    const halving = p.minibatch && p.fidelity === 'halving';
     const trialCalls = p.numTrials * (p.minibatch ? p.minibatchSize : p.valSize);
-    const fullEvals = p.minibatch ? Math.ceil(p.numTrials / p.fullEvalSteps) + 1 : 0;
+    const fullEvals = p.minibatch && !halving ? Math.ceil(p.numTrials / p.fullEvalSteps) + 1 : 0;
+    const promotionCalls = halving ? halvingPromotionCalls(p.numTrials, p.minibatchSize, p.valSize) : 0;
     const baseline = p.valSize;
-    const programCalls = baseline + bootstrap + trialCalls + fullEvals * p.valSize;
+    const programCalls = baseline + bootstrap + trialCalls + fullEvals * p.valSize + promotionCalls;
     return {
       lmCalls: programCalls * predictors + proposals,
       programCalls,
@@ -115,7 +134,9 @@ export class MIPRO extends Optimizer<MIPROOptions> {
         { name: 'bootstrap demo sets', programCalls: bootstrap },
         { name: `propose instructions (${proposals} LM calls)`, programCalls: 0 },
         { name: `${p.numTrials} trials`, programCalls: trialCalls },
-        { name: `${fullEvals} full evaluations`, programCalls: fullEvals * p.valSize },
+        halving
+          ? { name: 'successive-halving promotions', programCalls: promotionCalls }
+          : { name: `${fullEvals} full evaluations`, programCalls: fullEvals * p.valSize },
       ],
     };
   }
@@ -145,7 +166,8 @@ export class MIPRO extends Optimizer<MIPROOptions> {
     if (!instructions || run.outOfBudget) return finish(run, base, baseline);
 
     const space = new SearchSpace(base, instructions, demoSets);
-    const search = new TrialSearch(run, space, base, valset, metric, {
+    const Search = p.minibatch && p.fidelity === 'halving' ? HalvingSearch : TrialSearch;
+    const search = new Search(run, space, base, valset, metric, {
       numTrials: p.numTrials,
       minibatch: p.minibatch,
       minibatchSize: p.minibatchSize,

@@ -95,3 +95,24 @@ describe('MIPRO', () => {
     expect(lm.calls).toBeLessThanOrEqual(400 + 8);
   });
 });
+
+describe('MIPRO journal', () => {
+  it('resumes a run cut short: journaled trials are not paid again and the result equals an uninterrupted run', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'sigil-mipro-journal-'));
+    try {
+      const journal = join(dir, 'run.jsonl');
+      const full = await optimize(7);
+      const cut = await optimize(7, { journal, maxCalls: Math.floor(full.lm.calls / 2) });
+      expect(cut.report.stoppedBy).toBe('budget');
+      const resumed = await optimize(7, { journal, resume: true });
+      expect(resumed.report.stoppedBy).toBe('completed');
+      expect(resumed.lm.calls).toBeLessThan(full.lm.calls - full.lm.calls / 4);
+      expect(resumed.optimized.dumpState()).toEqual(full.optimized.dumpState());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,357 @@
+/**
+ * The benchmarks run.ts runs, in order, and how their figures (the JSON each prints) become the summary
+ * rows and the README tables. Every number in the tables comes from that JSON.
+ */
+
+/** One benchmark's printed figures (plus the exit code run.ts adds). */
+export type Figures = Record<string, any>;
+
+export interface Benchmark {
+  /** Its key in results/latest.json and its README marker name. */
+  name: string;
+  file: string;
+  markdown: (figures: Figures) => string;
+}
+
+/** A number with thousands separators and at most `digits` decimals. */
+export function num(value: number | null | undefined, digits = 1): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits });
+}
+
+const spread = (s: { median: number; p10: number; p90: number; n: number }, unit: string, digits = 1) =>
+  `**${num(s.median, digits)} ${unit}** (p10 ${num(s.p10, digits)}, p90 ${num(s.p90, digits)}, n = ${num(s.n, 0)})`;
+
+function table(header: string[], rows: string[][]): string {
+  return [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
+}
+
+const pass = (ok: boolean | undefined) => (ok ? 'met' : 'missed');
+
+export const BENCHMARKS: Benchmark[] = [
+  {
+    name: 'adapter',
+    file: 'adapter.bench.ts',
+    markdown: (f) =>
+      table(
+        ['Figure', 'Target'],
+        [[`**${num(f.median_us)} µs** median (p10 ${num(f.p10_us)} µs, p90 ${num(f.p90_us)} µs)`, '≤ 20 µs']],
+      ),
+  },
+  {
+    name: 'lm',
+    file: 'lm.bench.ts',
+    markdown: ({ cacheHit: hit, clientOverhead: o }) =>
+      table(
+        ['Figure', 'Value', 'Target'],
+        [
+          ['Cache hit, median (p90)', `**${num(hit.medianMicros)} µs** (${num(hit.p90Micros)} µs)`, '≤ 5 µs'],
+          ['… of which request hashing', `${num(hit.hashMedianMicros)} µs`, ''],
+          ['`LM.call` round trip, median', `${num(o.lmMedianMicros, 0)} µs`, ''],
+          ['raw `fetch` round trip, median', `${num(o.rawFetchMedianMicros, 0)} µs`, ''],
+          ['bare `openai` SDK round trip, median', `${num(o.openaiSdkMedianMicros, 0)} µs`, ''],
+          [
+            'Client overhead per call vs raw `fetch`',
+            `**+${num(o.overheadMicrosPerCall, 0)} µs** (ratio **${num(o.ratio, 2)}**)`,
+            '',
+          ],
+        ],
+      ),
+  },
+  {
+    name: 'overhead',
+    file: 'overhead.bench.ts',
+    markdown: ({ inProcess: i, loopback: l }) =>
+      table(
+        ['Figure', 'Sigil `Predict`', 'Ax `ax(...)`', 'Ax ÷ Sigil', 'Target'],
+        [
+          [
+            'In-process LM: forward, per call',
+            spread(i.samples.sigilPredict, 'µs'),
+            spread(i.samples.axForward, 'µs'),
+            '',
+            '',
+          ],
+          [
+            '… the LM alone (ScriptedLM.call / AxMockAIService.chat)',
+            spread(i.samples.scriptedCall, 'µs'),
+            spread(i.samples.axMockChat, 'µs'),
+            '',
+            '',
+          ],
+          [
+            '**Overhead, LM time excluded**',
+            `**${num(i.sigilOverheadMicros)} µs**`,
+            `**${num(i.axOverheadMicros)} µs**`,
+            `**${num(i.axOverSigil)}×**`,
+            `Sigil ≤ 30 µs (issue 4): ${pass(i.predictPass)}`,
+          ],
+          [
+            'Loopback server (0 ms): call, per call',
+            spread(l.samples.sigilPredict, 'µs', 0),
+            spread(l.samples.axForward, 'µs', 0),
+            '',
+            '',
+          ],
+          ['… raw `fetch` of the same reply', spread(l.samples.rawFetch, 'µs', 0), '(same)', '', ''],
+          [
+            '**Overhead over raw `fetch`**',
+            `**${num(l.sigilOverheadMicros, 0)} µs**`,
+            `**${num(l.axOverheadMicros, 0)} µs**`,
+            `**${num(l.axOverSigil, 2)}×**`,
+            `≥ 10× (issue 10): ${pass(l.pass)}`,
+          ],
+        ],
+      ),
+  },
+  {
+    name: 'throughput',
+    file: 'throughput.bench.ts',
+    markdown: (f) =>
+      table(
+        [
+          'Client (64 workers)',
+          'Wall / ideal, median',
+          'Runs',
+          'Wall, median',
+          'Client CPU, median',
+          'Target',
+        ],
+        [
+          ['Sigil `Predict` (`LM`, cache off)', 'sigilPredict', `≤ 1.15: ${pass(f.pass)}`],
+          ['Ax `ax(...)` (OpenAI provider)', 'axForward', 'reference'],
+          ['raw `fetch`', 'rawFetch', 'reference'],
+        ].map(([label, key, target]) => [
+          label,
+          `**${num(f[key].medianRatio, 3)}**`,
+          f[key].ratios.map((r: number) => num(r, 3)).join(', '),
+          `${num(f[key].medianWallMs, 0)} ms`,
+          `${num(f[key].medianClientCpuMs, 0)} ms`,
+          target,
+        ]),
+      ) +
+      `\n\nIdeal: ${num(f.plan.calls, 0)} × ${f.plan.delayMs} ms / ${f.plan.concurrency} = ${num(f.idealMs)} ms.`,
+  },
+  {
+    name: 'evaluate',
+    file: 'evaluate.bench.ts',
+    markdown: ({ latency, memory }) =>
+      table(
+        ['Figure', 'Result', 'Target'],
+        [
+          [
+            `Latency, node:http client: wall / ideal (median of ${latency.nodeHttp.ratios.join(', ')})`,
+            `**${num(latency.nodeHttp.medianRatio, 3)}** (${num(latency.nodeHttp.medianWallMs, 0)} ms; client CPU ${num(latency.nodeHttp.medianClientCpuMs, 0)} ms)`,
+            '≤ 1.15',
+          ],
+          [
+            `Latency, Sigil \`LM\` client: wall / ideal (median of ${latency.sigilLM.ratios.join(', ')})`,
+            `${num(latency.sigilLM.medianRatio, 3)} (${num(latency.sigilLM.medianWallMs, 0)} ms; client CPU ${num(latency.sigilLM.medianClientCpuMs, 0)} ms)`,
+            'reported',
+          ],
+          [
+            `Memory, ${num(memory.rows, 0)} streamed rows: peak RSS`,
+            `**${num(memory.peakRssMb, 0)} MB** (${num(memory.rssBeforeRunMb, 0)} MB before the run; ${num(memory.wallMs / 1000)} s, ~${num(memory.examplesPerSecond, 0)} examples/s)`,
+            '< 300 MB',
+          ],
+        ],
+      ),
+  },
+  {
+    name: 'optimizer',
+    file: 'optimizer.bench.ts',
+    markdown: (f) => {
+      const names = Object.keys(f.contenders);
+      const checkpoints = f.contenders[names[0]].checkpoints.map((c: { calls: number }) => c.calls);
+      const main = table(
+        [
+          'Optimizer',
+          ...checkpoints.map((c: number) => `Expected score at ${num(c, 0)} calls`),
+          'Returned: expected / measured',
+          'Within 2 points of the best',
+          'Calls to within 2 points, median',
+        ],
+        names.map((name) => {
+          const c = f.contenders[name];
+          return [
+            name,
+            ...c.checkpoints.map((p: { medianValue: number }) => `${num(p.medianValue)} %`),
+            `**${num(c.medianFinalExpected)} %** / ${num(c.medianFinalMeasured)} %`,
+            `${c.within2Points} of ${f.seeds}`,
+            c.medianCallsToWithin2 === null ? 'not in most seeds' : `**${num(c.medianCallsToWithin2, 0)}**`,
+          ];
+        }),
+      );
+      const d = f.fidelityDecision;
+      const decision = table(
+        [
+          `Schedule (${d.seeds} seeds)`,
+          'Within 2 points',
+          'Calls to within 2 points, median',
+          'Expected score returned, median',
+          'Seeds with fewer / more calls than the default',
+        ],
+        d.schedules.map((s: any) => [
+          s.schedule,
+          `${s.within2Points} of ${d.seeds}`,
+          `**${num(s.medianCallsToWithin2, 0)}**`,
+          `${num(s.medianFinalExpected)} %`,
+          `${s.vsDefault.fewer} / ${s.vsDefault.more}`,
+        ]),
+      );
+      const h35 = d.halvingVsEveryNMinibatch35;
+      const h12 = d.halvingVsEveryNMinibatch12;
+      return (
+        `${main}\n\nBudget ${num(f.budget, 0)} LM calls per run; valset ${f.valset}, trainset ${f.trainset}; ` +
+        `search space ${num(f.space.configurations, 0)} configurations (exhaustive search: ${num(f.space.exhaustiveCalls, 0)} calls); ` +
+        `best configuration's expected score, median over seeds: ${num(f.medianBest)} %.\n\n` +
+        `Multi-fidelity, paired over ${d.seeds} seeds:\n\n${decision}\n\n` +
+        `Halving against every-N at the same minibatch: fewer calls in ${h35.fewer}, more in ${h35.more}, tied in ` +
+        `${h35.ties} seeds (minibatch 35); fewer in ${h12.fewer}, more in ${h12.more}, tied in ${h12.ties} (minibatch 12).` +
+        `\n\n![Expected score of the incumbent against LM calls](results/optimizer.svg)`
+      );
+    },
+  },
+  {
+    name: 'memory',
+    file: 'memory.bench.ts',
+    markdown: ({ evaluate: e, journalWrite: w, journalResume: r }) =>
+      table(
+        ['Job (fresh process each)', 'Peak RSS', 'RSS before the job', 'Time', 'Detail', 'Target'],
+        [
+          [
+            `Evaluate, ${num(e.rows, 0)} streamed examples through \`Predict\``,
+            `**${num(e.peakRssMb, 0)} MB**`,
+            `${num(e.rssBeforeMb, 0)} MB`,
+            `${num(e.wallMs / 1000)} s`,
+            `${num(e.datasetMb)} MB in, ${num(e.resultsMb)} MB of results out; ~${num(e.examplesPerSecond, 0)} examples/s`,
+            '< 300 MB',
+          ],
+          [
+            `MIPRO, ${num(w.trials, 0)} trials, writing the journal`,
+            `**${num(w.peakRssMb, 0)} MB**`,
+            `${num(w.rssBeforeMb, 0)} MB`,
+            `${num(w.wallMs / 1000)} s`,
+            `${num(w.lmCalls, 0)} LM calls, ${w.fullEvaluations} full evaluations, journal ${num(w.journalKb, 0)} KB`,
+            '',
+          ],
+          [
+            `MIPRO, resumed from that journal`,
+            `**${num(r.peakRssMb, 0)} MB**`,
+            `${num(r.rssBeforeMb, 0)} MB`,
+            `${num(r.wallMs / 1000)} s`,
+            `${num(r.lmCalls, 0)} LM calls (the baseline, which is not journaled); same best score (${r.bestScore} %)`,
+            '',
+          ],
+        ],
+      ),
+  },
+  {
+    name: 'coldStart',
+    file: 'cold-start.bench.ts',
+    markdown: (f) =>
+      table(
+        ['Fresh process, to first prediction', 'Sigil', 'Ax', 'Sigil ÷ Ax'],
+        [
+          ['In-process LM: first prediction', 'sigilScripted', 'axMock', 'firstPredictionMs'],
+          ['… of which `require`', 'sigilScripted', 'axMock', 'requireMs'],
+          ['Loopback server: first prediction', 'sigilServer', 'axServer', 'firstPredictionMs'],
+          ['… of which `require`', 'sigilServer', 'axServer', 'requireMs'],
+          ['Loopback server: process wall time (spawn to exit)', 'sigilServer', 'axServer', 'processWallMs'],
+        ].map(([label, sigil, ax, figure]) => [
+          label,
+          spread(f[sigil][figure], 'ms'),
+          spread(f[ax][figure], 'ms'),
+          `${num(f[sigil][figure].median / f[ax][figure].median, 2)}`,
+        ]),
+      ),
+  },
+];
+
+/** The headline rows: [measurement, Sigil, Ax or reference, ratio, target]. */
+export function summaryRows(r: Record<string, Figures>): string[][] {
+  const o = r.overhead;
+  const t = r.throughput;
+  const opt = r.optimizer;
+  const names = Object.keys(opt.contenders);
+  const [mipro, , , , random, brs] = names.map((n) => opt.contenders[n]);
+  const halving = opt.fidelityDecision.schedules;
+  const m = r.memory;
+  const c = r.coldStart;
+  const within = (x: any) =>
+    `${num(x.medianFinalExpected)} % / ${x.medianCallsToWithin2 === null ? 'mostly never' : `${num(x.medianCallsToWithin2, 0)} calls`}`;
+  return [
+    [
+      '1. `Predict.forward` overhead, in-process LM, LM time excluded',
+      `${num(o.inProcess.sigilOverheadMicros)} µs`,
+      `Ax ${num(o.inProcess.axOverheadMicros)} µs`,
+      `${num(o.inProcess.axOverSigil)}× less`,
+      `≤ 30 µs: ${pass(o.inProcess.predictPass)}`,
+    ],
+    [
+      '1. Framework overhead per call, loopback server, minus raw `fetch`',
+      `${num(o.loopback.sigilOverheadMicros, 0)} µs`,
+      `Ax ${num(o.loopback.axOverheadMicros, 0)} µs`,
+      `${num(o.loopback.axOverSigil, 2)}× less`,
+      `≥ 10× less: ${pass(o.loopback.pass)}`,
+    ],
+    [
+      `2. Throughput, ${num(t.plan.calls, 0)} calls, ${t.plan.delayMs} ms, ${t.plan.concurrency} in flight: wall / ideal`,
+      num(t.sigilPredict.medianRatio, 3),
+      `Ax ${num(t.axForward.medianRatio, 3)}; raw fetch ${num(t.rawFetch.medianRatio, 3)}`,
+      '',
+      `≤ 1.15: ${pass(t.pass)}`,
+    ],
+    [
+      `3. Optimizer (${opt.seeds} seeds, ${num(opt.budget, 0)} calls): expected score / calls to within 2 points`,
+      `MIPRO ${within(mipro)}`,
+      `random ${within(random)}; BRS ${within(brs)}`,
+      '',
+      `fewer calls than exhaustive (${num(opt.space.exhaustiveCalls, 0)})`,
+    ],
+    [
+      `3. Multi-fidelity (${opt.fidelityDecision.seeds} seeds): calls to within 2 points`,
+      `halving (rung 0 = 35 / 12): ${num(halving[2].medianCallsToWithin2, 0)} / ${num(halving[3].medianCallsToWithin2, 0)}`,
+      `every-N (minibatch 35 / 12): ${num(halving[0].medianCallsToWithin2, 0)} / ${num(halving[1].medianCallsToWithin2, 0)}`,
+      '',
+      'halving the default if fewer',
+    ],
+    [
+      `4. Peak RSS, Evaluate over ${num(m.evaluate.rows, 0)} streamed examples`,
+      `${num(m.evaluate.peakRssMb, 0)} MB (${num(m.evaluate.rssBeforeMb, 0)} before)`,
+      '',
+      '',
+      '< 300 MB',
+    ],
+    [
+      `4. Peak RSS, ${num(m.journalWrite.trials, 0)}-trial MIPRO journal: write / resume`,
+      `${num(m.journalWrite.peakRssMb, 0)} / ${num(m.journalResume.peakRssMb, 0)} MB`,
+      '',
+      '',
+      '',
+    ],
+    [
+      '5. Cold start to first prediction, in-process LM',
+      `${num(c.sigilScripted.firstPredictionMs.median, 0)} ms`,
+      `Ax ${num(c.axMock.firstPredictionMs.median, 0)} ms`,
+      `${num(c.sigilScripted.firstPredictionMs.median / c.axMock.firstPredictionMs.median, 2)}× Ax`,
+      '',
+    ],
+    [
+      '5. Cold start to first prediction, loopback server',
+      `${num(c.sigilServer.firstPredictionMs.median, 0)} ms`,
+      `Ax ${num(c.axServer.firstPredictionMs.median, 0)} ms`,
+      `${num(c.sigilServer.firstPredictionMs.median / c.axServer.firstPredictionMs.median, 2)}× Ax`,
+      '',
+    ],
+    ['Adapter format + parse', `${num(r.adapter.median_us)} µs`, '', '', '≤ 20 µs'],
+    ['LM cache hit', `${num(r.lm.cacheHit.medianMicros)} µs`, '', '', '≤ 5 µs'],
+    [
+      `Evaluate, ${num(r.evaluate.latency.nodeHttp.examples, 0)} × 50 ms at 64 (node:http client): wall / ideal`,
+      num(r.evaluate.latency.nodeHttp.medianRatio, 3),
+      `Sigil LM client ${num(r.evaluate.latency.sigilLM.medianRatio, 3)}`,
+      '',
+      '≤ 1.15',
+    ],
+  ];
+}
