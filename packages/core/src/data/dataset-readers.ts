@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parse as parseCsv } from 'csv-parse';
+import type * as CsvParse from 'csv-parse';
 import { DatasetError, type RowLocation } from './errors';
 import { describeValue } from './example';
 
@@ -136,6 +136,9 @@ async function* readJsonArray(file: string): AsyncGenerator<RawRecord> {
 }
 
 async function* readCsv(file: string, delimiter: string): AsyncGenerator<RawRecord> {
+  // Required here, not at import: only CSV and TSV files need the parser.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse: parseCsv } = require('csv-parse') as typeof CsvParse;
   const parser = createReadStream(file).pipe(
     parseCsv({ delimiter, bom: true, info: true, relax_column_count: true, skip_empty_lines: true }),
   );

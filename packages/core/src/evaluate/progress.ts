@@ -1,4 +1,5 @@
-import { SingleBar } from 'cli-progress';
+import type * as CliProgress from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import type { Usage } from '../lm/types';
 
 /** The state of a run, after each finished example (what `onProgress` receives). */
@@ -48,7 +49,10 @@ class BarDisplay implements ProgressDisplay {
 
   constructor(output: NodeJS.WritableStream, total: number | undefined) {
     const counter = total === undefined ? '{value} done' : '{bar} {value}/{total} {percentage}%';
-    this.bar = new SingleBar({
+    // Required here, not at import: only a run on a terminal draws a bar.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SingleBar: Bar } = require('cli-progress') as typeof CliProgress;
+    this.bar = new Bar({
       stream: output,
       format: `Evaluate ${counter} | score {score}% | errors {errors} | tokens {tokens} | \${cost} | {duration_formatted}${total === undefined ? '' : ' (eta {eta_formatted})'}`,
       hideCursor: true,

@@ -1,4 +1,4 @@
-import Table from 'cli-table3';
+import type Table from 'cli-table3';
 import type { EvaluationResult } from './evaluation-result';
 
 /** Longest value shown in one table cell; longer ones are cut with an ellipsis. */
@@ -29,7 +29,10 @@ export function isFailure(result: EvaluationResult): boolean {
 function render(results: readonly EvaluationResult[]): string {
   const withErrors = results.some((result) => result.error !== undefined);
   const head = ['#', 'inputs', 'expected', 'predicted', 'score', ...(withErrors ? ['error'] : [])];
-  const table = new Table({ head, style: { head: [], border: [] }, wordWrap: true });
+  // Required here, not at import: tables are printed at the end of a run, when asked for.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const TextTable = require('cli-table3') as typeof Table;
+  const table = new TextTable({ head, style: { head: [], border: [] }, wordWrap: true });
   for (const result of results) {
     const { example } = result;
     const labels = example.inputKeys.length > 0 ? example.labels().toJSON() : {};

@@ -2,8 +2,9 @@
  * Turns whatever the `openai` package (or the socket under it) threw into a typed {@link LMError} whose
  * message says what happened, for which model and endpoint, and what to do.
  */
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type { APIError } from 'openai';
 import { redactSecrets } from './endpoint';
+import { loadedOpenAIModule } from './openai-client';
 import { parseRetryAfter } from './retry';
 import {
   ContextWindowExceededError,
@@ -83,17 +84,21 @@ export function toLMError(error: unknown, context: FailureContext): unknown {
   const details: LMErrorDetails = { model: context.model, endpoint: context.endpoint };
   if (context.aborted)
     return new LMAbortedError(`${where}: call aborted by the caller's AbortSignal.`, details);
-  if (context.timedOut || error instanceof APIConnectionTimeoutError) {
+  // The SDK's error classes exist only once it is loaded, and until then none of its errors can either.
+  const sdk = loadedOpenAIModule();
+  const isAPIError = sdk !== undefined && error instanceof sdk.APIError;
+  if (context.timedOut || (sdk !== undefined && error instanceof sdk.APIConnectionTimeoutError)) {
     const limit = context.timeoutMs !== undefined ? `within ${context.timeoutMs} ms` : 'before the timeout';
     return new LMTimeoutError(
       `${where}: no answer ${limit}. Raise timeoutMs or check the endpoint's load.`,
       details,
     );
   }
-  if (error instanceof APIUserAbortError) return new LMAbortedError(`${where}: call aborted.`, details);
+  if (sdk !== undefined && error instanceof sdk.APIUserAbortError)
+    return new LMAbortedError(`${where}: call aborted.`, details);
   if (
-    error instanceof APIConnectionError ||
-    (!(error instanceof APIError) && looksLikeConnectionFailure(error))
+    (sdk !== undefined && error instanceof sdk.APIConnectionError) ||
+    (!isAPIError && looksLikeConnectionFailure(error))
   ) {
     const cause = redactSecrets(causeOf((error as Error).cause ?? error), context.apiKey);
     return new LMConnectionError(
@@ -101,8 +106,8 @@ export function toLMError(error: unknown, context: FailureContext): unknown {
       details,
     );
   }
-  if (!(error instanceof APIError) || error.status === undefined) return error;
-  return statusError(error, where, context);
+  if (!isAPIError || (error as APIError).status === undefined) return error;
+  return statusError(error as APIError, where, context);
 }
 
 function statusError(error: APIError, where: string, context: FailureContext): LMError {

@@ -82,15 +82,19 @@ export class InFlightWork {
 
   /** Registers a request: `controller` aborts it; `done` settles when it has finished either way. */
   add(controller: AbortController, done: Promise<unknown>): void {
+    const end = this.begin(controller);
+    done.then(end, end);
+  }
+
+  /** Registers a request and returns the function to call (once) when it has finished either way. */
+  begin(controller: AbortController): () => void {
     this.running.add(controller);
-    const settle = () => {
-      this.running.delete(controller);
-      if (this.running.size > 0) return;
+    return () => {
+      if (!this.running.delete(controller) || this.running.size > 0) return;
       const waiters = this.idle;
       this.idle = [];
       for (const wake of waiters) wake();
     };
-    done.then(settle, settle);
   }
 
   /**

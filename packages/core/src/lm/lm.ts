@@ -239,8 +239,7 @@ export class LM implements LanguageModel {
     const forward = () => controller.abort(caller?.reason);
     if (caller?.aborted) forward();
     else caller?.addEventListener('abort', forward, { once: true });
-    let finished!: () => void;
-    this.work.add(controller, new Promise<void>((resolve) => (finished = resolve)));
+    const finished = this.work.begin(controller);
     const tracked: PreparedCall = { ...call, options: { ...call.options, signal: controller.signal } };
     return {
       tracked,

@@ -1,9 +1,26 @@
 /**
- * The `openai` SDK client behind LM and Embedder, set up so Sigil owns retries and timeouts.
+ * The `openai` SDK client behind LM and Embedder, set up so Sigil owns retries and timeouts. The package
+ * takes ~30 ms to load, so it is required when the first client is created (at an LM's first request), not
+ * when `@sigil/core` is imported.
  */
-import OpenAI from 'openai';
+import type * as OpenAIModule from 'openai';
+import type OpenAI from 'openai';
 import type { ResolvedEndpoint } from './endpoint';
 import { LMAuthenticationError } from './errors';
+
+let sdk: typeof OpenAIModule | undefined;
+
+/** The `openai` module, required once. */
+function openaiModule(): typeof OpenAIModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  sdk ??= require('openai') as typeof OpenAIModule;
+  return sdk;
+}
+
+/** The `openai` module if a client was ever created; before that no error can come from the SDK. */
+export function loadedOpenAIModule(): typeof OpenAIModule | undefined {
+  return sdk;
+}
 
 /** An SDK client for an endpoint; fails without a request when OpenAI itself is the endpoint and no key is set. */
 export function createOpenAIClient(endpoint: ResolvedEndpoint, label: string): OpenAI {
@@ -15,7 +32,7 @@ export function createOpenAIClient(endpoint: ResolvedEndpoint, label: string): O
       { model: endpoint.wireModel, endpoint: baseURL },
     );
   }
-  return new OpenAI({
+  return new (openaiModule().OpenAI)({
     // Local servers usually need no key, but the SDK insists on one.
     apiKey: apiKey ?? 'no-key',
     baseURL,

@@ -77,10 +77,30 @@ export class Scheduler {
     return { running: this.running, queued: this.queue.size };
   }
 
+  /**
+   * A slot now, if one is free and nobody is queued ahead (no pause, budgets allow); else undefined, and
+   * the caller queues with `acquire`. The synchronous path of an idle scheduler: no promise, no queue entry.
+   */
+  tryAcquire(options: AcquireOptions = {}): SchedulerLease | undefined {
+    if (this.queue.size > 0 || this.running >= this.maxConcurrency || options.signal?.aborted)
+      return undefined;
+    const tokens = options.tokens ?? 0;
+    const now = Date.now();
+    if (this.pausedUntil > now) return undefined;
+    if (this.requests && this.requests.waitMs(1, now) > 0) return undefined;
+    if (this.tokens && this.tokens.waitMs(tokens, now) > 0) return undefined;
+    this.requests?.take(1, now);
+    this.tokens?.take(tokens, now);
+    this.running++;
+    return this.lease(tokens);
+  }
+
   /** Waits for a slot; rejects with the signal's reason if it aborts while queued. */
   acquire(options: AcquireOptions = {}): Promise<SchedulerLease> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
+    const now = this.tryAcquire(options);
+    if (now) return Promise.resolve(now);
     return new Promise<SchedulerLease>((resolve, reject) => {
       const onAbort = () => {
         if (waiter.done) return;

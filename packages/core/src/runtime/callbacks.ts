@@ -1,11 +1,5 @@
-import {
-  ProxyTracerProvider,
-  type Span,
-  SpanStatusCode,
-  type Tracer,
-  type TracerProvider,
-  trace,
-} from '@opentelemetry/api';
+import type * as OpenTelemetryAPI from '@opentelemetry/api';
+import type { Span, Tracer, TracerProvider } from '@opentelemetry/api';
 import { SIGIL_VERSION } from '../version';
 import { type Settings, settings } from './settings';
 
@@ -25,10 +19,28 @@ export interface Callback {
   onEnd?(event: CallEvent, outcome: { output?: unknown; error?: unknown; durationMs: number }): void;
 }
 
+/**
+ * Where @opentelemetry/api 1.x keeps what is registered (tracer provider, context manager …), shared by
+ * every copy of the package in the process. Until a tracer provider appears there, the API (~10–20 ms to
+ * load) is not required at all.
+ */
+const OTEL_GLOBAL = Symbol.for('opentelemetry.js.api.1');
+let otel: typeof OpenTelemetryAPI | undefined;
 // The API's own no-op provider: what the global proxy delegates to until a provider is registered.
-const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+let noopProvider: TracerProvider | undefined;
 let seenProvider: unknown;
 let sigilTracer: Tracer | undefined;
+
+/** The OpenTelemetry API once a tracer provider has been registered in this process, else undefined. */
+function openTelemetry(): typeof OpenTelemetryAPI | undefined {
+  if (otel) return otel;
+  const registered = (globalThis as { [OTEL_GLOBAL]?: { trace?: unknown } })[OTEL_GLOBAL];
+  if (registered?.trace === undefined) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  otel = require('@opentelemetry/api') as typeof OpenTelemetryAPI;
+  noopProvider = new otel.ProxyTracerProvider().getDelegate();
+  return otel;
+}
 
 /**
  * Sigil's tracer when an OpenTelemetry provider is registered, else undefined. Re-checked on every call
@@ -36,11 +48,13 @@ let sigilTracer: Tracer | undefined;
  * rebuilt only when the provider changes. Without a provider, modules skip span creation altogether.
  */
 export function activeTracer(): Tracer | undefined {
-  const global = trace.getTracerProvider() as TracerProvider & { getDelegate?: () => TracerProvider };
+  const api = openTelemetry();
+  if (!api) return undefined;
+  const global = api.trace.getTracerProvider() as TracerProvider & { getDelegate?: () => TracerProvider };
   const provider = typeof global.getDelegate === 'function' ? global.getDelegate() : global;
   if (provider !== seenProvider) {
     seenProvider = provider;
-    const noop = provider === NOOP_PROVIDER || provider?.constructor?.name === 'NoopTracerProvider';
+    const noop = provider === noopProvider || provider?.constructor?.name === 'NoopTracerProvider';
     sigilTracer = noop ? undefined : global.getTracer('sigil', SIGIL_VERSION);
   }
   return sigilTracer;
@@ -78,7 +92,7 @@ export function instrument<T>(
         notify(listeners!, (c) => c.onEnd?.(event, { output, durationMs: performance.now() - started }));
       return output;
     } catch (error) {
-      span?.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+      span?.setStatus({ code: otel!.SpanStatusCode.ERROR, message: (error as Error)?.message });
       if (span && error instanceof Error) span.recordException(error);
       if (event)
         notify(listeners!, (c) => c.onEnd?.(event, { error, durationMs: performance.now() - started }));

@@ -1,4 +1,5 @@
-import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
+import type { ValidationError } from 'class-validator';
+import { classValidator, validationMetadataOf } from './class-validator';
 import type { FieldType } from './field-type';
 
 /** A class-validator constraint on a field, in the few shapes a prompt or a JSON schema can state. */
@@ -10,8 +11,7 @@ export interface Constraint {
 
 /** Reads the class-validator constraints declared on `property` of `target` (parent classes included). */
 export function readConstraints(target: Function, property: string): Constraint[] {
-  const storage = getMetadataStorage();
-  const metas = storage.getTargetValidationMetadatas(target, '', true, false);
+  const metas = validationMetadataOf(target);
   const out: Constraint[] = [];
   for (const meta of metas) {
     if (meta.propertyName !== property) continue;
@@ -23,7 +23,7 @@ export function readConstraints(target: Function, property: string): Constraint[
 
 /** True when the class declares any class-validator constraint at all. */
 export function hasValidators(target: Function): boolean {
-  return getMetadataStorage().getTargetValidationMetadatas(target, '', true, false).length > 0;
+  return validationMetadataOf(target).length > 0;
 }
 
 /**
@@ -135,7 +135,7 @@ export function validateFields(
 ): string[] {
   const instance = Object.create(target.prototype) as Record<string, unknown>;
   for (const field of fields) instance[field.name] = asInstances(values[field.name], field.type);
-  const errors = validateSync(instance, {
+  const errors = classValidator().validateSync(instance, {
     forbidUnknownValues: false,
     validationError: { target: false, value: false },
   });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { getMetadataStorage } from 'class-validator';
+import { validationMetadataOf } from './class-validator';
 import { MEMBERS_KEY, type RecordedMember } from './decorators';
 import { SignatureError } from './errors';
 import { type ClassFieldType, type ClassMember, resolveType } from './field-type';
@@ -28,7 +28,7 @@ export function describeClass(cls: Function, signature: string, field: string): 
     const chain: Function[] = [];
     for (let c: any = cls; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c))
       chain.unshift(c);
-    const validatorMetas = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
+    const validatorMetas = validationMetadataOf(cls);
     for (const c of chain) {
       const recorded: RecordedMember[] = Reflect.getOwnMetadata(MEMBERS_KEY, c) ?? [];
       for (const m of recorded) add(m.property, m.options.type ?? m.designType, !!m.options.optional, c);
