@@ -140,10 +140,14 @@ class PythonLiteralReader {
           ? false
           : null;
     }
-    const num = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?/.exec(this.s.slice(this.i));
+    // Python number literals may group digits with single underscores (`123_456.789`), as
+    // `ast.literal_eval` and json_repair (>= 0.54.1) both accept.
+    const num = /^[-+]?(\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][-+]?\d(?:_?\d)*)?/.exec(
+      this.s.slice(this.i),
+    );
     if (num) {
       this.i += num[0].length;
-      return Number(num[0]);
+      return Number(num[0].replace(/_/g, ''));
     }
     throw new Error(`unexpected ${ch ?? 'end'} at ${this.i}`);
   }
