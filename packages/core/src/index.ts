@@ -4,6 +4,10 @@
  */
 import 'reflect-metadata';
 
+// errors
+export { SigilError, InvalidOptionError } from './errors/sigil-error';
+export type { SigilErrorOptions } from './errors/sigil-error';
+
 // signature
 export * from './signature';
 

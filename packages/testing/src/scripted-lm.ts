@@ -2,7 +2,7 @@
  * `ScriptedLM`: an in-process language model that answers from a script — DSPy's DummyLM for Sigil.
  * Unit tests of modules, adapters and optimizers use it; nothing leaves the process.
  */
-import { addUsage, emptyUsage } from '@sigil/core';
+import { addUsage, emptyUsage, SigilError, type SigilErrorOptions } from '@sigil/core';
 import type { CallOptions, ChatMessage, Completion, LanguageModel, LMResponse, Usage } from '@sigil/core';
 
 /** A scripted answer: one text, one text per sample (`n`), or full completions. */
@@ -37,14 +37,17 @@ export interface ScriptedCall {
   options: CallOptions;
 }
 
-/** Thrown when a list script has no answers left. */
-export class ScriptExhaustedError extends Error {
-  constructor(model: string, answered: number) {
-    super(
-      `ScriptedLM "${model}": the script's ${answered} answer(s) are used up — add more answers, ` +
-        `pass { cycle: true }, or script with a function.`,
-    );
-    this.name = 'ScriptExhaustedError';
+/** Thrown when a list script has no answers left. Code `SCRIPT_EXHAUSTED`. */
+export class ScriptExhaustedError extends SigilError {
+  static override readonly code: string = 'SCRIPT_EXHAUSTED';
+  readonly model: string;
+  /** How many answers the script had. */
+  readonly answered: number;
+
+  constructor(message: string, details: SigilErrorOptions & { model: string; answered: number }) {
+    super(message, details);
+    this.model = details.model;
+    this.answered = details.answered;
   }
 }
 
@@ -126,7 +129,13 @@ export class ScriptedLM implements LanguageModel {
   private fromList(): ScriptedAnswer {
     const list = this.script as ScriptedAnswer[];
     if (this.next >= list.length) {
-      if (!this.options.cycle || list.length === 0) throw new ScriptExhaustedError(this.model, list.length);
+      if (!this.options.cycle || list.length === 0) {
+        throw new ScriptExhaustedError(
+          `ScriptedLM "${this.model}": the script's ${list.length} answer(s) are used up — add more answers, ` +
+            `pass { cycle: true }, or script with a function.`,
+          { model: this.model, answered: list.length },
+        );
+      }
       this.next = 0;
     }
     return list[this.next++];

@@ -11,7 +11,8 @@ export async function loadProgram(task: LoadedTask, state: string | undefined, i
   try {
     await program.load(path.resolve(io.cwd, state));
   } catch (error) {
-    if (error instanceof ProgramStateError) throw new CliError(`--state: ${error.message}`, 1, error);
+    if (error instanceof ProgramStateError)
+      throw new CliError(`--state: ${error.message}`, { exitCode: 1, cause: error });
     throw error;
   }
   return program;

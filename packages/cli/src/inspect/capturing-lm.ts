@@ -12,6 +12,7 @@ import {
   type LMResponse,
   type Predict,
 } from '@sigil/core';
+import { CliError } from '../errors';
 
 /** One predictor's first request. */
 export interface CapturedRequest {
@@ -33,7 +34,7 @@ export class RequestCapture {
   readonly fallback: LanguageModel = {
     model: 'sigil-inspect',
     call: async () => {
-      throw new Error('a predictor not reachable from the program (made inside forward?) asked for an LM');
+      throw new CliError('a predictor not reachable from the program (made inside forward?) asked for an LM');
     },
   };
 
@@ -44,7 +45,7 @@ export class RequestCapture {
       supportsStructuredOutputs: true,
       call: async (messages: ChatMessage[], options: CallOptions = {}): Promise<LMResponse> => {
         if (++this.calls > MAX_CALLS) {
-          throw new Error(
+          throw new CliError(
             `the program made more than ${MAX_CALLS} LM calls with placeholder replies; stopped it.`,
           );
         }

@@ -40,13 +40,13 @@ export async function loadTask(file: string, cwd: string): Promise<LoadedTask> {
     'trainset',
   );
   if (trainset.length === 0)
-    throw new TaskFileError(`${where}: trainset is empty — give it a few examples.`, file);
+    throw new TaskFileError(`${where}: trainset is empty — give it a few examples.`, { file });
   const hasValset = definition.valset !== undefined;
   const valset = hasValset
     ? checkExamples(await resolveLazy(definition.valset, `${where}: valset`), where, 'valset')
     : trainset;
   if (valset.length === 0)
-    throw new TaskFileError(`${where}: valset is empty — give it a few examples.`, file);
+    throw new TaskFileError(`${where}: valset is empty — give it a few examples.`, { file });
   let lm: Promise<LanguageModel | undefined> | undefined;
   return {
     name: definition.name ?? taskNameOf(absolute),
@@ -68,17 +68,16 @@ export function taskNameOf(file: string): string {
 
 function readDefinition(file: string, absolute: string): TaskDefinition {
   if (!existsSync(absolute)) {
-    throw new TaskFileError(
-      `Task file ${file} does not exist (looked for ${absolute}) — check the path.`,
+    throw new TaskFileError(`Task file ${file} does not exist (looked for ${absolute}) — check the path.`, {
       file,
-    );
+    });
   }
-  if (!statSync(absolute).isFile()) throw new TaskFileError(`Task file ${file} is not a file.`, file);
+  if (!statSync(absolute).isFile()) throw new TaskFileError(`Task file ${file} is not a file.`, { file });
   const extension = path.extname(absolute);
   if (!EXTENSIONS.includes(extension)) {
     throw new TaskFileError(
       `Task file ${file} must be TypeScript or JavaScript (${EXTENSIONS.join(', ')}), not "${extension || 'no extension'}".`,
-      file,
+      { file },
     );
   }
   if (extension === '.ts' || extension === '.cts') registerTypeScript();
@@ -88,7 +87,7 @@ function readDefinition(file: string, absolute: string): TaskDefinition {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     exported = require(absolute) as Record<string, unknown>;
   } catch (error) {
-    throw new TaskFileError(`Task file ${file} failed to load: ${messageOf(error)}`, file, error);
+    throw new TaskFileError(`Task file ${file} failed to load: ${messageOf(error)}`, { file, cause: error });
   }
   const candidate = exported?.default ?? exported?.task;
   const exportName = exported?.default !== undefined ? 'default export' : 'export "task"';
@@ -97,14 +96,14 @@ function readDefinition(file: string, absolute: string): TaskDefinition {
     throw new TaskFileError(
       `Task file ${file} has no default export${names.length > 0 ? ` (it exports ${names.join(', ')})` : ''} — ` +
         'add `export default defineTask({ program, trainset, valset, metric })`.',
-      file,
+      { file },
     );
   }
   if (candidate === null || typeof candidate !== 'object') {
     throw new TaskFileError(
       `The ${exportName} of ${file} is ${candidate === null ? 'null' : `a ${typeof candidate}`}, not a task — ` +
         'export `defineTask({ program, trainset, valset, metric })`.',
-      file,
+      { file },
     );
   }
   const task = candidate as Record<string, unknown>;
@@ -113,14 +112,14 @@ function readDefinition(file: string, absolute: string): TaskDefinition {
     throw new TaskFileError(
       `The ${exportName} of ${file} is not a task: it is missing ${missing.join(', ')} — ` +
         'export `defineTask({ program, trainset, valset?, metric, lm? })`.',
-      file,
+      { file },
     );
   }
   if (typeof task.metric !== 'function') {
     throw new TaskFileError(
       `Task file ${file}: metric must be a function (example, prediction) => score, got a ${typeof task.metric} — ` +
         "e.g. exactMatch('answer').",
-      file,
+      { file },
     );
   }
   return task as unknown as TaskDefinition;
@@ -131,13 +130,13 @@ async function resolveLazy<T>(value: Lazy<T> | undefined, what: string): Promise
   if (/^class[\s{]/.test(Function.prototype.toString.call(value))) {
     throw new TaskFileError(
       `${what} is a class — give an instance or a factory: () => new ${value.name}(…).`,
-      what,
+      { file: what },
     );
   }
   try {
     return await (value as () => T | Promise<T>)();
   } catch (error) {
-    throw new TaskFileError(`${what}() threw: ${messageOf(error)}`, what, error);
+    throw new TaskFileError(`${what}() threw: ${messageOf(error)}`, { file: what, cause: error });
   }
 }
 
@@ -145,7 +144,7 @@ function checkExamples(value: unknown, where: string, field: string): Example[] 
   if (!Array.isArray(value)) {
     throw new TaskFileError(
       `${where}: ${field} must be an array of Examples (or a function returning one), got ${describe(value)}.`,
-      where,
+      { file: where },
     );
   }
   value.forEach((example, index) => {
@@ -153,13 +152,13 @@ function checkExamples(value: unknown, where: string, field: string): Example[] 
       throw new TaskFileError(
         `${where}: ${field}[${index}] is ${describe(example)}, not an Example — ` +
           "build rows with Example.from(row).withInputs('question') or loadDataset.",
-        where,
+        { file: where },
       );
     }
     if (example.inputKeys.length === 0) {
       throw new TaskFileError(
         `${where}: ${field}[${index}] has no inputs marked — use Example.from(row).withInputs('question', …).`,
-        where,
+        { file: where },
       );
     }
   });
@@ -173,7 +172,7 @@ function checkProgram(value: unknown, where: string): Module {
     throw new TaskFileError(
       `${where}: program must be a Sigil module (a Program, Predict, ChainOfThought…) or a factory returning one, ` +
         `got ${describe(value)}.`,
-      where,
+      { file: where },
     );
   }
   return module;
@@ -184,7 +183,7 @@ function checkLM(value: unknown, where: string): LanguageModel | undefined {
   if (typeof (value as LanguageModel).call !== 'function') {
     throw new TaskFileError(
       `${where}: lm must be a language model (new LM(…), a TaskSimulator…) with a call() method, got ${describe(value)}.`,
-      where,
+      { file: where },
     );
   }
   return value as LanguageModel;

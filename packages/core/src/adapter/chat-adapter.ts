@@ -89,12 +89,7 @@ export class ChatAdapter extends BaseAdapter {
       throw new AdapterParseError(
         `ChatAdapter could not parse the reply for signature "${signature.name}": ${what}. ` +
           `Expected each output after its [[ ## name ## ]] marker. Reply was:\n${excerpt(completion)}`,
-        signature.name,
-        this.name,
-        completion,
-        found,
-        missing,
-        problems,
+        { signature: signature.name, adapter: this.name, completion, found, missing, problems },
       );
     }
     return outputs;

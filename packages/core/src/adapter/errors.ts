@@ -1,20 +1,48 @@
+import { SigilError, type SigilErrorOptions } from '../errors/sigil-error';
+
+/** What an {@link AdapterParseError} carries besides its message. */
+export interface AdapterParseDetails extends SigilErrorOptions {
+  /** The signature whose outputs were expected. */
+  signature: string;
+  /** The adapter that parsed (`ChatAdapter`, `JSONAdapter`). */
+  adapter: string;
+  /** The raw completion text. */
+  completion: string;
+  /** Output fields found in the reply. */
+  found?: readonly string[];
+  /** Output fields the reply lacks. */
+  missing?: readonly string[];
+  /** Per-field problems (type or constraint violations), `field: problem`. */
+  problems?: readonly string[];
+}
+
 /**
  * A model's reply could not be turned into the signature's outputs. Carries everything needed to see why:
- * the signature, the raw completion, the fields found and the ones missing or invalid.
+ * the signature, the raw completion, the fields found and the ones missing or invalid. Codes:
+ * `ADAPTER_MISSING_FIELDS` (an output is absent), `ADAPTER_INVALID_VALUE` (a value does not fit its type),
+ * `ADAPTER_NOT_JSON` (JSONAdapter found no object), `ADAPTER_NO_COMPLETION` (the LM returned nothing).
  */
-export class AdapterParseError extends Error {
-  override readonly name = 'AdapterParseError';
-  constructor(
-    message: string,
-    readonly signatureName: string,
-    readonly adapter: string,
-    readonly completion: string,
-    readonly found: readonly string[],
-    readonly missing: readonly string[],
-    /** Per-field problems (type or constraint violations), `field: problem`. */
-    readonly problems: readonly string[] = [],
-  ) {
-    super(message);
+export class AdapterParseError extends SigilError {
+  static override readonly code: string = 'ADAPTER_PARSE';
+  readonly signatureName: string;
+  readonly adapter: string;
+  readonly completion: string;
+  readonly found: readonly string[];
+  readonly missing: readonly string[];
+  readonly problems: readonly string[];
+
+  constructor(message: string, details: AdapterParseDetails) {
+    const missing = details.missing ?? [];
+    super(message, {
+      ...details,
+      code: details.code ?? (missing.length > 0 ? 'ADAPTER_MISSING_FIELDS' : 'ADAPTER_INVALID_VALUE'),
+    });
+    this.signatureName = details.signature;
+    this.adapter = details.adapter;
+    this.completion = details.completion;
+    this.found = details.found ?? [];
+    this.missing = missing;
+    this.problems = details.problems ?? [];
   }
 }
 

@@ -74,11 +74,14 @@ export class JSONAdapter extends BaseAdapter {
       throw new AdapterParseError(
         `JSONAdapter could not find a JSON object in the reply for signature "${signature.name}". ` +
           `Expected an object with keys ${signature.outputNames.map((n) => `"${n}"`).join(', ')}. Reply was:\n${excerpt(completion)}`,
-        signature.name,
-        this.name,
-        completion,
-        [],
-        [...signature.outputNames],
+        {
+          signature: signature.name,
+          adapter: this.name,
+          completion,
+          found: [],
+          missing: [...signature.outputNames],
+          code: 'ADAPTER_NOT_JSON',
+        },
       );
     }
     const raw = decoded as Record<string, unknown>;
@@ -102,12 +105,14 @@ export class JSONAdapter extends BaseAdapter {
         .join('; ');
       throw new AdapterParseError(
         `JSONAdapter could not parse the reply for signature "${signature.name}": ${what}. Reply was:\n${excerpt(completion)}`,
-        signature.name,
-        this.name,
-        completion,
-        Object.keys(outputs),
-        missing,
-        problems,
+        {
+          signature: signature.name,
+          adapter: this.name,
+          completion,
+          found: Object.keys(outputs),
+          missing,
+          problems,
+        },
       );
     }
     return outputs;

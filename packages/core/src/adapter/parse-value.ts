@@ -1,9 +1,10 @@
+import { SigilError } from '../errors/sigil-error';
 import type { FieldType } from '../signature/field-type';
 import { pyStrip } from './python-text';
 
-/** A value that does not fit its field's type; the message says what was expected. */
-export class ValueTypeError extends Error {
-  override readonly name = 'ValueTypeError';
+/** A value that does not fit its field's type; the message says what was expected. Code `VALUE_TYPE`. */
+export class ValueTypeError extends SigilError {
+  static override readonly code: string = 'VALUE_TYPE';
 }
 
 /**

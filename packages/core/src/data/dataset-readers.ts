@@ -28,21 +28,19 @@ const FORMAT_BY_EXTENSION: Record<string, DatasetFormat> = {
 export function detectFormat(file: string, format?: DatasetFormat): DatasetFormat {
   if (format !== undefined) {
     if (!Object.values(FORMAT_BY_EXTENSION).includes(format)) {
-      throw new DatasetError(
-        `Unknown dataset format "${format}"`,
-        { file },
-        "use format: 'jsonl', 'json', 'csv' or 'tsv'",
-      );
+      throw new DatasetError(`Unknown dataset format "${format}"`, {
+        location: { file },
+        hint: "use format: 'jsonl', 'json', 'csv' or 'tsv'",
+      });
     }
     return format;
   }
   const detected = FORMAT_BY_EXTENSION[extname(file).toLowerCase()];
   if (!detected) {
-    throw new DatasetError(
-      `Cannot tell the format from the extension "${extname(file) || '(none)'}"`,
-      { file },
-      "name the file .jsonl, .json, .csv or .tsv, or pass format: 'jsonl' | 'json' | 'csv' | 'tsv'",
-    );
+    throw new DatasetError(`Cannot tell the format from the extension "${extname(file) || '(none)'}"`, {
+      location: { file },
+      hint: "name the file .jsonl, .json, .csv or .tsv, or pass format: 'jsonl' | 'json' | 'csv' | 'tsv'",
+    });
   }
   return detected;
 }
@@ -52,18 +50,23 @@ export async function assertReadableFile(file: string): Promise<void> {
   try {
     const info = await stat(file);
     if (!info.isFile())
-      throw new DatasetError('Not a file', { file }, 'pass the path of a .jsonl, .json or .csv file');
+      throw new DatasetError('Not a file', {
+        location: { file },
+        hint: 'pass the path of a .jsonl, .json or .csv file',
+      });
   } catch (error) {
     if (error instanceof DatasetError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new DatasetError(
-        `File not found (resolved to ${resolve(file)})`,
-        { file },
-        'check the path; relative paths start at the current directory',
-      );
+      throw new DatasetError(`File not found (resolved to ${resolve(file)})`, {
+        location: { file },
+        hint: 'check the path; relative paths start at the current directory',
+      });
     }
-    throw new DatasetError(`Cannot read the file: ${(error as Error).message}`, { file });
+    throw new DatasetError(`Cannot read the file: ${(error as Error).message}`, {
+      location: { file },
+      cause: error,
+    });
   }
 }
 
@@ -117,18 +120,16 @@ async function* readJsonArray(file: string): AsyncGenerator<RawRecord> {
   } catch (error) {
     const position = /position (\d+)/.exec((error as Error).message);
     const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
-    throw new DatasetError(
-      `Invalid JSON (${(error as Error).message})`,
-      { file, line },
-      'fix the file; for one JSON object per line name it .jsonl',
-    );
+    throw new DatasetError(`Invalid JSON (${(error as Error).message})`, {
+      location: { file, line },
+      hint: 'fix the file; for one JSON object per line name it .jsonl',
+    });
   }
   if (!Array.isArray(parsed)) {
-    throw new DatasetError(
-      `Expected a JSON array of row objects, got ${describeValue(parsed)}`,
-      { file },
-      'wrap the rows in [ … ], or write one object per line in a .jsonl file',
-    );
+    throw new DatasetError(`Expected a JSON array of row objects, got ${describeValue(parsed)}`, {
+      location: { file },
+      hint: 'wrap the rows in [ … ], or write one object per line in a .jsonl file',
+    });
   }
   for (let index = 0; index < parsed.length; index++) {
     yield objectRecord(parsed[index], { file, row: index + 1 });
@@ -174,11 +175,10 @@ async function* readCsv(file: string, delimiter: string): AsyncGenerator<RawReco
   } catch (error) {
     if (error instanceof DatasetError) throw error;
     const csvError = error as Error & { lines?: number };
-    throw new DatasetError(
-      `Malformed CSV (${csvError.message})`,
-      { file, line: csvError.lines },
-      'fix the file',
-    );
+    throw new DatasetError(`Malformed CSV (${csvError.message})`, {
+      location: { file, line: csvError.lines },
+      hint: 'fix the file',
+    });
   } finally {
     parser.destroy();
   }
@@ -193,11 +193,10 @@ function checkHeader(record: string[], file: string): string[] {
   const seen = new Set<string>();
   for (const column of record) {
     if (seen.has(column)) {
-      throw new DatasetError(
-        `The CSV header names the column "${column}" twice`,
-        { file, line: 1 },
-        'rename one',
-      );
+      throw new DatasetError(`The CSV header names the column "${column}" twice`, {
+        location: { file, line: 1 },
+        hint: 'rename one',
+      });
     }
     seen.add(column);
   }

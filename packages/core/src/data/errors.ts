@@ -1,3 +1,5 @@
+import { SigilError, type SigilErrorOptions } from '../errors/sigil-error';
+
 /** Where a dataset problem is: the file (or `<rows>` for in-memory rows), its line and record number. */
 export interface RowLocation {
   /** The file path as given, or `<rows>` when rows were passed in memory. */
@@ -8,9 +10,12 @@ export interface RowLocation {
   row?: number;
 }
 
-/** A dataset could not be read, or one of its rows is malformed. Names the file, line and the problem. */
-export class DatasetError extends Error {
-  override readonly name = 'DatasetError';
+/**
+ * A dataset could not be read, or one of its rows is malformed. Names the file, line and the problem.
+ * Code `DATASET`.
+ */
+export class DatasetError extends SigilError {
+  static override readonly code: string = 'DATASET';
   readonly file?: string;
   readonly line?: number;
   readonly row?: number;
@@ -18,8 +23,15 @@ export class DatasetError extends Error {
   readonly field?: string;
   readonly problem: string;
 
-  constructor(problem: string, location?: RowLocation & { field?: string }, hint?: string) {
-    super(`${location ? `${describeLocation(location)}: ` : ''}${problem}${hint ? ` — ${hint}` : ''}`);
+  constructor(
+    problem: string,
+    details: SigilErrorOptions & { location?: RowLocation & { field?: string }; hint?: string } = {},
+  ) {
+    const { location, hint } = details;
+    super(
+      `${location ? `${describeLocation(location)}: ` : ''}${problem}${hint ? ` — ${hint}` : ''}`,
+      details,
+    );
     this.problem = problem;
     this.file = location?.file;
     this.line = location?.line;
@@ -28,9 +40,12 @@ export class DatasetError extends Error {
   }
 }
 
-/** An `Example` or `Prediction` was built or used wrongly (a reserved field name, no inputs marked …). */
-export class ExampleError extends Error {
-  override readonly name = 'ExampleError';
+/**
+ * An `Example` or `Prediction` was built or used wrongly (a reserved field name, no inputs marked …).
+ * Code `EXAMPLE`.
+ */
+export class ExampleError extends SigilError {
+  static override readonly code: string = 'EXAMPLE';
 }
 
 /** `data/qa.jsonl:17`, `data/qa.json (row 5)` or `<rows> (row 5)`. */

@@ -107,19 +107,16 @@ async function openFile(
   streaming: boolean,
 ): Promise<AsyncGenerator<RawRecord>> {
   if (typeof file !== 'string' || file === '') {
-    throw new DatasetError(
-      'A dataset path must be a non-empty string',
-      undefined,
-      'pass a file path or an array of rows',
-    );
+    throw new DatasetError('A dataset path must be a non-empty string', {
+      hint: 'pass a file path or an array of rows',
+    });
   }
   const format = detectFormat(file, options.format);
   if (streaming && format === 'json') {
-    throw new DatasetError(
-      'A JSON array cannot be streamed',
-      { file },
-      'convert it to JSONL (one object per line) or use loadDataset',
-    );
+    throw new DatasetError('A JSON array cannot be streamed', {
+      location: { file },
+      hint: 'convert it to JSONL (one object per line) or use loadDataset',
+    });
   }
   await assertReadableFile(file);
   return readRecords(file, format);
@@ -127,11 +124,9 @@ async function openFile(
 
 function checkRowsArray(rows: readonly object[]): readonly object[] {
   if (!Array.isArray(rows)) {
-    throw new DatasetError(
-      'loadDataset takes a file path or an array of row objects',
-      undefined,
-      'pass one of those',
-    );
+    throw new DatasetError('loadDataset takes a file path or an array of row objects', {
+      hint: 'pass one of those',
+    });
   }
   return rows;
 }
@@ -147,16 +142,15 @@ function exampleBuilder<T extends object, K extends keyof T & string>(
     : undefined;
   const onError = options.onError ?? 'fail';
   if (onError !== 'fail' && onError !== 'skip') {
-    throw new DatasetError(`Unknown onError "${String(onError)}"`, undefined, "use 'fail' or 'skip'");
+    throw new DatasetError(`Unknown onError "${String(onError)}"`, { hint: "use 'fail' or 'skip'" });
   }
   const reject = (location: RowLocation, problem: string, field?: string): undefined => {
     const where = field === undefined ? location : { ...location, field };
     if (onError === 'fail') {
-      throw new DatasetError(
-        problem,
-        where,
-        "fix the row, or pass onError: 'skip' to skip it and have it reported",
-      );
+      throw new DatasetError(problem, {
+        location: where,
+        hint: "fix the row, or pass onError: 'skip' to skip it and have it reported",
+      });
     }
     skip({ ...where, problem });
     return undefined;
@@ -211,11 +205,9 @@ function exampleBuilder<T extends object, K extends keyof T & string>(
 
 function checkInputs<K extends string>(inputs: readonly K[] | undefined): readonly K[] {
   if (!Array.isArray(inputs) || inputs.length === 0 || inputs.some((key) => typeof key !== 'string')) {
-    throw new DatasetError(
-      'options.inputs must list at least one input field name',
-      undefined,
-      "pass e.g. { inputs: ['question'] } — the other fields become labels",
-    );
+    throw new DatasetError('options.inputs must list at least one input field name', {
+      hint: "pass e.g. { inputs: ['question'] } — the other fields become labels",
+    });
   }
   return inputs;
 }

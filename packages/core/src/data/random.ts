@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '../errors/sigil-error';
 /**
  * A small seeded pseudo-random generator. `Math.random` cannot be seeded, and a split must be the same on
  * every machine and Node version, so Sigil carries its own: mulberry32 (32-bit state, passes
@@ -32,7 +33,9 @@ export function randomInt(random: RandomSource, bound: number): number {
 function seedToUint32(seed: Seed): number {
   if (typeof seed === 'number') {
     if (!Number.isFinite(seed))
-      throw new RangeError(`Seed must be a finite number or a string, got ${seed}.`);
+      throw new InvalidOptionError(`Seed must be a finite number or a string, got ${seed}.`, {
+        option: 'seed',
+      });
     // Fold the high bits in, so that seeds differing only above 2^32 (or in the fraction) still differ.
     const high = Math.floor(seed / 4294967296);
     const fraction = Math.round((seed % 1) * 1e9);

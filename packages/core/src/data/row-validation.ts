@@ -27,8 +27,7 @@ export function resolveRowCheck(validator: RowValidator): RowCheck {
   if (typeof validator !== 'function') {
     throw new DatasetError(
       `validateWith must be a signature class or a function (row) => problem | undefined, got ${typeof validator}`,
-      undefined,
-      'pass one of those',
+      { hint: 'pass one of those' },
     );
   }
   if (isClass(validator)) {
@@ -38,8 +37,7 @@ export function resolveRowCheck(validator: RowValidator): RowCheck {
     } catch (error) {
       throw new DatasetError(
         `validateWith got the class "${validator.name}", which is not a usable signature: ${(error as Error).message}`,
-        undefined,
-        'pass a class decorated with @Signature/@Input/@Output, or a check function',
+        { hint: 'pass a class decorated with @Signature/@Input/@Output, or a check function' },
       );
     }
     return signatureRowCheck(spec);

@@ -24,11 +24,9 @@ export function shuffle<T>(items: readonly T[], seed: Seed = 0): T[] {
  */
 export function sample<T>(items: readonly T[], count: number, seed: Seed = 0): T[] {
   if (!Number.isInteger(count) || count < 0 || count > items.length) {
-    throw new DatasetError(
-      `Cannot sample ${count} items from ${items.length}`,
-      undefined,
-      'pass a whole number between 0 and the number of items',
-    );
+    throw new DatasetError(`Cannot sample ${count} items from ${items.length}`, {
+      hint: 'pass a whole number between 0 and the number of items',
+    });
   }
   const copy = items.slice();
   const random = seededRandom(seed);
@@ -82,11 +80,9 @@ function splitCounts(total: number, sizes: SplitSizes): Required<SplitSizes> {
   const values = Object.values(requested);
   const described = `train ${requested.train}, val ${requested.val}, test ${requested.test}`;
   if (values.some((value) => !Number.isFinite(value) || value < 0)) {
-    throw new DatasetError(
-      `Invalid split sizes (${described})`,
-      undefined,
-      'sizes must be non-negative numbers',
-    );
+    throw new DatasetError(`Invalid split sizes (${described})`, {
+      hint: 'sizes must be non-negative numbers',
+    });
   }
   const sum = values.reduce((a, b) => a + b, 0);
   const areFractions =
@@ -101,18 +97,14 @@ function splitCounts(total: number, sizes: SplitSizes): Required<SplitSizes> {
     return counts;
   }
   if (!values.every(Number.isInteger)) {
-    throw new DatasetError(
-      `Invalid split sizes (${described})`,
-      undefined,
-      'use either fractions summing to at most 1 or whole counts, not a mix',
-    );
+    throw new DatasetError(`Invalid split sizes (${described})`, {
+      hint: 'use either fractions summing to at most 1 or whole counts, not a mix',
+    });
   }
   if (sum > total) {
-    throw new DatasetError(
-      `Cannot split ${total} items into ${described} (${sum} needed)`,
-      undefined,
-      'lower the counts or use fractions',
-    );
+    throw new DatasetError(`Cannot split ${total} items into ${described} (${sum} needed)`, {
+      hint: 'lower the counts or use fractions',
+    });
   }
   return requested;
 }

@@ -49,9 +49,14 @@ export class SigilError extends Error {
    * @example if (LMError.isInstance(error) && error.retryable) retry();
    */
   static isInstance<T extends typeof SigilError>(this: T, value: unknown): value is InstanceType<T> {
-    if (value instanceof this) return true;
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
     const chain = (value as { [MARKER]?: unknown } | null | undefined)?.[MARKER];
     return Array.isArray(chain) && chain.includes(this.name);
+  }
+
+  /** Makes `instanceof` itself work across duplicate package copies (frameworks such as Nest rely on it). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return this.isInstance(value);
   }
 
   /** A plain object for logs and HTTP bodies: name, code, message, retryable and the class's own fields. */
@@ -59,7 +64,8 @@ export class SigilError extends Error {
     const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
     if (this.retryable) out.retryable = true;
     for (const [key, value] of Object.entries(this)) {
-      if (key === 'code' || key === 'retryable' || value === undefined || typeof value === 'function') continue;
+      if (key === 'code' || key === 'retryable' || value === undefined || typeof value === 'function')
+        continue;
       out[key] = value;
     }
     return out;

@@ -1,11 +1,13 @@
+import { SigilError, type SigilErrorOptions } from '../errors/sigil-error';
 import type { EvaluationResult } from './evaluation-result';
 
 /**
  * An evaluation run was stopped: too many failed examples, or a devset/program that cannot be run.
- * @example catch (e) { if (e instanceof EvaluationError) saveForLater(e.results); }
+ * Code `EVALUATION_FAILED`.
+ * @example catch (e) { if (EvaluationError.isInstance(e)) saveForLater(e.results); }
  */
-export class EvaluationError extends Error {
-  override readonly name = 'EvaluationError';
+export class EvaluationError extends SigilError {
+  static override readonly code: string = 'EVALUATION_FAILED';
   /** Failed examples when the run stopped. */
   readonly errors: number;
   /** The last example error (also `cause`), when the run stopped because of errors. */
@@ -16,14 +18,17 @@ export class EvaluationError extends Error {
    */
   results: EvaluationResult<any, any>[] = [];
 
-  constructor(message: string, details: { errors?: number; lastError?: unknown } = {}) {
-    super(message, details.lastError === undefined ? undefined : { cause: details.lastError });
+  constructor(message: string, details: SigilErrorOptions & { errors?: number; lastError?: unknown } = {}) {
+    super(message, { cause: details.lastError, ...details });
     this.errors = details.errors ?? 0;
     this.lastError = details.lastError;
   }
 }
 
-/** A metric returned something that is not a score, or was pointed at a field that is not there. */
-export class MetricError extends Error {
-  override readonly name = 'MetricError';
+/**
+ * A metric returned something that is not a score, threw, or was pointed at a field that is not there.
+ * Code `METRIC`.
+ */
+export class MetricError extends SigilError {
+  static override readonly code: string = 'METRIC';
 }

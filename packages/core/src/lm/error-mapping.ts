@@ -119,7 +119,7 @@ function statusError(error: APIError, where: string, context: FailureContext): L
     endpoint: context.endpoint,
     status,
     providerMessage,
-    code,
+    providerCode: code,
     retryAfterMs: parseRetryAfter(error.headers),
   };
   const said = `(${status}): ${providerMessage}`;

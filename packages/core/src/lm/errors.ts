@@ -1,3 +1,5 @@
+import { SigilError, type SigilErrorOptions } from '../errors/sigil-error';
+
 /**
  * Typed failures of the LM layer. Every error names the model and endpoint, carries the HTTP status and
  * the provider's own message when there is one, and says what to do next. None ever holds an API key.
@@ -14,7 +16,7 @@ export interface LMErrorDetails {
   /** The provider's error message, with anything that looks like a key redacted. */
   providerMessage?: string;
   /** The provider's error code (`context_length_exceeded`, `insufficient_quota` …), when given. */
-  code?: string;
+  providerCode?: string;
   /** How many attempts were made before giving up. */
   attempts?: number;
   /** Delay the server asked for (Retry-After), in milliseconds. */
@@ -23,79 +25,110 @@ export interface LMErrorDetails {
 
 /**
  * Base class of every LM failure. `retryable` says whether trying again could help.
- * @example `catch (e) { if (e instanceof LMError && !e.retryable) throw e; }`
+ * @example catch (e) { if (LMError.isInstance(e) && !e.retryable) throw e; }
  */
-export class LMError extends Error {
+export class LMError extends SigilError {
+  static override readonly code: string = 'LM_ERROR';
   readonly model: string;
   readonly endpoint: string;
   readonly status?: number;
   readonly providerMessage?: string;
-  readonly code?: string;
+  readonly providerCode?: string;
   readonly retryAfterMs?: number;
   /** Attempts made, including the first; set when the retry loop gives up. */
   attempts: number;
-  readonly retryable: boolean = false;
 
-  constructor(message: string, details: LMErrorDetails) {
-    super(message);
-    this.name = new.target.name;
+  constructor(message: string, details: LMErrorDetails & SigilErrorOptions) {
+    super(message, details);
     this.model = details.model;
     this.endpoint = details.endpoint;
     this.status = details.status;
     this.providerMessage = details.providerMessage;
-    this.code = details.code;
+    this.providerCode = details.providerCode;
     this.retryAfterMs = details.retryAfterMs;
     this.attempts = details.attempts ?? 1;
   }
 }
 
-/** 401/403: the key is missing, wrong, or lacks access. Not retried. */
-export class LMAuthenticationError extends LMError {}
+/** 401/403: the key is missing, wrong, or lacks access. Not retried. Code `LM_AUTHENTICATION`. */
+export class LMAuthenticationError extends LMError {
+  static override readonly code: string = 'LM_AUTHENTICATION';
+}
 
-/** 400/422: the endpoint rejected the request as malformed. Not retried. */
-export class LMBadRequestError extends LMError {}
+/** 400/422: the endpoint rejected the request as malformed. Not retried. Code `LM_BAD_REQUEST`. */
+export class LMBadRequestError extends LMError {
+  static override readonly code: string = 'LM_BAD_REQUEST';
+}
 
-/** 404: the model or route does not exist at this endpoint. Not retried. */
-export class LMNotFoundError extends LMError {}
+/** 404: the model or route does not exist at this endpoint. Not retried. Code `LM_NOT_FOUND`. */
+export class LMNotFoundError extends LMError {
+  static override readonly code: string = 'LM_NOT_FOUND';
+}
 
-/** The prompt plus requested output exceed the model's context window. Not retried. */
-export class ContextWindowExceededError extends LMBadRequestError {}
+/** The prompt plus requested output exceed the model's context window. Not retried. Code `LM_CONTEXT_WINDOW`. */
+export class ContextWindowExceededError extends LMBadRequestError {
+  static override readonly code: string = 'LM_CONTEXT_WINDOW';
+}
 
-/** 429: rate limited (retried), or out of quota (`insufficient_quota`, not retried). */
+/**
+ * 429: rate limited (code `LM_RATE_LIMITED`, retried), or out of quota (provider code `insufficient_quota`,
+ * code `LM_QUOTA_EXCEEDED`, not retried).
+ */
 export class LMRateLimitError extends LMError {
-  override readonly retryable: boolean;
-  constructor(message: string, details: LMErrorDetails) {
-    super(message, details);
-    this.retryable = details.code !== 'insufficient_quota';
+  static override readonly code: string = 'LM_RATE_LIMITED';
+  constructor(message: string, details: LMErrorDetails & SigilErrorOptions) {
+    const quota = details.providerCode === 'insufficient_quota';
+    super(message, {
+      ...details,
+      code: details.code ?? (quota ? 'LM_QUOTA_EXCEEDED' : undefined),
+      retryable: details.retryable ?? !quota,
+    });
   }
 }
 
-/** 408/409/5xx: the endpoint failed; retried. */
+/** 408/409/5xx: the endpoint failed; retried. Code `LM_SERVER_ERROR`. */
 export class LMServerError extends LMError {
-  override readonly retryable = true;
+  static override readonly code: string = 'LM_SERVER_ERROR';
+  constructor(message: string, details: LMErrorDetails & SigilErrorOptions) {
+    super(message, { ...details, retryable: details.retryable ?? true });
+  }
 }
 
-/** No complete answer within the call's `timeoutMs`; retried. */
+/** No complete answer within the call's `timeoutMs`; retried. Code `LM_TIMEOUT`. */
 export class LMTimeoutError extends LMError {
-  override readonly retryable = true;
+  static override readonly code: string = 'LM_TIMEOUT';
+  constructor(message: string, details: LMErrorDetails & SigilErrorOptions) {
+    super(message, { ...details, retryable: details.retryable ?? true });
+  }
 }
 
-/** The connection failed or was reset before an answer arrived; retried. */
+/** The connection failed or was reset before an answer arrived; retried. Code `LM_CONNECTION`. */
 export class LMConnectionError extends LMError {
-  override readonly retryable = true;
+  static override readonly code: string = 'LM_CONNECTION';
+  constructor(message: string, details: LMErrorDetails & SigilErrorOptions) {
+    super(message, { ...details, retryable: details.retryable ?? true });
+  }
 }
 
-/** The caller's AbortSignal fired. Not retried. */
-export class LMAbortedError extends LMError {}
+/** The caller's AbortSignal fired (or the LM was closed). Not retried. Code `LM_ABORTED`. */
+export class LMAbortedError extends LMError {
+  static override readonly code: string = 'LM_ABORTED';
+}
 
-/** The LM was set up in a way that cannot work (e.g. a provider prefix with no proxy to route it). */
-export class LMConfigurationError extends LMError {}
+/**
+ * The LM was set up in a way that cannot work (e.g. a provider prefix with no proxy to route it).
+ * Code `LM_CONFIGURATION`.
+ */
+export class LMConfigurationError extends LMError {
+  static override readonly code: string = 'LM_CONFIGURATION';
+}
 
-/** Replay mode found no cached answer for a request, so it refused to reach the network. */
+/** Replay mode found no cached answer for a request, so it refused to reach the network. Code `LM_CACHE_MISS`. */
 export class CacheMissError extends LMError {
+  static override readonly code: string = 'LM_CACHE_MISS';
   /** sha256 of the request's canonical form: the cache file is named after it. */
   readonly digest: string;
-  constructor(message: string, details: LMErrorDetails & { digest: string }) {
+  constructor(message: string, details: LMErrorDetails & SigilErrorOptions & { digest: string }) {
     super(message, details);
     this.digest = details.digest;
   }

@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '../errors/sigil-error';
 /**
  * A token bucket for requests-per-minute and tokens-per-minute limits. It refills continuously and holds
  * at most `burstSeconds` worth, so work is spread over the minute rather than spent in one burst. A draw
@@ -12,7 +13,9 @@ export class RateBucket {
 
   constructor(perMinute: number, burstSeconds = 1) {
     if (!(perMinute > 0))
-      throw new RangeError(`rate limit must be a positive number per minute, got ${perMinute}`);
+      throw new InvalidOptionError(`A rate limit must be a positive number per minute, got ${perMinute}.`, {
+        option: 'requestsPerMinute / tokensPerMinute',
+      });
     this.perMs = perMinute / 60_000;
     this.capacity = Math.max(1, (perMinute * burstSeconds) / 60);
     this.level = this.capacity;

@@ -1,6 +1,7 @@
 import { context, type Settings, settings, type TraceRecord } from '../runtime/settings';
 import { ModuleRunError } from './errors';
 import { Module, observed } from './module';
+import { InvalidOptionError } from '../errors/sigil-error';
 
 /** The inputs a module's `forward` takes. */
 export type ModuleInputs<M> = M extends Module<infer I, any> ? I : never;
@@ -51,11 +52,16 @@ export class BestOfN<M extends Module = Module> extends Module<ModuleInputs<M>, 
     super();
     const kind = new.target.name;
     if (!(module instanceof Module))
-      throw new TypeError(`${kind} needs a module (Predict, ChainOfThought, a Program…).`);
+      throw new InvalidOptionError(`${kind} needs a module (Predict, ChainOfThought, a Program…).`, {
+        option: 'module',
+      });
     if (!Number.isInteger(options?.n) || options.n < 1) {
-      throw new RangeError(`${kind}: n must be a positive integer, got ${options?.n}.`);
+      throw new InvalidOptionError(`${kind}: n must be a positive integer, got ${options?.n}.`, {
+        option: 'n',
+      });
     }
-    if (typeof options.rewardFn !== 'function') throw new TypeError(`${kind}: rewardFn must be a function.`);
+    if (typeof options.rewardFn !== 'function')
+      throw new InvalidOptionError(`${kind}: rewardFn must be a function.`, { option: 'rewardFn' });
     this.module = module;
     this.n = options.n;
     this.rewardFn = options.rewardFn;
@@ -123,7 +129,7 @@ export class BestOfN<M extends Module = Module> extends Module<ModuleInputs<M>, 
       throw new ModuleRunError(
         `${this.constructor.name}(${this.module.constructor.name}): all ${errors.length} attempt(s) failed; ` +
           `the last error was: ${(errors[errors.length - 1] as Error)?.message ?? errors[errors.length - 1]}`,
-        errors,
+        { errors },
       );
     }
     if (best.trace.length > 0) current.trace?.push(...best.trace);

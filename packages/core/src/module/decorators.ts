@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { InvalidOptionError } from '../errors/sigil-error';
 
 /** A `@Param` declaration: a user hyper-parameter the optimizer may tune among `choices`. */
 export interface ParamDeclaration {
@@ -19,7 +20,9 @@ function record<T>(key: symbol, ctor: Function, item: T): void {
 function childDecorator(kind: string): PropertyDecorator {
   return (prototype, property) => {
     if (typeof property === 'symbol')
-      throw new TypeError(`@${kind}() cannot decorate a symbol-named property.`);
+      throw new InvalidOptionError(`@${kind}() cannot decorate a symbol-named property.`, {
+        option: `@${kind}`,
+      });
     record(CHILDREN_KEY, prototype.constructor, property);
   };
 }
@@ -47,11 +50,16 @@ export function Submodule(): PropertyDecorator {
  */
 export function Param(options: { choices: readonly unknown[]; desc?: string }): PropertyDecorator {
   if (!options || !Array.isArray(options.choices) || options.choices.length === 0) {
-    throw new TypeError('@Param() needs a non-empty list of choices, e.g. @Param({ choices: [1, 3, 5] }).');
+    throw new InvalidOptionError(
+      '@Param() needs a non-empty list of choices, e.g. @Param({ choices: [1, 3, 5] }).',
+      {
+        option: '@Param().choices',
+      },
+    );
   }
   return (prototype, property) => {
     if (typeof property === 'symbol')
-      throw new TypeError('@Param() cannot decorate a symbol-named property.');
+      throw new InvalidOptionError('@Param() cannot decorate a symbol-named property.', { option: '@Param' });
     record<ParamDeclaration>(PARAMS_KEY, prototype.constructor, {
       property,
       choices: Object.freeze([...options.choices]),

@@ -1,5 +1,6 @@
 import { Prediction } from '../data/prediction';
 import { normalizeText } from '../text/normalize';
+import { InvalidOptionError } from '../errors/sigil-error';
 
 /** Options of `majority`. */
 export interface MajorityOptions {
@@ -28,9 +29,12 @@ export function majority<O extends object = Record<string, any>>(
         Prediction.isPrediction(c) ? (c.toJSON() as Record<string, unknown>) : (c as Record<string, unknown>),
       );
   if (!Array.isArray(list) || list.length === 0)
-    throw new RangeError('majority() needs at least one completion.');
+    throw new InvalidOptionError('majority() needs at least one completion.', { option: 'completions' });
   const field = chosen ?? Object.keys(list[0]).at(-1);
-  if (field === undefined) throw new RangeError('majority(): the completions have no fields to vote on.');
+  if (field === undefined)
+    throw new InvalidOptionError('majority(): the completions have no fields to vote on.', {
+      option: 'field',
+    });
   const normalize = given === null ? (value: string) => value : (given ?? defaultNormalize);
   const keyOf = (c: Record<string, unknown>) => normalize(String(c[field] ?? ''));
   const keys = list.map(keyOf);

@@ -2,6 +2,7 @@ import { Example } from '../data/example';
 import type { ModuleInputs, ModuleOutputs } from './best-of-n';
 import { ModuleRunError } from './errors';
 import { Module, observed } from './module';
+import { InvalidOptionError } from '../errors/sigil-error';
 
 export interface ParallelOptions<R extends boolean = false> {
   /** Calls in flight at once (default 8). */
@@ -49,7 +50,9 @@ export class Parallel<M extends Module = Module, R extends boolean = false> exte
   constructor(module: M, options: ParallelOptions<R> = {}) {
     super();
     if (!(module instanceof Module))
-      throw new TypeError('Parallel needs a module (Predict, ChainOfThought, a Program…).');
+      throw new InvalidOptionError('Parallel needs a module (Predict, ChainOfThought, a Program…).', {
+        option: 'module',
+      });
     this.module = module;
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
     this.maxErrors = options.maxErrors ?? 10;
@@ -59,7 +62,9 @@ export class Parallel<M extends Module = Module, R extends boolean = false> exte
   forward(inputs: readonly ModuleInputs<M>[]): Promise<ParallelOutput<M, R>> {
     if (!Array.isArray(inputs)) {
       return Promise.reject(
-        new TypeError(`Parallel.forward takes an array of inputs, got ${typeof inputs}.`),
+        new InvalidOptionError(`Parallel.forward takes an array of inputs, got ${typeof inputs}.`, {
+          option: 'inputs',
+        }),
       );
     }
     return observed(`Parallel(${this.module.constructor.name})`, inputs, () => this.run(inputs));
@@ -89,7 +94,7 @@ export class Parallel<M extends Module = Module, R extends boolean = false> exte
       throw new ModuleRunError(
         `Parallel(${this.module.constructor.name}): ${failed.length} call(s) failed, more than maxErrors = ${this.maxErrors}; ` +
           `the run was stopped. First failure (input ${failed[0].index}): ${(failed[0].error as Error)?.message ?? failed[0].error}`,
-        failed.map((f) => f.error),
+        { errors: failed.map((f) => f.error) },
       );
     }
     return (this.returnFailed ? { results, failed } : results) as ParallelOutput<M, R>;

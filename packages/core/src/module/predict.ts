@@ -91,6 +91,7 @@ export class Predict<S extends SignatureLike = SignatureLike>
       throw new ConfigurationError(
         `Predict(${this.signature.name}) has no LM: call configure({ lm: new LM('openai/gpt-4o-mini') }), ` +
           `run inside context({ lm }, …), or pass { lm } to the module.`,
+        { code: 'NO_LM' },
       );
     }
     const values = checkInputs(this.signature, inputs as Record<string, unknown>);
@@ -149,9 +150,7 @@ export class Predict<S extends SignatureLike = SignatureLike>
           if (problems.length > 0) {
             throw new OutputValidationError(
               `Predict(${signature.name}): the reply breaks the signature's constraints: ${problems.join('; ')}.`,
-              signature.name,
-              problems,
-              completion.text,
+              { signature: signature.name, problems, completion: completion.text },
             );
           }
           parsed.push(outputs);
@@ -172,14 +171,14 @@ export class Predict<S extends SignatureLike = SignatureLike>
         }) as Prediction<OutputsOf<S> & object>;
       }
       if (!failure) {
-        throw new AdapterParseError(
-          `Predict(${signature.name}): the LM returned no completion.`,
-          signature.name,
-          adapter.name,
-          '',
-          [],
-          [...signature.outputNames],
-        );
+        throw new AdapterParseError(`Predict(${signature.name}): the LM returned no completion.`, {
+          signature: signature.name,
+          adapter: adapter.name,
+          completion: '',
+          found: [],
+          missing: [...signature.outputNames],
+          code: 'ADAPTER_NO_COMPLETION',
+        });
       }
       if (failure instanceof AdapterParseError && adapter.fallback && !usedFallback) {
         // As DSPy: a reply ChatAdapter cannot parse is asked for again once through JSONAdapter.
@@ -215,8 +214,7 @@ function checkInputs(
   if (inputs === null || typeof inputs !== 'object') {
     throw new ModuleInputError(
       `Predict(${signature.name}) takes an object of inputs { ${signature.inputNames.join(', ')} }, got ${inputs === null ? 'null' : typeof inputs}.`,
-      signature.name,
-      [],
+      { signature: signature.name, fields: [] },
     );
   }
   const missing = signature.inputFields
@@ -226,8 +224,7 @@ function checkInputs(
     throw new ModuleInputError(
       `Predict(${signature.name}) is missing input field(s) ${missing.map((m) => `"${m}"`).join(', ')}; ` +
         `it takes { ${signature.inputNames.join(', ')} }.`,
-      signature.name,
-      missing,
+      { signature: signature.name, fields: missing },
     );
   }
   const values: Record<string, unknown> = {};

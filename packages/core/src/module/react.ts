@@ -14,6 +14,8 @@ import { OutputValidationError } from './errors';
 import { Module, observed } from './module';
 import { type ForwardOptions, Predict, type PredictOptions } from './predict';
 import { Tool, type ToolLike } from './tool';
+import { InvalidOptionError } from '../errors/sigil-error';
+import { ModuleRunError, ToolCallError } from './errors';
 
 /** The steps so far, keyed as DSPy keys them: `thought_0`, `tool_name_0`, `tool_args_0`, `observation_0`, … */
 export type Trajectory = Record<string, unknown>;
@@ -67,8 +69,9 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
     this.signature = spec;
     this.maxIters = options.maxIters ?? 20;
     if (!Number.isInteger(this.maxIters) || this.maxIters < 0) {
-      throw new RangeError(
+      throw new InvalidOptionError(
         `ReAct(${spec.name}): maxIters must be a non-negative integer, got ${options.maxIters}.`,
+        { option: 'maxIters' },
       );
     }
     const tools = new Map<string, Tool>();
@@ -144,9 +147,10 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
   truncateTrajectory(trajectory: Trajectory): Trajectory {
     const keys = Object.keys(trajectory);
     if (keys.length < 4) {
-      throw new RangeError(
+      throw new ModuleRunError(
         `ReAct(${this.signature.name}): the prompt exceeds the model's context window, but the trajectory ` +
           'cannot be truncated because it holds only one tool call.',
+        { errors: [], code: 'REACT_CONTEXT_WINDOW' },
       );
     }
     for (const key of keys.slice(0, 4)) delete trajectory[key];
@@ -177,7 +181,7 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
       trajectory[`tool_args_${idx}`] = args;
       try {
         const tool = this.tools.get(name);
-        if (!tool) throw new Error(`there is no tool named "${name}".`);
+        if (!tool) throw new ToolCallError(`there is no tool named "${name}".`, { tool: name });
         trajectory[`observation_${idx}`] = await tool.call(args);
       } catch (error) {
         trajectory[`observation_${idx}`] = `Execution error in ${name}: ${errorText(error)}`;

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { pyRepr } from './py-repr';
+import { InvalidOptionError } from '../errors/sigil-error';
+import { ToolCallError } from './errors';
 
 /** The JSON schema of each argument of a tool, as DSPy's `Tool.args`: `{ query: { type: 'string' } }`. */
 export type ToolArgs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -44,13 +46,16 @@ export class Tool<A = any, R = unknown> {
     options: ToolOptions = {},
   ) {
     if (typeof fn !== 'function')
-      throw new TypeError('new Tool(fn, options) needs a function as its first argument.');
+      throw new InvalidOptionError('new Tool(fn, options) needs a function as its first argument.', {
+        option: 'fn',
+      });
     const name = options.name ?? fn.name;
     if (!name || !TOOL_NAME.test(name)) {
-      throw new TypeError(
+      throw new InvalidOptionError(
         name
           ? `Tool name "${name}" must be an identifier (letters, digits, _ or -).`
           : 'A tool needs a name: pass { name } or use a named function.',
+        { option: 'name' },
       );
     }
     this.name = name;
@@ -68,28 +73,33 @@ export class Tool<A = any, R = unknown> {
       const methods = toolsOf(value);
       if (methods.length > 0) return methods;
     }
-    throw new TypeError(
+    throw new InvalidOptionError(
       `Not a tool: ${describe(value)}. Pass new Tool(fn, { name, desc, args }), { name, desc, args, fn }, ` +
         'or an object whose methods carry @ToolMethod().',
+      { option: 'tools' },
     );
   }
 
   /** Checks the arguments against the schemas (as DSPy does) and runs the tool. */
   async call(args: Record<string, unknown> = {}): Promise<R> {
     if (args === null || typeof args !== 'object' || Array.isArray(args)) {
-      throw new TypeError(`Arguments of ${this.name} must be a JSON object, got ${pyRepr(args)}.`);
+      throw new ToolCallError(`Arguments of ${this.name} must be a JSON object, got ${pyRepr(args)}.`, {
+        tool: this.name,
+      });
     }
     for (const [key, value] of Object.entries(args)) {
       const schema = this.args[key];
-      if (!schema) throw new TypeError(`Arg ${key} is not in the tool's args.`);
+      if (!schema) throw new ToolCallError(`Arg ${key} is not in the tool's args.`, { tool: this.name });
       const problem = checkSchema(value, schema);
-      if (problem) throw new TypeError(`Arg ${key} is invalid: ${problem}`);
+      if (problem) throw new ToolCallError(`Arg ${key} is invalid: ${problem}`, { tool: this.name });
     }
     const missing = Object.keys(this.args).filter(
       (k) => args[k] === undefined && !('default' in this.args[k]),
     );
     if (missing.length > 0)
-      throw new TypeError(`${this.name}() is missing required arg(s): ${missing.join(', ')}.`);
+      throw new ToolCallError(`${this.name}() is missing required arg(s): ${missing.join(', ')}.`, {
+        tool: this.name,
+      });
     return this.fn(args as A);
   }
 
@@ -108,7 +118,9 @@ export class Tool<A = any, R = unknown> {
 export function ToolMethod(options: ToolOptions = {}): MethodDecorator {
   return (prototype, property) => {
     if (typeof property === 'symbol')
-      throw new TypeError('@ToolMethod() cannot decorate a symbol-named method.');
+      throw new InvalidOptionError('@ToolMethod() cannot decorate a symbol-named method.', {
+        option: '@ToolMethod',
+      });
     const ctor = prototype.constructor;
     const own: [string, ToolOptions][] = Reflect.hasOwnMetadata(TOOL_METHODS_KEY, ctor)
       ? Reflect.getOwnMetadata(TOOL_METHODS_KEY, ctor)

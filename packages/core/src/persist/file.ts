@@ -24,17 +24,16 @@ export async function loadProgram(program: Module, path: string): Promise<void> 
       code === 'ENOENT'
         ? `Saved program ${path} does not exist — run the optimizer with --out ${path} first, or fix the path.`
         : `Saved program ${path} cannot be read: ${(error as Error).message}.`,
-      path,
+      { file: path },
     );
   }
   let state: unknown;
   try {
     state = JSON.parse(text);
   } catch (error) {
-    throw new ProgramStateError(
-      `Saved program ${path} is not valid JSON: ${(error as Error).message}.`,
-      path,
-    );
+    throw new ProgramStateError(`Saved program ${path} is not valid JSON: ${(error as Error).message}.`, {
+      file: path,
+    });
   }
   loadState(program, state, path);
 }

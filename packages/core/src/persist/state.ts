@@ -66,7 +66,7 @@ function dumpPredictor(p: PredictorState): SavedPredictor {
 export function loadState(program: Module, state: unknown, file?: string): void {
   const where = file ? ` in ${file}` : '';
   const fail = (message: string, path?: string): never => {
-    throw new ProgramStateError(`${message}${where}.`, file, path);
+    throw new ProgramStateError(`${message}${where}.`, { file, path });
   };
   if (state === null || typeof state !== 'object' || Array.isArray(state)) {
     fail('A saved program must be a JSON object keyed by predictor path');

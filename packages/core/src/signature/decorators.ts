@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import type { TypeInput } from './field-type';
+import { InvalidOptionError } from '../errors/sigil-error';
+import { SignatureError } from './errors';
 
 /** Options of `@Input()` / `@Output()`. */
 export interface FieldDecoratorOptions {
@@ -37,7 +39,9 @@ export const MEMBERS_KEY = Symbol('sigil:members');
 
 function checkOptions(kind: string, options: object | undefined): void {
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw new TypeError(`@${kind}() takes an options object, e.g. @${kind}({ desc: '...' }).`);
+    throw new InvalidOptionError(`@${kind}() takes an options object, e.g. @${kind}({ desc: '...' }).`, {
+      option: `@${kind}`,
+    });
   }
 }
 
@@ -47,7 +51,9 @@ function checkOptions(kind: string, options: object | undefined): void {
  */
 export function Signature(instructions?: string): ClassDecorator {
   if (instructions !== undefined && typeof instructions !== 'string') {
-    throw new TypeError('@Signature() takes the instructions as a string.');
+    throw new InvalidOptionError('@Signature() takes the instructions as a string.', {
+      option: '@Signature',
+    });
   }
   return (target) => {
     Reflect.defineMetadata(SIGNATURE_KEY, { instructions }, target);
@@ -58,7 +64,12 @@ function fieldDecorator(io: 'input' | 'output', options: FieldDecoratorOptions =
   checkOptions(io === 'input' ? 'Input' : 'Output', options);
   return (prototype, property) => {
     if (typeof property === 'symbol')
-      throw new TypeError(`@${io}() cannot decorate a symbol-named property.`);
+      throw new SignatureError(
+        `@${io === 'input' ? 'Input' : 'Output'}() cannot decorate a symbol-named property.`,
+        {
+          signature: prototype.constructor.name,
+        },
+      );
     const ctor = prototype.constructor;
     const own: RecordedField[] = Reflect.hasOwnMetadata(FIELDS_KEY, ctor)
       ? Reflect.getOwnMetadata(FIELDS_KEY, ctor)
@@ -92,7 +103,9 @@ export function Field(options: MemberDecoratorOptions = {}): PropertyDecorator {
   checkOptions('Field', options);
   return (prototype, property) => {
     if (typeof property === 'symbol')
-      throw new TypeError('@Field() cannot decorate a symbol-named property.');
+      throw new SignatureError('@Field() cannot decorate a symbol-named property.', {
+        signature: prototype.constructor.name,
+      });
     const ctor = prototype.constructor;
     const own: RecordedMember[] = Reflect.hasOwnMetadata(MEMBERS_KEY, ctor)
       ? Reflect.getOwnMetadata(MEMBERS_KEY, ctor)

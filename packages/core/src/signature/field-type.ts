@@ -67,7 +67,8 @@ export const ANY: FieldType = Object.freeze({ kind: 'any' });
 
 /** A literal union type: `@Output({ type: oneOf('positive', 'negative') })` → `Literal['positive', 'negative']`. */
 export function oneOf<const V extends readonly LiteralValue[]>(...values: V): FieldType {
-  if (values.length === 0) throw new TypeError('oneOf() needs at least one value.');
+  if (values.length === 0)
+    throw new SignatureError('oneOf() needs at least one value.', { signature: '(oneOf)' });
   return Object.freeze({ kind: 'literal', values: Object.freeze([...values]) });
 }
 
@@ -108,8 +109,7 @@ export function resolveType(input: unknown, ctx: TypeContext): FieldType {
     throw new SignatureError(
       `Signature "${ctx.signature}": field "${ctx.field}" has a type that cannot be described (${what}). ` +
         `Pass an explicit type, e.g. @Output({ type: [String] }), @Output({ type: oneOf('a', 'b') }) or @Output({ type: () => MyClass }).`,
-      ctx.signature,
-      ctx.field,
+      { signature: ctx.signature, field: ctx.field },
     );
   };
   if (input === String || input === 'string' || input === 'str') return STRING;

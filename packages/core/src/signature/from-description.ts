@@ -17,14 +17,15 @@ export interface SignatureDescription {
 export function signatureFromDescription(description: SignatureDescription): SignatureSpec<any, any> {
   const name = description.name || 'Signature';
   if (!Array.isArray(description.fields)) {
-    throw new SignatureError(`Signature "${name}": "fields" must be an array of { name, io, type }.`, name);
+    throw new SignatureError(`Signature "${name}": "fields" must be an array of { name, io, type }.`, {
+      signature: name,
+    });
   }
   const fields = description.fields.map((f) => {
     if (f.io !== 'input' && f.io !== 'output') {
       throw new SignatureError(
         `Signature "${name}": field "${f.name}" has io "${f.io}"; use "input" or "output".`,
-        name,
-        f.name,
+        { signature: name, field: f.name },
       );
     }
     return Object.freeze({
@@ -36,8 +37,7 @@ export function signatureFromDescription(description: SignatureDescription): Sig
         describeClass: (cls: Function) => {
           throw new SignatureError(
             `Signature "${name}": field "${f.name}" names class ${cls.name}; describe it as data.`,
-            name,
-            f.name,
+            { signature: name, field: f.name },
           );
         },
       }),

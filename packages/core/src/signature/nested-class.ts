@@ -17,8 +17,7 @@ export function describeClass(cls: Function, signature: string, field: string): 
   if (inProgress.has(cls)) {
     throw new SignatureError(
       `Signature "${signature}": field "${field}" uses class ${cls.name}, which refers to itself; recursive types cannot be described.`,
-      signature,
-      field,
+      { signature, field },
     );
   }
   inProgress.add(cls);
@@ -48,8 +47,7 @@ export function describeClass(cls: Function, signature: string, field: string): 
       throw new SignatureError(
         `Signature "${signature}": field "${field}" uses class ${cls.name}, which has no described members — ` +
           `decorate its properties with @Field() (or class-validator decorators).`,
-        signature,
-        field,
+        { signature, field },
       );
     }
     const described: ClassFieldType = Object.freeze({

@@ -42,7 +42,7 @@ export function signatureOf<S extends SignatureLike>(signature: S): SpecOf<S> {
   if (typeof signature !== 'function') {
     throw new SignatureError(
       `Expected a signature class or spec, got ${signature === null ? 'null' : typeof signature}.`,
-      String(signature),
+      { signature: String(signature) },
     );
   }
   const hit = cache.get(signature);
@@ -67,8 +67,7 @@ function readClass(cls: Function): SignatureSpec<any, any> {
         if (earlier.io !== field.io) {
           throw new SignatureError(
             `Signature "${name}": output field "${field.property}" is also declared as an input — rename one of them.`,
-            name,
-            field.property,
+            { signature: name, field: field.property },
           );
         }
         // A subclass redeclaring a field overrides its options but keeps the parent's position.
@@ -82,7 +81,7 @@ function readClass(cls: Function): SignatureSpec<any, any> {
   if (recorded.length === 0) {
     throw new SignatureError(
       `Class "${name}" is not a signature: none of its fields carries @Input() or @Output().`,
-      name,
+      { signature: name },
     );
   }
   const validates = hasValidators(cls);

@@ -119,7 +119,10 @@ export class SignatureSpec<I = Record<string, any>, O = Record<string, any>> {
   /** A new signature with a field's description or prefix replaced. */
   withField(name: string, update: { desc?: string; prefix?: string }): SignatureSpec<I, O> {
     if (!this.field(name)) {
-      throw new SignatureError(`Signature "${this.name}" has no field "${name}" to update.`, this.name, name);
+      throw new SignatureError(`Signature "${this.name}" has no field "${name}" to update.`, {
+        signature: this.name,
+        field: name,
+      });
     }
     const fields = this.fields.map((f) =>
       f.name === name
@@ -212,15 +215,13 @@ function checkFields(signature: string, fields: readonly FieldSpec[]): void {
     if (!FIELD_NAME.test(f.name)) {
       throw new SignatureError(
         `Signature "${signature}": field name "${f.name}" is not a valid identifier — use letters, digits and _.`,
-        signature,
-        f.name,
+        { signature, field: f.name },
       );
     }
     if (RESERVED_FIELD_NAMES.has(f.name)) {
       throw new SignatureError(
         `Signature "${signature}": field name "${f.name}" is reserved — rename the field.`,
-        signature,
-        f.name,
+        { signature, field: f.name },
       );
     }
     const before = seen.get(f.name);
@@ -229,8 +230,7 @@ function checkFields(signature: string, fields: readonly FieldSpec[]): void {
         before === f.io
           ? `Signature "${signature}": ${f.io} field "${f.name}" is declared twice — remove one of them.`
           : `Signature "${signature}": output field "${f.name}" is also declared as an input — rename one of them.`,
-        signature,
-        f.name,
+        { signature, field: f.name },
       );
     }
     seen.set(f.name, f.io);
@@ -238,7 +238,7 @@ function checkFields(signature: string, fields: readonly FieldSpec[]): void {
   if (!fields.some((f) => f.io === 'output')) {
     throw new SignatureError(
       `Signature "${signature}" has no output field — mark at least one field with @Output().`,
-      signature,
+      { signature },
     );
   }
 }

@@ -57,7 +57,7 @@ export function signature<const S extends string>(
   if (arrow < 0 || spec.indexOf('->', arrow + 2) >= 0) {
     throw new SignatureError(
       `Signature "${spec}" must contain exactly one "->" between inputs and outputs, e.g. "question -> answer".`,
-      name,
+      { signature: name },
     );
   }
   const fields: FieldSpec[] = [
@@ -76,7 +76,9 @@ function parseSide(side: string, io: 'input' | 'output', whole: string, name: st
     const fieldName = (colon < 0 ? part : part.slice(0, colon)).trim();
     const typeText = colon < 0 ? 'str' : part.slice(colon + 1).trim();
     if (!fieldName) {
-      throw new SignatureError(`Signature "${whole}": a field has no name (near "${part}").`, name);
+      throw new SignatureError(`Signature "${whole}": a field has no name (near "${part}").`, {
+        signature: name,
+      });
     }
     return Object.freeze({
       name: fieldName,
@@ -114,8 +116,7 @@ function parseTypeText(text: string, whole: string, name: string, field: string)
     describeClass: () => {
       throw new SignatureError(
         `Signature "${whole}": field "${field}" cannot name a class in the string form.`,
-        name,
-        field,
+        { signature: name, field },
       );
     },
   };
@@ -136,8 +137,7 @@ function parseTypeText(text: string, whole: string, name: string, field: string)
   } catch {
     throw new SignatureError(
       `Signature "${whole}": field "${field}" has unknown type "${t}" — use string, number, int, boolean, X[], list[X], dict[str, X] or Literal[...].`,
-      name,
-      field,
+      { signature: name, field },
     );
   }
 }

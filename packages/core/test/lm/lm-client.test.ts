@@ -245,7 +245,11 @@ describe('LM against FakeOpenAIServer', () => {
         .call(ask('quota'))
         .catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(LMRateLimitError);
-      expect(failure).toMatchObject({ retryable: false, code: 'insufficient_quota' });
+      expect(failure).toMatchObject({
+        retryable: false,
+        code: 'LM_QUOTA_EXCEEDED',
+        providerCode: 'insufficient_quota',
+      });
       expect(server.chatRequests).toHaveLength(1);
     });
 

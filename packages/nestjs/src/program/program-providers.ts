@@ -1,5 +1,5 @@
 import { type FactoryProvider, type InjectionToken, type Provider, type Type } from '@nestjs/common';
-import { Module, ProgramStateError } from '@sigil/core';
+import { InvalidOptionError, Module, ProgramStateError } from '@sigil/core';
 import { resolve } from 'node:path';
 import { getProgramToken } from './inject-program';
 
@@ -60,15 +60,14 @@ async function loadState(instance: Module, className: string, file: string): Pro
     await instance.load(file);
   } catch (error) {
     if (error instanceof ProgramStateError) {
-      throw new ProgramStateError(
-        `SigilModule.forFeature(${className}): ${error.message}`,
-        error.file ?? file,
-        error.path,
-      );
+      throw new ProgramStateError(`SigilModule.forFeature(${className}): ${error.message}`, {
+        file: error.file ?? file,
+        path: error.path,
+      });
     }
     throw new ProgramStateError(
       `SigilModule.forFeature(${className}): loading the saved program ${file} failed: ${(error as Error)?.message ?? error}`,
-      file,
+      { file },
     );
   }
 }
@@ -76,20 +75,20 @@ async function loadState(instance: Module, className: string, file: string): Pro
 function checkFeature(feature: ProgramFeature): void {
   const { program } = feature;
   if (typeof program !== 'function' || !(program.prototype instanceof Module)) {
-    throw new TypeError(
+    throw new InvalidOptionError(
       `SigilModule.forFeature: "program" must be a Program class (extends Program from @sigil/core), ` +
         `got ${typeof program === 'function' ? program.name : typeof program}.`,
     );
   }
   if (feature.useFactory && feature.inject === undefined && feature.useFactory.length > 0) {
-    throw new TypeError(
+    throw new InvalidOptionError(
       `SigilModule.forFeature(${program.name}): useFactory takes ${feature.useFactory.length} argument(s) but no ` +
         `"inject" list says what to pass.`,
     );
   }
   const needsArguments = program.length > 0 && !feature.inject && !feature.useFactory;
   if (needsArguments && !Reflect.getMetadata('design:paramtypes', program)) {
-    throw new TypeError(
+    throw new InvalidOptionError(
       `SigilModule.forFeature(${program.name}): its constructor takes ${program.length} argument(s) but Nest cannot ` +
         `see their types — decorate the class with @Injectable(), or list the arguments with "inject".`,
     );

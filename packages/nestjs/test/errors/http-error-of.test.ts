@@ -22,14 +22,28 @@ describe('httpErrorOf', () => {
     [new ContextWindowExceededError('x', { ...where, status: 400 }), 502, 'LM_REQUEST_REJECTED'],
     [new LMRateLimitError('x', { ...where, status: 429, retryAfterMs: 2_500 }), 503, 'LM_RATE_LIMITED'],
     [
-      new LMRateLimitError('x', { ...where, status: 429, code: 'insufficient_quota' }),
+      new LMRateLimitError('x', { ...where, status: 429, providerCode: 'insufficient_quota' }),
       503,
       'LM_QUOTA_EXCEEDED',
     ],
     [new LMTimeoutError('x', where), 503, 'LM_TIMEOUT'],
-    [new ModuleInputError('x', 'QA', ['question']), 400, 'INVALID_PROGRAM_INPUT'],
-    [new AdapterParseError('x', 'QA', 'ChatAdapter', 'garbage', [], ['answer']), 502, 'LM_INVALID_OUTPUT'],
-    [new OutputValidationError('x', 'QA', ['label: not one of'], 'bad'), 502, 'LM_INVALID_OUTPUT'],
+    [new ModuleInputError('x', { signature: 'QA', fields: ['question'] }), 400, 'INVALID_PROGRAM_INPUT'],
+    [
+      new AdapterParseError('x', {
+        signature: 'QA',
+        adapter: 'ChatAdapter',
+        completion: 'garbage',
+        found: [],
+        missing: ['answer'],
+      }),
+      502,
+      'LM_INVALID_OUTPUT',
+    ],
+    [
+      new OutputValidationError('x', { signature: 'QA', problems: ['label: not one of'], completion: 'bad' }),
+      502,
+      'LM_INVALID_OUTPUT',
+    ],
     [new ConfigurationError('x'), 500, 'SIGIL_NOT_CONFIGURED'],
   ])('maps %p to %i %s', (error, status, code) => {
     const body = httpErrorOf(error)!;
@@ -53,7 +67,9 @@ describe('httpErrorOf', () => {
   });
 
   it('names the input fields at fault', () => {
-    expect(httpErrorOf(new ModuleInputError('missing question', 'QA', ['question']))).toMatchObject({
+    expect(
+      httpErrorOf(new ModuleInputError('missing question', { signature: 'QA', fields: ['question'] })),
+    ).toMatchObject({
       message: 'missing question',
       fields: ['question'],
     });

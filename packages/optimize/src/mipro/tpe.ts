@@ -1,3 +1,4 @@
+import { OptimizerError } from '../optimizer/errors';
 /**
  * A Tree-structured Parzen Estimator over categorical parameters, written after Optuna's TPESampler
  * and its defaults (multivariate, as DSPy's MIPROv2 configures it): 10 startup trials, 24 expected-improvement candidates,
@@ -62,7 +63,9 @@ export class TPESampler {
   ) {
     for (const d of dimensions) {
       if (!Number.isInteger(d.size) || d.size < 1) {
-        throw new RangeError(`Search dimension "${d.name}" must have at least one choice (got ${d.size}).`);
+        throw new OptimizerError(
+          `Search dimension "${d.name}" must have at least one choice (got ${d.size}).`,
+        );
       }
     }
     this.nStartup = options.nStartupTrials ?? 10;

@@ -97,14 +97,14 @@ export class Journal {
     if (!header || header.type !== 'header' || header.format !== FORMAT) {
       throw new JournalError(
         `${file} is not a Sigil optimizer journal (line 1 is not its header) — pass another journal path or delete the file.`,
-        file,
+        { file },
       );
     }
     if (header.optimizer !== optimizer || header.fingerprint !== fingerprint) {
       throw new JournalError(
         `${file} was written by a different run (${header.optimizer}, started ${header.startedAt}): the optimizer, ` +
           `its options, the program or the data changed. Delete the file, pass another journal path, or set resume: false to start over.`,
-        file,
+        { file },
       );
     }
     let validLength = Buffer.byteLength(lines[0]) + 1;
@@ -122,7 +122,7 @@ export class Journal {
         if (i >= lines.length - 2) break;
         throw new JournalError(
           `${file}, line ${i + 1}: not valid JSON — the journal is damaged; delete it to start over.`,
-          file,
+          { file },
         );
       }
       if (entry.type === 'entry') {

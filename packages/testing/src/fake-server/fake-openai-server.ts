@@ -15,6 +15,7 @@ import type {
   ReplyScript,
 } from './types';
 import { base64Embedding, chatChunks, chatCompletion, defaultEmbedding, errorBody, tokensOf } from './wire';
+import { SigilError } from '@sigil/core';
 
 const ALL_FAULTS: FaultKind[] = ['rate-limit', 'server-error', 'reset', 'stall'];
 
@@ -82,7 +83,10 @@ export class FakeOpenAIServer {
 
   /** The base URL (after `start()`). */
   get baseURL(): string {
-    if (!this.url) throw new Error('FakeOpenAIServer: call start() before reading baseURL.');
+    if (!this.url)
+      throw new SigilError('FakeOpenAIServer: call start() before reading baseURL.', {
+        code: 'FAKE_SERVER_NOT_STARTED',
+      });
     return this.url;
   }
 
