@@ -17,6 +17,7 @@ module.exports = {
     },
     moduleNameMapper: {
       '^@sigil/(core|testing|optimize|cli|nestjs)$': '<rootDir>/../$1/src/index.ts',
+      '^@sigil/(core|testing|optimize|cli|nestjs)/internal$': '<rootDir>/../$1/src/internal.ts',
     },
   })),
 };

@@ -16,7 +16,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { context, exactMatch, Predict, signature } from '@sigil/core';
-import { type Assignment, BootstrapRandomSearch, MIPRO, type Optimizer, reportOf } from '@sigil/optimize';
+import { BootstrapRandomSearch, MIPRO, type Optimizer, reportOf } from '@sigil/optimize';
+import type { StatePatch } from '@sigil/core';
 import { bestAccuracy, LandscapeLM, ORIGINAL, questions, trueAccuracy } from './support/landscape';
 import { emit, median, quick, round } from './support/stats';
 import { lineChart } from './support/svg-plot';
@@ -79,10 +80,10 @@ const CONTENDERS: Contender[] = [
 /** The MIPRO schedules compared over more seeds, paired, to choose MIPRO's default fidelity. */
 const SCHEDULES = CONTENDERS.slice(0, 4);
 
-/** Expected accuracy (percent) of the program an assignment describes. */
-function valueOf(assignment: Assignment | undefined): number {
-  const predictor = assignment?.predictors.self;
-  return 100 * trueAccuracy(predictor?.instructions ?? ORIGINAL, predictor?.demos?.length ?? 0);
+/** Expected accuracy (percent) of the program a candidate's state describes (a lone Predict: saved flat). */
+function valueOf(state: StatePatch | undefined): number {
+  const predictor = state as { signature?: { instructions?: string }; demos?: unknown[] } | undefined;
+  return 100 * trueAccuracy(predictor?.signature?.instructions ?? ORIGINAL, predictor?.demos?.length ?? 0);
 }
 
 interface SeedRun {
@@ -112,13 +113,13 @@ async function runOnce(contender: Contender, seed: number, best: number | undefi
     'step',
     (e) => e.name === 'baseline' && e.status === 'end' && consider(e.score, valueOf(undefined)),
   );
-  optimizer.on('trial', (e) => e.fidelity === 'full' && consider(e.score, valueOf(e.assignment)));
+  optimizer.on('trial', (e) => e.fidelity === 'full' && consider(e.score, valueOf(e.state)));
   optimizer.on('candidate', (e) => candidates.push({ calls: lm.calls, key: e.key, score: e.score }));
   const optimized = await context({ lm }, () => optimizer.compile(program, { trainset, valset }));
   const report = reportOf(optimized)!;
   for (const c of candidates) {
-    const assignment = report.candidates.find((r) => r.key === c.key)?.assignment;
-    consider(c.score, valueOf(assignment));
+    const state = report.candidates.find((r) => r.key === c.key)?.state;
+    consider(c.score, valueOf(state));
   }
   const predictor = optimized.namedPredictors()[0][1];
   const space = report.search;

@@ -4,7 +4,7 @@
  * Offline against the task simulator by default; set SIGIL_LM to run it against a real model.
  */
 import * as path from 'node:path';
-import { configure, Evaluate, f1 } from '@sigil/core';
+import { configure, Evaluate, f1, savedParams } from '@sigil/core';
 import { MIPRO, reportOf } from '@sigil/optimize';
 import { corpus } from './corpus';
 import { loadQA } from './data';
@@ -13,7 +13,6 @@ import { RAG } from './rag';
 
 const SAVED = path.join(__dirname, '..', 'optimized', 'rag.json');
 const metric = f1('answer');
-const K_CHOICES = [1, 2, 3, 5];
 const search = (query: string, k: number) => corpus().search(query, k);
 
 async function main(): Promise<void> {
@@ -43,7 +42,7 @@ async function main(): Promise<void> {
   optimizer.on('trial', (trial) => {
     if (trial.fidelity === 'full') best = Math.max(best, trial.score);
     console.log(
-      `  trial ${String(++done).padStart(2)}/${trial.total}  k = ${K_CHOICES[trial.assignment.params?.k ?? -1] ?? '?'}` +
+      `  trial ${String(++done).padStart(2)}/${trial.total}  k = ${savedParams(trial.state).k ?? '?'}` +
         `  F1 ${trial.score.toFixed(1).padStart(5)}%  best so far ${best.toFixed(1)}%`,
     );
   });

@@ -7,8 +7,8 @@
 export { Optimizer, type OptimizerOptions, type CompileData } from './optimizer/optimizer';
 export { OptimizerRun, type CandidateSpec, type ScoredCandidate } from './optimizer/run';
 export { BudgetExceededError, JournalError, OptimizerError } from './optimizer/errors';
-export { Budget, CountingLM, Meter, metered, withCallOptions, type BudgetLimits } from './optimizer/budget';
-export { Journal, fingerprint } from './optimizer/journal';
+export { Budget, Meter, metered, withCallOptions, type BudgetLimits } from './optimizer/budget';
+export { Journal, fingerprint, type RunIdentity, type JournalOpenOptions } from './optimizer/journal';
 export { TypedEmitter, type Listener, type OptimizerEvents } from './optimizer/events';
 export type { StepEvent, CandidateEvent, TrialEvent } from './optimizer/events';
 export { reportOf } from './optimizer/report';
@@ -20,7 +20,7 @@ export type {
   Estimate,
   SearchSummary,
 } from './optimizer/report';
-export { applyAssignment, readAssignment, type Assignment, type Demo } from './optimizer/assignment';
+export { candidateState, withState, setDemos, predictorPaths, type Demo } from './optimizer/candidate';
 
 // few-shot optimizers
 export { LabeledFewShot, type LabeledFewShotOptions } from './bootstrap/labeled-few-shot';

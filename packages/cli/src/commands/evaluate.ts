@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { context, Evaluate, type EvaluationResult, formatResultsTable } from '@sigil/core';
 import { type CliIO, isInteractive, writeLine } from '../cli-io';
 import { formatCost, formatCount, formatDuration, formatScore } from '../format-numbers';
-import { MeteredLM } from '../lm/metered-lm';
+import { CallMeter } from '../lm/call-meter';
 import { type LMFlags, resolveLM } from '../lm/resolve-lm';
 import { loadTask } from '../task-loader/load-task';
 import { loadProgram } from './load-program';
@@ -20,7 +20,7 @@ export async function evaluateCommand(taskFile: string, flags: EvaluateFlags, io
   const task = await loadTask(taskFile, io.cwd);
   const resolved = await resolveLM(task, flags, io);
   const program = await loadProgram(task, flags.state, io);
-  const lm = new MeteredLM(resolved.lm);
+  const meter = new CallMeter();
   const devset = task.valset;
   writeLine(
     io.stdout,
@@ -29,7 +29,7 @@ export async function evaluateCommand(taskFile: string, flags: EvaluateFlags, io
   writeLine(io.stdout, `LM: ${resolved.description}`);
   if (flags.state) writeLine(io.stdout, `State: ${flags.state}`);
   const resultsPath = flags.results ? path.resolve(io.cwd, flags.results) : undefined;
-  const report = await context({ lm }, () =>
+  const report = await context({ lm: resolved.lm, lmMiddleware: [meter.middleware] }, () =>
     new Evaluate({
       devset,
       metric: task.metric,
@@ -44,7 +44,7 @@ export async function evaluateCommand(taskFile: string, flags: EvaluateFlags, io
     io.stdout.write(formatResultsTable(report.results.slice(0, flags.table), failures));
   }
   const { usage, cost } = report;
-  const tally = lm.tally;
+  const tally = meter.tally;
   writeLine(
     io.stdout,
     `Score: ${formatScore(report.score)} over ${report.total} examples` +

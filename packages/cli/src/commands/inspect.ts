@@ -2,7 +2,7 @@
  * `sigil inspect <task>`: the exact messages each predictor would send for one valset example — no LM is
  * called (a capturing LM answers with placeholders so later predictors run too).
  */
-import { context } from '@sigil/core';
+import { context, predictorsOf } from '@sigil/core';
 import { type CliIO, writeLine } from '../cli-io';
 import { OptionError } from '../errors';
 import { RequestCapture } from '../inspect/capturing-lm';
@@ -25,7 +25,8 @@ export async function inspectCommand(taskFile: string, flags: InspectFlags, io: 
   }
   const program = await loadProgram(task, flags.state, io);
   const capture = new RequestCapture();
-  for (const [path, predictor] of program.namedPredictors()) predictor.lm = capture.lmFor(path, predictor);
+  for (const predictor of predictorsOf(program))
+    predictor.lm.set(capture.lmFor(predictor.path, () => predictor.lm.signature));
   const inputs = task.valset[flags.example].inputs().toJSON();
   let stopped: unknown;
   try {

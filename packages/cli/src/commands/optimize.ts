@@ -7,12 +7,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import Table from 'cli-table3';
-import { context, type Module } from '@sigil/core';
+import { context, type Module, predictorsOf } from '@sigil/core';
 import { type OptimizationReport, reportOf } from '@sigil/optimize';
 import { type CliIO, writeLine } from '../cli-io';
 import { CliError } from '../errors';
 import { formatCost, formatCount, formatDuration, formatScore } from '../format-numbers';
-import { MeteredLM } from '../lm/metered-lm';
+import { CallMeter } from '../lm/call-meter';
 import { type LMFlags, resolveLM } from '../lm/resolve-lm';
 import { buildOptimizer, describeOptimizer, type OptimizerFlags } from '../optimize/build-optimizer';
 import { showProgress } from '../optimize/progress';
@@ -72,13 +72,15 @@ export async function optimizeCommand(taskFile: string, flags: OptimizeFlags, io
     );
   }
 
-  const lm = new MeteredLM(resolved.lm);
-  const recorder = new RunRecorder(lm);
+  const meter = new CallMeter();
+  const recorder = new RunRecorder(meter);
   recorder.attach(optimizer);
-  const progress = showProgress(io, optimizer, recorder, lm, estimate);
+  const progress = showProgress(io, optimizer, recorder, meter, estimate);
   let optimized: Module;
   try {
-    optimized = await context({ lm }, () => optimizer.compile(program, data));
+    optimized = await context({ lm: resolved.lm, lmMiddleware: [meter.middleware] }, () =>
+      optimizer.compile(program, data),
+    );
   } finally {
     progress.finish();
   }
@@ -95,7 +97,7 @@ export async function optimizeCommand(taskFile: string, flags: OptimizeFlags, io
       generatedAt: new Date(),
       report,
       points: recorder.points,
-      predictors: predictorsOf(optimized),
+      predictors: reportPredictors(optimized),
     });
     await mkdir(path.dirname(resolvePath(flags.report)), { recursive: true });
     await writeFile(resolvePath(flags.report), html, 'utf8');
@@ -136,11 +138,11 @@ function summaryTable(report: OptimizationReport): string {
   return table.toString();
 }
 
-function predictorsOf(program: Module): ReportPredictor[] {
-  return program.namedPredictors().map(([predictorPath, predictor]) => ({
-    path: predictorPath,
-    signature: predictor.signature.name,
-    instructions: predictor.instructions,
-    demos: predictor.demos.map((demo) => ({ ...demo })),
+function reportPredictors(program: Module): ReportPredictor[] {
+  return predictorsOf(program).map((p) => ({
+    path: p.path,
+    signature: p.instructions.signature.name,
+    instructions: p.instructions.get(),
+    demos: p.demos.get().map((demo) => ({ ...demo })),
   }));
 }

@@ -10,7 +10,7 @@ import {
   formatFieldValue,
   type LanguageModel,
   type LMResponse,
-  type Predict,
+  type SignatureSpec,
 } from '@sigil/core';
 import { CliError } from '../errors';
 
@@ -39,7 +39,7 @@ export class RequestCapture {
   };
 
   /** An LM for the predictor at `path`. */
-  lmFor(path: string, predictor: Predict): LanguageModel {
+  lmFor(path: string, signatureOf: () => SignatureSpec<any, any>): LanguageModel {
     return {
       model: 'sigil-inspect',
       supportsStructuredOutputs: true,
@@ -50,9 +50,9 @@ export class RequestCapture {
           );
         }
         if (!this.requests.some((r) => r.path === path)) {
-          this.requests.push({ path, signature: predictor.signature.name, messages, options });
+          this.requests.push({ path, signature: signatureOf().name, messages, options });
         }
-        const text = placeholderReply(predictor, messages, options);
+        const text = placeholderReply(signatureOf(), messages, options);
         return {
           completions: Array.from({ length: options.n ?? 1 }, () => ({ text, finishReason: 'stop' })),
           usage: { promptTokens: 0, completionTokens: 0, cachedTokens: 0, totalTokens: 0 },
@@ -67,8 +67,12 @@ export class RequestCapture {
 }
 
 /** A reply with every output field filled with a value of its type, in the format the request asks for. */
-function placeholderReply(predictor: Predict, messages: ChatMessage[], options: CallOptions): string {
-  const fields = predictor.signature.outputFields;
+function placeholderReply(
+  signature: SignatureSpec<any, any>,
+  messages: ChatMessage[],
+  options: CallOptions,
+): string {
+  const fields = signature.outputFields;
   const values = Object.fromEntries(fields.map((f) => [f.name, placeholderValue(f.name, f.type)]));
   const system = messages.find((m) => m.role === 'system')?.content ?? '';
   if (options.responseFormat || system.includes('Outputs will be a JSON object'))

@@ -6,7 +6,7 @@ import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { Estimate, Optimizer } from '@sigil/optimize';
 import { type CliIO, isInteractive, writeLine } from '../cli-io';
 import { formatCost, formatCount, formatScore } from '../format-numbers';
-import type { CallTally, MeteredLM } from '../lm/metered-lm';
+import type { CallTally, CallMeter } from '../lm/call-meter';
 import type { ReportPoint } from '../report/report-data';
 import type { RunRecorder } from './run-recorder';
 
@@ -20,7 +20,7 @@ export function showProgress(
   io: CliIO,
   optimizer: Optimizer,
   recorder: RunRecorder,
-  lm: MeteredLM,
+  lm: CallMeter,
   estimate: Estimate,
 ): OptimizeProgress {
   return isInteractive(io.stderr)
@@ -32,7 +32,7 @@ function barProgress(
   io: CliIO,
   optimizer: Optimizer,
   recorder: RunRecorder,
-  lm: MeteredLM,
+  lm: CallMeter,
   estimate: Estimate,
 ): OptimizeProgress {
   const multibar = new MultiBar(
@@ -98,7 +98,7 @@ function lineProgress(
   io: CliIO,
   optimizer: Optimizer,
   recorder: RunRecorder,
-  lm: MeteredLM,
+  lm: CallMeter,
 ): OptimizeProgress {
   const out = (text: string) => writeLine(io.stderr, text);
   const usage = () =>

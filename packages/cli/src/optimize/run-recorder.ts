@@ -3,7 +3,7 @@
  * trial and candidate with its score and the LM calls made so far, step scores, and the best so far.
  */
 import type { CandidateEvent, Optimizer, StepEvent, TrialEvent } from '@sigil/optimize';
-import type { MeteredLM } from '../lm/metered-lm';
+import type { CallMeter } from '../lm/call-meter';
 import type { ReportPoint } from '../report/report-data';
 
 export class RunRecorder {
@@ -18,7 +18,7 @@ export class RunRecorder {
   /** The run's LM calls at the last step boundary: where the next point's calls are counted from. */
   private anchor = 0;
 
-  constructor(private readonly lm: MeteredLM) {}
+  constructor(private readonly lm: CallMeter) {}
 
   attach(optimizer: Optimizer): void {
     optimizer.on('step', (event) => this.step(event));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { MetricError } from './errors';
 
 /** What a metric may return: a number (usually 0…1), a pass/fail, or a score with feedback text. */
@@ -33,4 +34,34 @@ export function scoreOf(result: MetricValue): number {
 /** The feedback text of a `{ score, feedback }` result, if any. */
 export function feedbackOf(result: MetricValue): string | undefined {
   return result !== null && typeof result === 'object' ? result.feedback : undefined;
+}
+
+const IDENTITY = Symbol.for('sigil.metric.identity');
+
+/** What a metric is, for journals: its name and the options it was built with. */
+export interface MetricIdentity {
+  readonly name: string;
+  readonly options?: unknown;
+}
+
+/**
+ * Names a metric (and the options it was built with), so an optimizer's journal can tell it from any other:
+ * a resumed run refuses a journal written with a different metric. The built-in metrics are named this way;
+ * name your own when you build several from one factory.
+ * @example const metric = defineMetric('withinTolerance', (e, p) => Math.abs(e.value - p.value) < tol, { tol });
+ */
+export function defineMetric<M extends Metric<any, any>>(name: string, metric: M, options?: unknown): M {
+  Object.defineProperty(metric, IDENTITY, { value: Object.freeze({ name, options }), enumerable: false });
+  return metric;
+}
+
+/**
+ * A stable text that identifies a metric: `name(options)` for a named metric, otherwise the function's
+ * name and a hash of its source text — two different anonymous metrics never share one.
+ */
+export function metricIdentity(metric: Metric<any, any>): string {
+  const named = (metric as { [IDENTITY]?: MetricIdentity })[IDENTITY];
+  if (named) return `${named.name}(${named.options === undefined ? '' : JSON.stringify(named.options)})`;
+  const source = createHash('sha256').update(Function.prototype.toString.call(metric)).digest('hex');
+  return `${metric.name || 'anonymous'}#${source.slice(0, 16)}`;
 }

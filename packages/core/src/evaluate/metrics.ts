@@ -1,5 +1,5 @@
 import { MetricError } from './errors';
-import type { Metric } from './metric';
+import { defineMetric, type Metric } from './metric';
 import { normalizedTokens, normalizeText, passageTokens } from '../text/normalize';
 
 /** Where the built-in metrics read: the label field on the example, the output field on the prediction. */
@@ -14,10 +14,14 @@ export interface FieldMetricOptions {
  * @example new Evaluate({ devset, metric: exactMatch('answer') })
  */
 export function exactMatch(field = 'answer', options: FieldMetricOptions = {}): Metric {
-  return (example, prediction) => {
-    const predicted = normalizeText(textOf(read(prediction, options.predictionField ?? field)));
-    return labelsOf(example, field).some((label) => normalizeText(label) === predicted);
-  };
+  return defineMetric(
+    'exactMatch',
+    (example, prediction) => {
+      const predicted = normalizeText(textOf(read(prediction, options.predictionField ?? field)));
+      return labelsOf(example, field).some((label) => normalizeText(label) === predicted);
+    },
+    { field, ...options },
+  );
 }
 
 /**
@@ -25,13 +29,17 @@ export function exactMatch(field = 'answer', options: FieldMetricOptions = {}): 
  * @example metric: f1('answer')
  */
 export function f1(field = 'answer', options: FieldMetricOptions = {}): Metric {
-  return (example, prediction) => {
-    const predicted = normalizedTokens(textOf(read(prediction, options.predictionField ?? field)));
-    return Math.max(
-      0,
-      ...labelsOf(example, field).map((label) => tokenF1(predicted, normalizedTokens(label))),
-    );
-  };
+  return defineMetric(
+    'f1',
+    (example, prediction) => {
+      const predicted = normalizedTokens(textOf(read(prediction, options.predictionField ?? field)));
+      return Math.max(
+        0,
+        ...labelsOf(example, field).map((label) => tokenF1(predicted, normalizedTokens(label))),
+      );
+    },
+    { field, ...options },
+  );
 }
 
 /**
@@ -40,13 +48,17 @@ export function f1(field = 'answer', options: FieldMetricOptions = {}): Metric {
  * @example metric: contains('answer')
  */
 export function contains(field = 'answer', options: FieldMetricOptions = {}): Metric {
-  return (example, prediction) => {
-    const predicted = ` ${normalizeText(textOf(read(prediction, options.predictionField ?? field)))} `;
-    return labelsOf(example, field).some((label) => {
-      const normalized = normalizeText(label);
-      return normalized !== '' && predicted.includes(` ${normalized} `);
-    });
-  };
+  return defineMetric(
+    'contains',
+    (example, prediction) => {
+      const predicted = ` ${normalizeText(textOf(read(prediction, options.predictionField ?? field)))} `;
+      return labelsOf(example, field).some((label) => {
+        const normalized = normalizeText(label);
+        return normalized !== '' && predicted.includes(` ${normalized} `);
+      });
+    },
+    { field, ...options },
+  );
 }
 
 /**
@@ -55,15 +67,19 @@ export function contains(field = 'answer', options: FieldMetricOptions = {}): Me
  * @example metric: passageMatch('context', 'answer')
  */
 export function passageMatch(field = 'context', answerField = 'answer'): Metric {
-  return (example, prediction) => {
-    const source = has(prediction, field) ? prediction : example;
-    const raw = read(source, field);
-    const passages = (Array.isArray(raw) ? raw : [raw]).map((passage) => passageTokens(textOf(passage)));
-    const answers = labelsOf(example, answerField)
-      .map(passageTokens)
-      .filter((tokens) => tokens.length > 0);
-    return answers.some((answer) => passages.some((passage) => containsSequence(passage, answer)));
-  };
+  return defineMetric(
+    'passageMatch',
+    (example, prediction) => {
+      const source = has(prediction, field) ? prediction : example;
+      const raw = read(source, field);
+      const passages = (Array.isArray(raw) ? raw : [raw]).map((passage) => passageTokens(textOf(passage)));
+      const answers = labelsOf(example, answerField)
+        .map(passageTokens)
+        .filter((tokens) => tokens.length > 0);
+      return answers.some((answer) => passages.some((passage) => containsSequence(passage, answer)));
+    },
+    { field, answerField },
+  );
 }
 
 /** Token F1 of two token lists; 0 when nothing is shared (also when both are empty, as DSPy). */

@@ -9,7 +9,8 @@ import { Module } from '../module/module';
 import { context } from '../runtime/settings';
 import { Input, Output, Signature } from '../signature/decorators';
 import { MetricError } from './errors';
-import type { Metric } from './metric';
+import { defineMetric, type Metric } from './metric';
+import { Predictor } from '../module/decorators';
 
 @Signature(
   'Judge a system response against a reference answer to the same question. Recall is the share of ' +
@@ -90,8 +91,7 @@ export type SemanticF1Metric = ((
  * Its instructions and demos are learnable like any predictor's, so the judge itself can be optimized.
  */
 export class SemanticF1 extends Module<SemanticJudgeInputs, SemanticVerdict> {
-  static readonly builtin = true;
-  readonly judge: ChainOfThought<typeof SemanticRecallPrecision>;
+  @Predictor() readonly judge: ChainOfThought<typeof SemanticRecallPrecision>;
 
   constructor(options: Pick<SemanticF1Options, 'decompositional' | 'lm'> = {}) {
     super();
@@ -128,7 +128,8 @@ export function semanticF1(field = 'response', options: SemanticF1Options = {}):
     const { f1 } = await context({ trace: undefined }, () => program.forward(inputs));
     return trace === undefined ? f1 : f1 >= threshold;
   };
-  return Object.assign(metric, { program });
+  const { lm, ...rest } = options;
+  return Object.assign(defineMetric('semanticF1', metric, { field, ...rest, lm: lm?.model }), { program });
 }
 
 /** The harmonic mean of precision and recall (each clamped to [0, 1]); 0 when both are 0. */

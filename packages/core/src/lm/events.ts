@@ -2,6 +2,7 @@
  * A small typed listener API on LM (`lm.on('response', fn)`), the hook for callbacks and tracing.
  * Emitting costs one length check when nobody listens.
  */
+import { TypedEmitter } from '../events/typed-emitter';
 import type { LMError } from './errors';
 import type { CallOptions, ChatMessage, LMResponse } from './types';
 
@@ -29,37 +30,10 @@ export type LMEventName = keyof LMEventMap;
 /** A listener of one LM event. */
 export type LMListener<E extends LMEventName> = (event: LMEventMap[E]) => void;
 
-/** Typed listener registry; a throwing listener never breaks the call. */
-export class LMEvents {
-  private readonly listeners: { [E in LMEventName]: LMListener<E>[] } = {
-    request: [],
-    response: [],
-    retry: [],
-    error: [],
-  };
-
-  on<E extends LMEventName>(name: E, listener: LMListener<E>): () => void {
-    this.listeners[name].push(listener);
-    return () => this.off(name, listener);
-  }
-
-  off<E extends LMEventName>(name: E, listener: LMListener<E>): void {
-    const list = this.listeners[name] as LMListener<E>[];
-    const at = list.indexOf(listener);
-    if (at >= 0) list.splice(at, 1);
-  }
-
+/** Typed listener registry of an LM; a throwing listener never breaks the call. */
+export class LMEvents extends TypedEmitter<LMEventMap> {
+  /** True when `name` has a listener. */
   has(name: LMEventName): boolean {
-    return this.listeners[name].length > 0;
-  }
-
-  emit<E extends LMEventName>(name: E, event: LMEventMap[E]): void {
-    for (const listener of this.listeners[name] as LMListener<E>[]) {
-      try {
-        listener(event);
-      } catch {
-        // A broken listener must not fail the call it observes.
-      }
-    }
+    return this.listens(name);
   }
 }

@@ -29,9 +29,7 @@ export interface LMOptions extends EndpointOptions, LMDefaults, SchedulerOptions
   price?: ModelPrice;
 }
 
-/** One event of `lm.stream()`: a text delta of choice `index`, then the complete response. */
-export type LMStreamEvent =
-  { type: 'delta'; index: number; text: string } | { type: 'done'; response: LMResponse };
+export type { LMStreamEvent } from './types';
 
 /** The response cache an `LM` option describes. */
 export function cacheFrom(option: LMOptions['cache']): ResponseCache<LMResponse> {

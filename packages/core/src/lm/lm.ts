@@ -186,7 +186,8 @@ export class LM implements LanguageModel {
 
   /** Subscribes to an event; returns the unsubscribe function. */
   on<E extends LMEventName>(name: E, listener: LMListener<E>): () => void {
-    return this.events.on(name, listener);
+    this.events.on(name, listener);
+    return () => this.events.off(name, listener);
   }
 
   /** Removes a listener added with `on`. */

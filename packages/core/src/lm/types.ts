@@ -80,12 +80,21 @@ export interface CallOptions {
   cache?: boolean;
 }
 
-/** Anything Sigil can send chat messages to: the OpenAI-compatible `LM`, or `ScriptedLM` in tests. */
+/** One event of a streamed call: a text delta of choice `index`, then the complete response. */
+export type LMStreamEvent =
+  { type: 'delta'; index: number; text: string } | { type: 'done'; response: LMResponse };
+
+/**
+ * Anything Sigil can send chat messages to: the OpenAI-compatible `LM`, `ScriptedLM` in tests, an LM seen
+ * through middlewares (`wrapLM`). `stream` is optional: an LM without it is streamed as one delta per choice.
+ */
 export interface LanguageModel {
   readonly model: string;
   /** Whether `response_format: { type: 'json_schema' }` is understood by the endpoint. */
   readonly supportsStructuredOutputs?: boolean;
   call(messages: ChatMessage[], options?: CallOptions): Promise<LMResponse>;
+  /** Streams a call: text deltas as they arrive, then the full response. */
+  stream?(messages: ChatMessage[], options?: CallOptions): AsyncIterable<LMStreamEvent>;
 }
 
 /** Zero usage, to sum into. */

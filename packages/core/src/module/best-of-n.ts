@@ -2,6 +2,7 @@ import { context, type Settings, settings, type TraceRecord } from '../runtime/s
 import { ModuleRunError } from './errors';
 import { Module, observed } from './module';
 import { InvalidOptionError } from '../errors/sigil-error';
+import { Submodule } from './decorators';
 
 /** The inputs a module's `forward` takes. */
 export type ModuleInputs<M> = M extends Module<infer I, any> ? I : never;
@@ -41,8 +42,7 @@ export interface Attempt<I, O> {
  * @example const best = new BestOfN(new ChainOfThought(QA), { n: 3, rewardFn: (x, p) => (p.answer.length < 20 ? 1 : 0), threshold: 1 });
  */
 export class BestOfN<M extends Module = Module> extends Module<ModuleInputs<M>, ModuleOutputs<M>> {
-  static readonly builtin = true;
-  readonly module: M;
+  @Submodule() readonly module: M;
   n: number;
   rewardFn: RewardFn<ModuleInputs<M>, ModuleOutputs<M>>;
   threshold: number | undefined;

@@ -4,6 +4,7 @@ import { signatureOf } from '../signature/reader';
 import type { SignatureSpec } from '../signature/signature-spec';
 import { Module } from './module';
 import { type ForwardOptions, Predict, type PredictOptions } from './predict';
+import { Predictor } from './decorators';
 
 /** The outputs of ChainOfThought: the signature's outputs after a `reasoning` string. */
 export type WithReasoning<O> = { reasoning: string } & O;
@@ -17,8 +18,7 @@ export class ChainOfThought<S extends SignatureLike = SignatureLike> extends Mod
   InputsOf<S>,
   Prediction<WithReasoning<OutputsOf<S>> & object>
 > {
-  static readonly builtin = true;
-  readonly predict: Predict<SignatureSpec<InputsOf<S>, WithReasoning<OutputsOf<S>>>>;
+  @Predictor() readonly predict: Predict<SignatureSpec<InputsOf<S>, WithReasoning<OutputsOf<S>>>>;
 
   constructor(signature: S, options: PredictOptions & { reasoningDesc?: string } = {}) {
     super();

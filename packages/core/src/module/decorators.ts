@@ -1,5 +1,5 @@
-import 'reflect-metadata';
 import { InvalidOptionError } from '../errors/sigil-error';
+import { inheritedMetadata, recordMetadata } from '../metadata/store';
 
 /** A `@Param` declaration: a user hyper-parameter the optimizer may tune among `choices`. */
 export interface ParamDeclaration {
@@ -8,27 +8,20 @@ export interface ParamDeclaration {
   readonly desc?: string;
 }
 
-export const CHILDREN_KEY = Symbol('sigil:children');
-export const PARAMS_KEY = Symbol('sigil:params');
-
-function record<T>(key: symbol, ctor: Function, item: T): void {
-  const own: T[] = Reflect.hasOwnMetadata(key, ctor) ? Reflect.getOwnMetadata(key, ctor) : [];
-  own.push(item);
-  Reflect.defineMetadata(key, own, ctor);
-}
-
 function childDecorator(kind: string): PropertyDecorator {
   return (prototype, property) => {
-    if (typeof property === 'symbol')
+    if (typeof property === 'symbol') {
       throw new InvalidOptionError(`@${kind}() cannot decorate a symbol-named property.`, {
         option: `@${kind}`,
       });
-    record(CHILDREN_KEY, prototype.constructor, property);
+    }
+    recordMetadata('children', prototype.constructor, property);
   };
 }
 
 /**
  * Marks a property holding a predictor (Predict, ChainOfThought, …) as a learnable part of the program.
+ * Only declared children are learnable: optimizers, `save`/`load` and `parameters()` skip the others.
  * @example @Predictor() respond = new ChainOfThought(AnswerFromContext);
  */
 export function Predictor(): PropertyDecorator {
@@ -36,7 +29,7 @@ export function Predictor(): PropertyDecorator {
 }
 
 /**
- * Marks a property holding a sub-program (or an array of modules) whose predictors are learnable too.
+ * Marks a property holding a sub-program (or an array or Map of modules) whose predictors are learnable too.
  * @example @Submodule() retrieve = new Retriever();
  */
 export function Submodule(): PropertyDecorator {
@@ -57,37 +50,24 @@ export function Param(options: { choices: readonly unknown[]; desc?: string }): 
       },
     );
   }
+  const choices = Object.freeze([...options.choices]);
   return (prototype, property) => {
-    if (typeof property === 'symbol')
+    if (typeof property === 'symbol') {
       throw new InvalidOptionError('@Param() cannot decorate a symbol-named property.', { option: '@Param' });
-    record<ParamDeclaration>(PARAMS_KEY, prototype.constructor, {
-      property,
-      choices: Object.freeze([...options.choices]),
-      desc: options.desc,
-    });
+    }
+    const declaration: ParamDeclaration = { property, choices, desc: options.desc };
+    recordMetadata('params', prototype.constructor, declaration);
   };
 }
 
-/** Declared children and params of a class, parents first. */
-export function declaredChildren(ctor: Function): ReadonlySet<string> {
-  const names = new Set<string>();
-  for (const c of chainOf(ctor))
-    for (const n of (Reflect.getOwnMetadata(CHILDREN_KEY, c) as string[]) ?? []) names.add(n);
-  return names;
+/** The declared children of a class (its own and its parents'). */
+export function declaredChildren(ctor: Function): readonly string[] {
+  return inheritedMetadata<string>('children', ctor);
 }
 
+/** The `@Param`s of a class, parents first; a subclass redeclaring one replaces it in place. */
 export function declaredParams(ctor: Function): readonly ParamDeclaration[] {
   const out = new Map<string, ParamDeclaration>();
-  for (const c of chainOf(ctor)) {
-    for (const p of (Reflect.getOwnMetadata(PARAMS_KEY, c) as ParamDeclaration[]) ?? [])
-      out.set(p.property, p);
-  }
+  for (const p of inheritedMetadata<ParamDeclaration>('params', ctor)) out.set(p.property, p);
   return [...out.values()];
-}
-
-function chainOf(ctor: Function): Function[] {
-  const chain: Function[] = [];
-  for (let c: any = ctor; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c))
-    chain.unshift(c);
-  return chain;
 }

@@ -1,4 +1,6 @@
-export { Module, type Parameter, type PredictorLike } from './module';
+export { Module, predictorsOf, copyDemos } from './module';
+export type { PredictorParameters } from './parameters';
+export type { FieldText, PredictorHandle } from './predictor-state';
 export { Predict, type PredictOptions, type ForwardOptions } from './predict';
 export { ChainOfThought, type WithReasoning } from './chain-of-thought';
 export { Program } from './program';

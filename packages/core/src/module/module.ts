@@ -1,28 +1,11 @@
-import { loadProgram, saveProgram } from '../persist/file';
-import { dumpState, loadState, type SavedProgram } from '../persist/state';
+import { type Demo } from '../adapter/adapter';
+import { readStateFile, writeStateFile } from '../persist/file';
+import type { ParameterHandle } from '../persist/parameter';
+import { dumpState, loadState, type LoadStateOptions, type SavedProgram } from '../persist/state';
 import { instrument, observing } from '../runtime/callbacks';
-import type { Predict } from './predict';
-import { declaredChildren, declaredParams, type ParamDeclaration } from './decorators';
-
-/** A learnable part of a program, found by reflection: what optimizers read and write. */
-export type Parameter =
-  | { readonly kind: 'instructions'; readonly path: string; readonly predictor: Predict }
-  | { readonly kind: 'demos'; readonly path: string; readonly predictor: Predict }
-  | {
-      readonly kind: 'param';
-      readonly path: string;
-      readonly owner: Module;
-      readonly property: string;
-      readonly choices: readonly unknown[];
-      readonly desc?: string;
-    };
-
-/** What the reflection walk needs to know of a leaf predictor (Predict implements it). */
-export interface PredictorLike {
-  readonly isPredictor: true;
-}
-
-const warned = new Set<string>();
+import { mapConcurrently } from '../runtime/pool';
+import { copyInitialParams, groupByPredictor, parametersOf, type PredictorParameters } from './parameters';
+import { isPredictor, walkModules } from './walk';
 
 /** Runs a module call inside `instrument` (a span, callbacks) when anything observes it; else just runs it. */
 export function observed<T>(name: string, inputs: unknown, fn: () => Promise<T>): Promise<T> {
@@ -31,173 +14,92 @@ export function observed<T>(name: string, inputs: unknown, fn: () => Promise<T>)
 
 /**
  * The base of every module: built-ins (Predict, ChainOfThought, ReAct…) and user programs alike.
- * Children and `@Param`s are discovered by walking the instance's properties.
+ * Learnable state is found by one walk of the declared children (`@Predictor()`, `@Submodule()`) and the
+ * `@Param`s, and read and written only through parameter handles (`parameters()`).
  */
 export abstract class Module<I = any, O = any> {
   abstract forward(inputs: I): Promise<O>;
 
-  /** Every leaf predictor with its stable dotted path (`respond.predict`), in declaration order. */
-  namedPredictors(): [string, Predict][] {
-    const out: [string, Predict][] = [];
-    walk(this, '', new Set(), (path, module) => {
-      if (isPredictor(module)) out.push([path || 'self', module as unknown as Predict]);
-    });
-    return out;
-  }
-
-  /** The learnable parameters: instructions and demos of each predictor, then every `@Param`. */
-  parameters(): Parameter[] {
-    const out: Parameter[] = [];
-    const params: Parameter[] = [];
-    walk(this, '', new Set(), (path, module) => {
-      if (isPredictor(module)) {
-        const p = path || 'self';
-        const predictor = module as unknown as Predict;
-        out.push({ kind: 'instructions', path: p, predictor });
-        out.push({ kind: 'demos', path: p, predictor });
-      }
-      for (const decl of declaredParams(module.constructor)) params.push(paramOf(module, path, decl));
-    });
-    return [...out, ...params];
+  /**
+   * The learnable state as parameter handles: each predictor's demos, instructions, field texts and LM
+   * binding, then every `@Param`. Optimizers, save/load, the CLI and NestJS use nothing else.
+   * @example for (const p of program.parameters()) console.log(p.key, p.encode());
+   */
+  parameters(): ParameterHandle[] {
+    return parametersOf(this, isModule);
   }
 
   /** Calls `forward` over many inputs, at most `concurrency` at once; results keep the input order. */
-  async batch(inputs: readonly I[], options: { concurrency?: number } = {}): Promise<O[]> {
-    const limit = Math.max(1, options.concurrency ?? 8);
-    const results = new Array<O>(inputs.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < inputs.length) {
-        const i = next++;
-        results[i] = await this.forward(inputs[i]);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, worker));
-    return results;
+  batch(inputs: readonly I[], options: { concurrency?: number } = {}): Promise<O[]> {
+    return mapConcurrently(inputs, Math.max(1, options.concurrency ?? 8), (input) => this.forward(input));
   }
 
   /** A deep copy whose learnable state is independent of this one (services and functions are shared). */
   clone(): this {
-    walk(this, '', new Set(), () => undefined);
+    this.parameters();
     return cloneModule(this, new Map()) as this;
   }
 
   /** The learnable state in DSPy's saved-program JSON format. */
   dumpState(): SavedProgram {
-    return dumpState(this);
+    return dumpState(this.parameters());
   }
 
-  /** Applies a saved state (Sigil's or DSPy's); checks everything first and changes nothing on error. */
-  loadState(state: unknown): this {
-    loadState(this, state);
+  /**
+   * Applies a saved state (Sigil's or DSPy's, or with `{ partial: true }` a patch such as an optimizer's
+   * candidate); checks everything first and changes nothing on error.
+   */
+  loadState(state: unknown, options: Omit<LoadStateOptions, 'program'> = {}): this {
+    loadState(this.parameters(), state, { ...options, program: this.constructor.name });
     return this;
   }
 
   /** Saves the learnable state to a JSON file. @example await optimized.save('optimized/rag.json'); */
   save(path: string): Promise<void> {
-    return saveProgram(this, path);
+    return writeStateFile(path, this.dumpState());
   }
 
   /** Loads a saved JSON file into this program. @example await new RAG(search).load('optimized/rag.json'); */
   async load(path: string): Promise<this> {
-    await loadProgram(this, path);
+    const state = await readStateFile(path);
+    loadState(this.parameters(), state, { file: path, program: this.constructor.name });
     return this;
   }
 
   /**
-   * Restores every predictor's instructions and demos (those it was constructed with), and every `@Param`
-   * to its initial value. A `@Param`'s initial value is the one it holds when it is first seen: at the end
-   * of the synchronous code that constructed a `Program` (field initialisers cannot be read earlier), or
-   * at the first `parameters()`, `namedPredictors()`, `clone()`, `dumpState()`/`save()`, `load()` or
-   * `reset()` if one comes first. A clone keeps its original's initial values.
+   * Restores every parameter: predictors' instructions and field texts to those of their signature, demos
+   * to none, and every `@Param` to its initial value — the one it holds when it is first seen: at the end of
+   * the synchronous code that constructed a `Program` (field initialisers cannot be read earlier), or at the
+   * first `parameters()`, `clone()`, `dumpState()`/`save()`, `load()` or `reset()` if one comes first. A
+   * clone keeps its original's initial values.
    * @example program.k = 5; await optimizer.compile(program); program.reset(); // k back to its initial value
    */
   reset(): void {
-    walk(this, '', new Set(), (_path, module) => {
-      (module as unknown as { resetOwnState?: () => void }).resetOwnState?.();
-      for (const decl of declaredParams(module.constructor)) {
-        const initial = initialParams.get(module)?.get(decl.property);
-        if (initial !== undefined) (module as any)[decl.property] = initial.value;
-      }
-    });
+    for (const handle of this.parameters()) handle.reset();
   }
 }
 
-const initialParams = new WeakMap<object, Map<string, { value: unknown }>>();
-
-/** Remembers the current value of each `@Param` of `module` not remembered yet: what `reset()` restores. */
-export function rememberInitialParams(module: Module): void {
-  const declared = declaredParams(module.constructor);
-  if (declared.length === 0) return;
-  let initial = initialParams.get(module);
-  if (!initial) initialParams.set(module, (initial = new Map()));
-  for (const decl of declared) {
-    if (!initial.has(decl.property)) initial.set(decl.property, { value: (module as any)[decl.property] });
-  }
+/** The parameter handles of each declared predictor of `program`, grouped by predictor path. */
+export function predictorsOf(program: Module): PredictorParameters[] {
+  return groupByPredictor(program.parameters());
 }
 
-function paramOf(module: Module, path: string, decl: ParamDeclaration): Parameter {
-  return {
-    kind: 'param',
-    path: path ? `${path}.${decl.property}` : decl.property,
-    owner: module,
-    property: decl.property,
-    choices: decl.choices,
-    desc: decl.desc,
-  };
+/** Demos as a fresh plain array of fresh objects (what a handle's `set` takes). */
+export function copyDemos(demos: readonly Demo[]): Demo[] {
+  return demos.map((demo) => ({ ...demo }));
 }
 
-export function isPredictor(value: unknown): boolean {
-  return (
-    typeof value === 'object' && value !== null && (value as { isPredictor?: unknown }).isPredictor === true
-  );
+/** Every declared leaf predictor of `program` with its path (what `namedPredictors()` returns). */
+export function declaredPredictors(program: Module): [string, Module][] {
+  const out: [string, Module][] = [];
+  walkModules(program, isModule, (path, module) => {
+    if (isPredictor(module)) out.push([path || 'self', module as unknown as Module]);
+  });
+  return out;
 }
 
 function isModule(value: unknown): value is Module {
   return value instanceof Module;
-}
-
-/** Visits `module` and its descendants depth-first, with DSPy's path naming (`a.b`, `items[0]`, `map['k']`). */
-export function walk(
-  module: Module,
-  path: string,
-  seen: Set<object>,
-  visit: (path: string, module: Module) => void,
-): void {
-  if (seen.has(module)) return;
-  seen.add(module);
-  rememberInitialParams(module);
-  visit(path, module);
-  if (isPredictor(module)) return;
-  const declared = declaredChildren(module.constructor);
-  const join = (key: string) => (path ? `${path}.${key}` : key);
-  for (const key of Object.keys(module)) {
-    const value = (module as any)[key];
-    if (isModule(value)) {
-      warnUndeclared(module, key, declared);
-      walk(value, join(key), seen, visit);
-    } else if (Array.isArray(value) && value.some(isModule)) {
-      warnUndeclared(module, key, declared);
-      value.forEach((item, i) => isModule(item) && walk(item, `${join(key)}[${i}]`, seen, visit));
-    } else if (value instanceof Map && [...value.values()].some(isModule)) {
-      warnUndeclared(module, key, declared);
-      for (const [k, item] of value)
-        if (isModule(item)) walk(item, `${join(key)}['${String(k)}']`, seen, visit);
-    }
-  }
-}
-
-function warnUndeclared(module: Module, key: string, declared: ReadonlySet<string>): void {
-  const ctor = module.constructor;
-  if (declared.has(key) || (ctor as { builtin?: boolean }).builtin) return;
-  const id = `${ctor.name}.${key}`;
-  if (warned.has(id)) return;
-  warned.add(id);
-  process.emitWarning(
-    `${ctor.name}.${key} holds a module but is not decorated; it is learnable all the same. ` +
-      `Mark it with @Predictor() or @Submodule() to make that explicit.`,
-    { code: 'SIGIL_UNDECORATED_MODULE' },
-  );
 }
 
 function cloneModule(module: Module, copies: Map<object, object>): Module {
@@ -209,8 +111,7 @@ function cloneModule(module: Module, copies: Map<object, object>): Module {
     (copy as any)[key] = cloneValue((module as any)[key], copies);
   }
   (copy as unknown as { afterClone?: () => void }).afterClone?.();
-  const initial = initialParams.get(module);
-  if (initial) initialParams.set(copy, new Map(initial));
+  copyInitialParams(module, copy);
   return copy;
 }
 

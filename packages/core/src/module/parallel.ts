@@ -3,6 +3,7 @@ import type { ModuleInputs, ModuleOutputs } from './best-of-n';
 import { ModuleRunError } from './errors';
 import { Module, observed } from './module';
 import { InvalidOptionError } from '../errors/sigil-error';
+import { Submodule } from './decorators';
 
 export interface ParallelOptions<R extends boolean = false> {
   /** Calls in flight at once (default 8). */
@@ -41,8 +42,7 @@ export class Parallel<M extends Module = Module, R extends boolean = false> exte
   readonly ModuleInputs<M>[],
   ParallelOutput<M, R>
 > {
-  static readonly builtin = true;
-  readonly module: M;
+  @Submodule() readonly module: M;
   concurrency: number;
   maxErrors: number;
   readonly returnFailed: R;

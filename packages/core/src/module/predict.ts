@@ -9,7 +9,25 @@ import { settings } from '../runtime/settings';
 import { type InputsOf, type OutputsOf, type SignatureLike, signatureOf } from '../signature/reader';
 import type { SignatureSpec } from '../signature/signature-spec';
 import { ConfigurationError, ModuleInputError, OutputValidationError } from './errors';
-import { Module, type PredictorLike } from './module';
+import type { ParameterHandle } from '../persist/parameter';
+import { declaredPredictors, Module } from './module';
+import { predictorHandles } from './predictor-state';
+import type { Learnable } from './walk';
+import { callThrough } from '../lm/middleware';
+
+declare module './module' {
+  interface Module {
+    /**
+     * Every declared leaf predictor with its stable dotted path (`respond.predict`), in declaration order
+     * (DSPy's `named_predictors()`). To change their state, use `parameters()`.
+     */
+    namedPredictors(): [string, Predict][];
+  }
+}
+
+Module.prototype.namedPredictors = function namedPredictors(this: Module) {
+  return declaredPredictors(this) as [string, Predict][];
+};
 
 /** Options of a Predict (and of modules built on it). */
 export interface PredictOptions {
@@ -38,9 +56,8 @@ let defaultAdapter: ChatAdapter | undefined;
  */
 export class Predict<S extends SignatureLike = SignatureLike>
   extends Module<InputsOf<S>, Prediction<OutputsOf<S> & object>>
-  implements PredictorLike
+  implements Learnable
 {
-  static readonly builtin = true;
   readonly isPredictor = true as const;
   /** The signature as given (instructions and field text may be replaced by optimizers or `load`). */
   signature: SignatureSpec<InputsOf<S>, OutputsOf<S>>;
@@ -49,7 +66,8 @@ export class Predict<S extends SignatureLike = SignatureLike>
   adapter?: Adapter;
   config: Partial<CallOptions>;
   maxRetries?: number;
-  private readonly initialSignature: SignatureSpec<any, any>;
+  /** The signature this predictor was built with: what `reset()` restores. */
+  readonly initialSignature: SignatureSpec<any, any>;
 
   constructor(signature: S, options: PredictOptions = {}) {
     super();
@@ -70,10 +88,9 @@ export class Predict<S extends SignatureLike = SignatureLike>
     this.signature = this.signature.withInstructions(text);
   }
 
-  /** Restores the signature and demos this predictor was created with. */
-  resetOwnState(): void {
-    this.signature = this.initialSignature;
-    this.demos = [];
+  /** This predictor's parameter handles, for a program that holds it at `path` (see `Module.parameters()`). */
+  ownParameters(path: string): ParameterHandle[] {
+    return predictorHandles(this, path);
   }
 
   afterClone(): void {
@@ -113,6 +130,7 @@ export class Predict<S extends SignatureLike = SignatureLike>
     const usage: Usage = emptyUsage();
     let cost = 0;
     const hasCallbacks = (current.callbacks?.length ?? 0) > 0;
+    const middleware = current.lmMiddleware?.length ? current.lmMiddleware : undefined;
     const format = (a: Adapter) =>
       hasCallbacks
         ? observeSync('adapter', `${a.name}.format`, { signature: signature.name, demos, inputs }, () =>
@@ -125,11 +143,12 @@ export class Predict<S extends SignatureLike = SignatureLike>
     for (;;) {
       const callOptions = { ...baseOptions, ...adapter.callOptions(signature, lm) };
       const request = messages;
+      const send = middleware
+        ? () => callThrough(lm, middleware, request, callOptions, this)
+        : () => lm.call(request, callOptions);
       const response: LMResponse = observing(current)
-        ? await instrument('lm', lm.model, { messages: request, options: callOptions }, () =>
-            lm.call(request, callOptions),
-          )
-        : await lm.call(messages, callOptions);
+        ? await instrument('lm', lm.model, { messages: request, options: callOptions }, send)
+        : await send();
       addUsage(usage, response.usage);
       cost += response.cost;
       const parsed: Record<string, unknown>[] = [];

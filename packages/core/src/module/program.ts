@@ -1,5 +1,6 @@
 import { instrument, observing } from '../runtime/callbacks';
-import { Module, rememberInitialParams } from './module';
+import { Module } from './module';
+import { rememberInitialParams } from './parameters';
 
 /**
  * The base class of user compositions. Mark children with `@Predictor()` / `@Submodule()` and tunable

@@ -16,6 +16,7 @@ import { type ForwardOptions, Predict, type PredictOptions } from './predict';
 import { Tool, type ToolLike } from './tool';
 import { InvalidOptionError } from '../errors/sigil-error';
 import { ModuleRunError, ToolCallError } from './errors';
+import { Predictor } from './decorators';
 
 /** The steps so far, keyed as DSPy keys them: `thought_0`, `tool_name_0`, `tool_args_0`, `observation_0`, … */
 export type Trajectory = Record<string, unknown>;
@@ -56,12 +57,13 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
   InputsOf<S>,
   Prediction<ReActOutputs<S> & object>
 > {
-  static readonly builtin = true;
   readonly signature: SignatureSpec<InputsOf<S>, OutputsOf<S>>;
   maxIters: number;
   readonly tools: ReadonlyMap<string, Tool>;
-  readonly react: Predict<SignatureSpec<InputsOf<S> & { trajectory: string }, ReActStep>>;
-  readonly extract: ChainOfThought<SignatureSpec<InputsOf<S> & { trajectory: string }, OutputsOf<S>>>;
+  @Predictor() readonly react: Predict<SignatureSpec<InputsOf<S> & { trajectory: string }, ReActStep>>;
+  @Predictor() readonly extract: ChainOfThought<
+    SignatureSpec<InputsOf<S> & { trajectory: string }, OutputsOf<S>>
+  >;
 
   constructor(signature: S, options: ReActOptions) {
     super();

@@ -1,9 +1,6 @@
-import type { Demo } from '../adapter/adapter';
-import type { LanguageModel } from '../lm/types';
-import type { Module, Parameter } from '../module/module';
-import type { SignatureSpec } from '../signature/signature-spec';
 import { SIGIL_VERSION } from '../version';
 import { ProgramStateError } from './errors';
+import type { ParameterHandle } from './parameter';
 
 /** One predictor's state, in DSPy's saved-program format. */
 export interface SavedPredictor {
@@ -14,187 +11,202 @@ export interface SavedPredictor {
   lm: Record<string, unknown> | null;
 }
 
-/** A whole saved program: one entry per predictor path plus `metadata` (Sigil's params live in `metadata.sigil`). */
-export type SavedProgram = Record<string, unknown> & {
-  metadata: { dependency_versions: Record<string, string>; sigil?: { params: Record<string, unknown> } };
-};
-
-interface PredictorState {
-  signature: SignatureSpec<any, any>;
-  demos: Demo[];
-  lm?: LanguageModel;
-}
-
-/** Keys DSPy writes into demos that are not signature fields. */
-const DEMO_META_KEYS = new Set(['augmented', 'dspy_uuid', 'dspy_split']);
-
-/** The learnable state of a program as DSPy's JSON (a lone Predict is saved flat, as DSPy does). */
-export function dumpState(program: Module): SavedProgram {
-  const predictors = program.namedPredictors();
-  const out: Record<string, unknown> = {};
-  if (predictors.length === 1 && predictors[0][0] === 'self') {
-    Object.assign(out, dumpPredictor(predictors[0][1] as unknown as PredictorState));
-  } else {
-    for (const [path, predictor] of predictors)
-      out[path] = dumpPredictor(predictor as unknown as PredictorState);
-  }
-  const params: Record<string, unknown> = {};
-  for (const p of program.parameters()) if (p.kind === 'param') params[p.path] = (p.owner as any)[p.property];
-  const metadata: SavedProgram['metadata'] = { dependency_versions: { sigil: SIGIL_VERSION } };
-  if (Object.keys(params).length > 0) metadata.sigil = { params };
-  out.metadata = metadata;
-  return out as SavedProgram;
-}
-
-function dumpPredictor(p: PredictorState): SavedPredictor {
-  return {
-    traces: [],
-    train: [],
-    demos: p.demos.map((d) => JSON.parse(JSON.stringify(d)) as Record<string, unknown>),
-    signature: {
-      instructions: p.signature.instructions,
-      fields: p.signature.fields.map((f) => ({ prefix: f.prefix, description: f.desc ?? `\${${f.name}}` })),
-    },
-    lm: p.lm ? { model: p.lm.model } : null,
-  };
+/** Sigil's own section of a saved program's `metadata`: its version and the `@Param` values. */
+export interface SigilMetadata {
+  version: string;
+  params?: Record<string, unknown>;
 }
 
 /**
- * Checks `state` against the program and applies it: instructions, field prefixes and descriptions, demos
- * and `@Param` values. All checks run before anything changes, so a bad file leaves the program as it was.
+ * A whole saved program: one entry per predictor path (or, for a lone Predict, the predictor's keys at the
+ * top, as DSPy saves it) plus `metadata`. `metadata.dependency_versions` holds only the keys DSPy's
+ * `load()` knows; Sigil's section is `metadata.sigil`.
  */
-export function loadState(program: Module, state: unknown, file?: string): void {
-  const where = file ? ` in ${file}` : '';
-  const fail = (message: string, path?: string): never => {
-    throw new ProgramStateError(`${message}${where}.`, { file, path });
+export type SavedProgram = Record<string, unknown> & {
+  metadata: { dependency_versions: Record<string, string>; sigil?: SigilMetadata };
+};
+
+/**
+ * Part of a saved program: only the entries and keys it sets (a candidate of an optimizer, a journal
+ * entry). `mergeState(saved, patch)` or `program.loadState(patch, { partial: true })` applies it.
+ */
+export type StatePatch = Record<string, unknown>;
+
+/**
+ * What `dependency_versions` says, for DSPy: DSPy's `load()` compares each key with its own installed
+ * versions (a key it does not know crashes it), and only warns on a difference.
+ */
+export const DSPY_DEPENDENCY_VERSIONS: Readonly<Record<string, string>> = Object.freeze({
+  python: '3.11',
+  dspy: '3.3.1',
+  cloudpickle: '3.1',
+});
+
+/** Keys a saved predictor entry has besides its handles' slots (DSPy writes them; Sigil keeps none). */
+const PREDICTOR_SKELETON = (): Record<string, unknown> => ({ traces: [], train: [] });
+
+/** True when the program's only predictor is the program itself (a lone Predict): saved flat, as DSPy. */
+function isFlat(parameters: readonly ParameterHandle[]): boolean {
+  const predictors = new Set(parameters.flatMap((p) => (p.predictor === undefined ? [] : [p.predictor])));
+  return predictors.size === 1 && predictors.has('self');
+}
+
+function entryOf(
+  root: Record<string, unknown>,
+  handle: ParameterHandle,
+  flat: boolean,
+): Record<string, unknown> {
+  if (handle.predictor === undefined || flat) return root;
+  return (root[handle.predictor] ??= PREDICTOR_SKELETON()) as Record<string, unknown>;
+}
+
+function put(target: Record<string, unknown>, slot: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of slot.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+  node[slot[slot.length - 1]] = value;
+}
+
+function read(source: unknown, slot: readonly string[]): unknown {
+  let node = source;
+  for (const key of slot) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+/**
+ * The state of `parameters` as DSPy's saved-program JSON. Predictor entries keep DSPy's key order
+ * (`traces`, `train`, `demos`, `signature`, `lm`).
+ */
+export function dumpState(parameters: readonly ParameterHandle[]): SavedProgram {
+  const flat = isFlat(parameters);
+  const root: Record<string, unknown> = flat ? PREDICTOR_SKELETON() : {};
+  for (const handle of parameters) put(entryOf(root, handle, flat), handle.slot, handle.encode());
+  const metadata = (root.metadata ??= {}) as SavedProgram['metadata'];
+  metadata.dependency_versions = { ...DSPY_DEPENDENCY_VERSIONS };
+  metadata.sigil = { version: SIGIL_VERSION, ...metadata.sigil };
+  // `metadata` goes last, as DSPy writes it.
+  const { metadata: _last, ...rest } = root;
+  return { ...rest, metadata } as SavedProgram;
+}
+
+/**
+ * The part of a saved program that sets `values` (each handle's value encoded in its slot): what an
+ * optimizer's candidate, or a journal entry, is.
+ */
+export function statePatch(
+  values: Iterable<readonly [ParameterHandle<any>, unknown]>,
+  all: readonly ParameterHandle[],
+): StatePatch {
+  const flat = isFlat(all);
+  const root: Record<string, unknown> = {};
+  for (const [handle, value] of values) {
+    const entry =
+      handle.predictor === undefined || flat
+        ? root
+        : ((root[handle.predictor] ??= {}) as Record<string, unknown>);
+    put(entry, handle.slot, handle.encode(value));
+  }
+  return root;
+}
+
+/** Options of `loadState`. */
+export interface LoadStateOptions {
+  /** The file the state came from, for messages. */
+  file?: string;
+  /** The program's class name, for messages. */
+  program?: string;
+  /** Apply only what the state holds (a patch): missing predictors and slots are left as they are. */
+  partial?: boolean;
+}
+
+/**
+ * Checks `state` against the program's `parameters` and applies it. All checks run before anything
+ * changes, so a bad state leaves the program as it was. Accepts files written by DSPy and by every Sigil
+ * version (older ones kept `@Param` values under `metadata.sigil.params` too).
+ */
+export function loadState(
+  parameters: readonly ParameterHandle[],
+  state: unknown,
+  options: LoadStateOptions = {},
+): void {
+  const where = options.file ? ` in ${options.file}` : '';
+  const program = options.program ? `this program (${options.program})` : 'this program';
+  const fail = (message: string, path?: string, cause?: unknown): never => {
+    throw new ProgramStateError(`${message}${where}.`, { file: options.file, path, cause });
   };
   if (state === null || typeof state !== 'object' || Array.isArray(state)) {
     fail('A saved program must be a JSON object keyed by predictor path');
   }
   const saved = state as Record<string, unknown>;
-  const predictors = program.namedPredictors();
-  const flat = predictors.length === 1 && predictors[0][0] === 'self' && 'signature' in saved;
-  const known = new Set(predictors.map(([path]) => path));
+  const paths = [...new Set(parameters.flatMap((p) => (p.predictor === undefined ? [] : [p.predictor])))];
+  // A lone Predict is saved flat (DSPy's shape); a nested `self` entry is read too.
+  const flat = isFlat(parameters) && !('self' in saved && !('signature' in saved));
   if (!flat) {
+    const known = new Set(paths);
     for (const key of Object.keys(saved)) {
       if (key === 'metadata' || known.has(key)) continue;
-      fail(
-        `Saved program has predictor "${key}", which this program (${program.constructor.name}) does not have; ` +
-          `its predictors are ${[...known].map((k) => `"${k}"`).join(', ')}`,
-        key,
-      );
+      const hint =
+        paths.length === 1 && ['traces', 'train', 'demos', 'signature', 'lm'].includes(key)
+          ? ` — it looks like a saved lone Predict, but ${program}'s predictor is "${paths[0]}"`
+          : `; its predictors are ${paths.map((k) => `"${k}"`).join(', ')}`;
+      fail(`Saved program has predictor "${key}", which ${program} does not have${hint}`, key);
     }
-  }
-  const updates: [PredictorState, SignatureSpec<any, any>, Demo[]][] = [];
-  for (const [path, predictor] of predictors) {
-    const entry = flat ? saved : saved[path];
-    if (entry === undefined) {
-      fail(`Saved program has no state for predictor "${path}" of ${program.constructor.name}`, path);
-    }
-    const p = predictor as unknown as PredictorState;
-    updates.push([p, ...checkPredictor(entry, p.signature, path, fail)]);
-  }
-  const paramUpdates = checkParams(program.parameters(), saved.metadata, fail);
-  for (const [p, signature, demos] of updates) {
-    p.signature = signature;
-    p.demos = demos;
-  }
-  for (const [param, value] of paramUpdates) (param.owner as any)[param.property] = value;
-}
-
-function checkPredictor(
-  entry: unknown,
-  current: SignatureSpec<any, any>,
-  path: string,
-  fail: (message: string, path?: string) => never,
-): [SignatureSpec<any, any>, Demo[]] {
-  if (entry === null || typeof entry !== 'object') fail(`Predictor "${path}": state must be an object`, path);
-  const e = entry as Partial<SavedPredictor>;
-  let signature = current;
-  if (e.signature !== undefined) {
-    const s = e.signature;
-    if (typeof s !== 'object' || s === null) fail(`Predictor "${path}": "signature" must be an object`, path);
-    if (s.instructions !== undefined) {
-      if (typeof s.instructions !== 'string')
-        fail(`Predictor "${path}": signature.instructions must be a string`, path);
-      signature = signature.withInstructions(s.instructions);
-    }
-    if (s.fields !== undefined) {
-      if (!Array.isArray(s.fields) || s.fields.length !== current.fields.length) {
-        fail(
-          `Predictor "${path}": the saved signature has ${Array.isArray(s.fields) ? s.fields.length : 'no list of'} fields but ` +
-            `${current.name} has ${current.fields.length} (${current.fields.map((f) => f.name).join(', ')})`,
-          path,
-        );
-      }
-      current.fields.forEach((field, i) => {
-        const saved = s.fields![i] as { prefix?: unknown; description?: unknown };
-        if (saved === null || typeof saved !== 'object')
-          fail(`Predictor "${path}": field ${i} must be an object`, path);
-        const desc =
-          typeof saved.description === 'string' && saved.description !== `\${${field.name}}`
-            ? saved.description
-            : undefined;
-        const prefix = typeof saved.prefix === 'string' ? saved.prefix : field.prefix;
-        if (desc !== field.desc || prefix !== field.prefix)
-          signature = signature.withField(field.name, { desc, prefix });
-      });
-    }
-  }
-  const demos: Demo[] = [];
-  if (e.demos !== undefined) {
-    if (!Array.isArray(e.demos)) fail(`Predictor "${path}": "demos" must be an array`, path);
-    e.demos.forEach((demo, i) => {
-      if (demo === null || typeof demo !== 'object' || Array.isArray(demo)) {
-        fail(`Predictor "${path}": demo ${i} must be an object of field values`, path);
-      }
-      // A labelled training example (not `augmented`) is shared by every predictor of the program, as in
-      // DSPy, so it may carry fields of other predictors (ReAct's `answer` on its `react` step); the adapter
-      // skips those. It must still hold one of this signature's fields. Bootstrapped demos are exact traces.
-      const record = demo as Record<string, unknown>;
-      const labelled = record.augmented !== true;
-      if (labelled && !current.fields.some((f) => f.name in record)) {
-        fail(
-          `Predictor "${path}": demo ${i} has none of the fields of signature ${current.name} ` +
-            `(${current.fields.map((f) => f.name).join(', ')})`,
-          path,
-        );
-      }
-      for (const key of labelled ? [] : Object.keys(demo)) {
-        if (!DEMO_META_KEYS.has(key) && !current.field(key)) {
+    if (!options.partial) {
+      for (const path of paths) {
+        if (saved[path] === undefined)
           fail(
-            `Predictor "${path}": demo ${i} has field "${key}", which signature ${current.name} lacks ` +
-              `(fields: ${current.fields.map((f) => f.name).join(', ')})`,
+            `Saved program has no state for predictor "${path}" of ${options.program ?? 'this program'}`,
             path,
           );
-        }
       }
-      demos.push(Object.freeze({ ...demo }));
-    });
+    }
   }
-  return [signature, demos];
+  const savedParams = read(saved, ['metadata', 'sigil', 'params']);
+  if (savedParams !== null && typeof savedParams === 'object' && !Array.isArray(savedParams)) {
+    const declared = new Set(parameters.filter((p) => p.kind === 'param').map((p) => p.path));
+    for (const path of Object.keys(savedParams)) {
+      if (!declared.has(path)) fail(`Saved @Param "${path}" does not exist in ${program}`, path);
+    }
+  }
+  const updates: [ParameterHandle, unknown][] = [];
+  for (const handle of parameters) {
+    const entry = handle.predictor === undefined || flat ? saved : saved[handle.predictor];
+    if (
+      handle.predictor !== undefined &&
+      !flat &&
+      (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+    ) {
+      if (entry === undefined) continue;
+      fail(`Predictor "${handle.predictor}": state must be an object`, handle.predictor);
+    }
+    const json = read(entry, handle.slot);
+    if (json === undefined) continue;
+    try {
+      updates.push([handle, handle.decode(json)]);
+    } catch (error) {
+      if (!ProgramStateError.isInstance(error)) throw error;
+      fail(error.message.replace(/\.$/, ''), handle.path, error);
+    }
+  }
+  for (const [handle, value] of updates) handle.set(value);
 }
 
-function checkParams(
-  parameters: Parameter[],
-  metadata: unknown,
-  fail: (message: string, path?: string) => never,
-): [Extract<Parameter, { kind: 'param' }>, unknown][] {
-  const saved = (metadata as { sigil?: { params?: Record<string, unknown> } } | undefined)?.sigil?.params;
-  if (!saved) return [];
-  const byPath = new Map<string, Extract<Parameter, { kind: 'param' }>>();
-  for (const p of parameters) if (p.kind === 'param') byPath.set(p.path, p);
-  const out: [Extract<Parameter, { kind: 'param' }>, unknown][] = [];
-  for (const [path, value] of Object.entries(saved)) {
-    const param = byPath.get(path);
-    if (!param) fail(`Saved @Param "${path}" does not exist in this program`, path);
-    if (!param.choices.some((c) => JSON.stringify(c) === JSON.stringify(value))) {
-      fail(
-        `Saved @Param "${path}" = ${JSON.stringify(value)} is not one of its choices ${JSON.stringify(param.choices)}`,
-        path,
-      );
-    }
-    out.push([param, param.choices.find((c) => JSON.stringify(c) === JSON.stringify(value))]);
-  }
-  return out;
+/** The `@Param` values a saved program or a patch sets, by path (`{}` when it sets none). */
+export function savedParams(state: StatePatch): Record<string, unknown> {
+  const params = read(state, ['metadata', 'sigil', 'params']);
+  return params !== null && typeof params === 'object' ? (params as Record<string, unknown>) : {};
+}
+
+/** `base` with `patch` laid over it (entries and keys the patch holds replace the base's), as a new object. */
+export function mergeState(base: SavedProgram, patch: StatePatch): SavedProgram {
+  const merge = (a: unknown, b: unknown): unknown => {
+    if (b === null || typeof b !== 'object' || Array.isArray(b)) return b;
+    if (a === null || typeof a !== 'object' || Array.isArray(a)) return structuredClone(b);
+    const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+    for (const [key, value] of Object.entries(b)) out[key] = merge(out[key], value);
+    return out;
+  };
+  return merge(structuredClone(base), patch) as SavedProgram;
 }

@@ -1,23 +1,9 @@
 import type * as OpenTelemetryAPI from '@opentelemetry/api';
 import type { Span, Tracer, TracerProvider } from '@opentelemetry/api';
 import { SIGIL_VERSION } from '../version';
-import { type Settings, settings } from './settings';
+import { type CallEvent, type Callback, type Settings, settings } from './settings';
 
-/** What a callback hears about: a module's forward, or one LM call made by a predictor. */
-export interface CallEvent {
-  /** `adapter` events are an adapter's `format` or `parse` (name `ChatAdapter.format`, …); callbacks only. */
-  readonly kind: 'module' | 'lm' | 'adapter';
-  /** Module class name, the LM's model name, or `Adapter.format` / `Adapter.parse`. */
-  readonly name: string;
-  readonly inputs: unknown;
-  readonly tags?: Readonly<Record<string, string>>;
-}
-
-/** Hooks for logging and telemetry; every method is optional and may not throw into the program. */
-export interface Callback {
-  onStart?(event: CallEvent): void;
-  onEnd?(event: CallEvent, outcome: { output?: unknown; error?: unknown; durationMs: number }): void;
-}
+export type { CallEvent, Callback } from './settings';
 
 /**
  * Where @opentelemetry/api 1.x keeps what is registered (tracer provider, context manager …), shared by

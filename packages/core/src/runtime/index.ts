@@ -1,4 +1,4 @@
-export { configure, context, settings, traced } from './settings';
+export { configure, context, settings, traced, withLMMiddleware } from './settings';
 export type { Settings, TraceRecord } from './settings';
 export { instrument, observeSync, observing } from './callbacks';
 export type { Callback, CallEvent } from './callbacks';

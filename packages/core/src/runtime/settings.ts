@@ -1,7 +1,23 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Adapter } from '../adapter/adapter';
+import type { LMMiddleware } from '../lm/middleware';
 import type { CallOptions, LanguageModel } from '../lm/types';
-import type { Callback } from './callbacks';
+
+/** What a callback hears about: a module's forward, or one LM call made by a predictor. */
+export interface CallEvent {
+  /** `adapter` events are an adapter's `format` or `parse` (name `ChatAdapter.format`, …); callbacks only. */
+  readonly kind: 'module' | 'lm' | 'adapter';
+  /** Module class name, the LM's model name, or `Adapter.format` / `Adapter.parse`. */
+  readonly name: string;
+  readonly inputs: unknown;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** Hooks for logging and telemetry; every method is optional and may not throw into the program. */
+export interface Callback {
+  onStart?(event: CallEvent): void;
+  onEnd?(event: CallEvent, outcome: { output?: unknown; error?: unknown; durationMs: number }): void;
+}
 
 /** One predictor call recorded while a program runs under `traced()`. */
 export interface TraceRecord {
@@ -24,6 +40,11 @@ export interface Settings {
   tags?: Readonly<Record<string, string>>;
   /** Set by `traced()`; predictors append their calls here. */
   trace?: TraceRecord[];
+  /**
+   * Middlewares around every LM call a predictor makes in this context, whichever LM it uses (the
+   * configured one, its own, a per-call one), outermost first. Add one with `withLMMiddleware`.
+   */
+  lmMiddleware?: readonly LMMiddleware[];
 }
 
 const storage = new AsyncLocalStorage<Settings>();
@@ -51,6 +72,15 @@ export function configure(update: Partial<Settings>): void {
  */
 export function context<T>(overrides: Partial<Settings>, fn: () => T): T {
   return storage.run({ ...settings(), ...overrides }, fn);
+}
+
+/**
+ * Runs `fn` with `middleware` around every LM call a predictor makes inside it, inside the middlewares
+ * already in force (a budget inside a CLI's meter inside a request's drain counter).
+ * @example await withLMMiddleware(meter, () => program.forward(inputs));
+ */
+export function withLMMiddleware<T>(middleware: LMMiddleware, fn: () => T): T {
+  return context({ lmMiddleware: [...(settings().lmMiddleware ?? []), middleware] }, fn);
 }
 
 /**

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
-import type { TypeInput } from './field-type';
 import { InvalidOptionError } from '../errors/sigil-error';
+import { recordMetadata } from '../metadata/store';
 import { SignatureError } from './errors';
+import type { TypeInput } from './field-type';
+import type { InputKeyCheck, OutputKeyCheck } from './field-keys';
 
 /** Options of `@Input()` / `@Output()`. */
 export interface FieldDecoratorOptions {
@@ -33,10 +35,6 @@ export interface RecordedMember {
   readonly designType: unknown;
 }
 
-export const SIGNATURE_KEY = Symbol('sigil:signature');
-export const FIELDS_KEY = Symbol('sigil:fields');
-export const MEMBERS_KEY = Symbol('sigil:members');
-
 function checkOptions(kind: string, options: object | undefined): void {
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
     throw new InvalidOptionError(`@${kind}() takes an options object, e.g. @${kind}({ desc: '...' }).`, {
@@ -56,7 +54,7 @@ export function Signature(instructions?: string): ClassDecorator {
     });
   }
   return (target) => {
-    Reflect.defineMetadata(SIGNATURE_KEY, { instructions }, target);
+    recordMetadata('signature', target, { instructions });
   };
 }
 
@@ -70,29 +68,36 @@ function fieldDecorator(io: 'input' | 'output', options: FieldDecoratorOptions =
           signature: prototype.constructor.name,
         },
       );
-    const ctor = prototype.constructor;
-    const own: RecordedField[] = Reflect.hasOwnMetadata(FIELDS_KEY, ctor)
-      ? Reflect.getOwnMetadata(FIELDS_KEY, ctor)
-      : [];
-    own.push({ property, io, options, designType: Reflect.getMetadata('design:type', prototype, property) });
-    Reflect.defineMetadata(FIELDS_KEY, own, ctor);
+    const field: RecordedField = {
+      property,
+      io,
+      options,
+      designType: Reflect.getMetadata('design:type', prototype, property),
+    };
+    recordMetadata('fields', prototype.constructor, field);
   };
 }
 
 /**
- * An input field of a signature.
- * @example @Input({ desc: 'the review text' }) review!: string;
+ * An input field of a signature. Declare inputs `readonly` and outputs not: TypeScript then knows which is
+ * which, so a call that misses an input or passes an output does not compile (the compiler also rejects
+ * `@Input()` on a mutable field of such a class, and `@Output()` on a readonly one).
+ * @example @Input({ desc: 'the review text' }) readonly review!: string;
  */
-export function Input(options?: FieldDecoratorOptions): PropertyDecorator {
-  return fieldDecorator('input', options);
+export function Input(
+  options?: FieldDecoratorOptions,
+): <T extends object, K extends string>(prototype: T, property: InputKeyCheck<T, K>) => void {
+  return fieldDecorator('input', options) as never;
 }
 
 /**
  * An output field of a signature; class-validator decorators on it are enforced when a reply is parsed.
  * @example @Output({ type: oneOf('positive', 'negative') }) label!: string;
  */
-export function Output(options?: FieldDecoratorOptions): PropertyDecorator {
-  return fieldDecorator('output', options);
+export function Output(
+  options?: FieldDecoratorOptions,
+): <T extends object, K extends string>(prototype: T, property: OutputKeyCheck<T, K>) => void {
+  return fieldDecorator('output', options) as never;
 }
 
 /**
@@ -106,11 +111,11 @@ export function Field(options: MemberDecoratorOptions = {}): PropertyDecorator {
       throw new SignatureError('@Field() cannot decorate a symbol-named property.', {
         signature: prototype.constructor.name,
       });
-    const ctor = prototype.constructor;
-    const own: RecordedMember[] = Reflect.hasOwnMetadata(MEMBERS_KEY, ctor)
-      ? Reflect.getOwnMetadata(MEMBERS_KEY, ctor)
-      : [];
-    own.push({ property, options, designType: Reflect.getMetadata('design:type', prototype, property) });
-    Reflect.defineMetadata(MEMBERS_KEY, own, ctor);
+    const member: RecordedMember = {
+      property,
+      options,
+      designType: Reflect.getMetadata('design:type', prototype, property),
+    };
+    recordMetadata('members', prototype.constructor, member);
   };
 }

@@ -6,7 +6,8 @@ export type { FieldType, TypeInput, LiteralValue, ClassFieldType, ClassMember } 
 export { SignatureSpec, RESERVED_FIELD_NAMES, defaultInstructions, inferPrefix } from './signature-spec';
 export type { FieldSpec, FieldIO, FieldOptions } from './signature-spec';
 export { signatureOf } from './reader';
-export type { FieldsOf, SignatureClass, SignatureLike, InputsOf, OutputsOf, SpecOf } from './reader';
+export type { SignatureClass, SignatureLike, InputsOf, OutputsOf, SpecOf } from './reader';
+export type { FieldsOf } from './field-keys';
 export { signature } from './string-signature';
 export type { ParsedInputs, ParsedOutputs } from './string-signature';
 export type { Constraint } from './constraints';

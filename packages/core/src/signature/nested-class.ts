@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { validationMetadataOf } from './class-validator';
-import { MEMBERS_KEY, type RecordedMember } from './decorators';
+import type { RecordedMember } from './decorators';
 import { SignatureError } from './errors';
 import { type ClassFieldType, type ClassMember, resolveType } from './field-type';
+import { classChain, ownMetadata } from '../metadata/store';
 
 const cache = new WeakMap<Function, ClassFieldType>();
 const inProgress = new Set<Function>();
@@ -24,13 +25,10 @@ export function describeClass(cls: Function, signature: string, field: string): 
   try {
     const members: ClassMember[] = [];
     const seen = new Set<string>();
-    const chain: Function[] = [];
-    for (let c: any = cls; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c))
-      chain.unshift(c);
     const validatorMetas = validationMetadataOf(cls);
-    for (const c of chain) {
-      const recorded: RecordedMember[] = Reflect.getOwnMetadata(MEMBERS_KEY, c) ?? [];
-      for (const m of recorded) add(m.property, m.options.type ?? m.designType, !!m.options.optional, c);
+    for (const c of classChain(cls)) {
+      for (const m of ownMetadata<RecordedMember>('members', c))
+        add(m.property, m.options.type ?? m.designType, !!m.options.optional, c);
     }
     for (const meta of validatorMetas) {
       if (seen.has(meta.propertyName)) continue;

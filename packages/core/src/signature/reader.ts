@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import { hasValidators, readConstraints } from './constraints';
-import { FIELDS_KEY, type RecordedField, SIGNATURE_KEY } from './decorators';
+import { classChain, inheritedMetadata, ownMetadata } from '../metadata/store';
+import type { RecordedField } from './decorators';
 import { SignatureError } from './errors';
 import { resolveType } from './field-type';
 import { describeClass } from './nested-class';
 import { type FieldSpec, inferPrefix, SignatureSpec } from './signature-spec';
-
-/** The data properties of a class instance type (methods dropped). */
-export type FieldsOf<S> = { [K in keyof S as S[K] extends (...args: any[]) => any ? never : K]: S[K] };
+import type { ClassInputs, ClassOutputs } from './field-keys';
 
 /** A class whose fields carry `@Input`/`@Output`. */
 export type SignatureClass<S = any> = new (...args: any[]) => S;
@@ -15,17 +14,17 @@ export type SignatureClass<S = any> = new (...args: any[]) => S;
 /** Anything a module accepts as its signature: a decorated class or a `SignatureSpec`. */
 export type SignatureLike = SignatureClass | SignatureSpec<any, any>;
 
-/** The inputs a call site passes for a signature. */
+/**
+ * The inputs a call site passes for a signature: for a class whose inputs are `readonly`, exactly those
+ * (required ones required, optional ones optional, outputs absent); for a string signature, its parsed
+ * inputs.
+ */
 export type InputsOf<S> =
-  S extends SignatureSpec<infer I, any>
-    ? I
-    : S extends SignatureClass<infer T>
-      ? Partial<FieldsOf<T>>
-      : never;
+  S extends SignatureSpec<infer I, any> ? I : S extends SignatureClass<infer T> ? ClassInputs<T> : never;
 
-/** The outputs a call returns for a signature. */
+/** The outputs a call returns for a signature (for a class: its fields that are not `readonly`). */
 export type OutputsOf<S> =
-  S extends SignatureSpec<any, infer O> ? O : S extends SignatureClass<infer T> ? FieldsOf<T> : never;
+  S extends SignatureSpec<any, infer O> ? O : S extends SignatureClass<infer T> ? ClassOutputs<T> : never;
 
 /** The typed `SignatureSpec` of a signature class or spec. */
 export type SpecOf<S> = SignatureSpec<InputsOf<S>, OutputsOf<S>>;
@@ -54,14 +53,12 @@ export function signatureOf<S extends SignatureLike>(signature: S): SpecOf<S> {
 
 function readClass(cls: Function): SignatureSpec<any, any> {
   const name = cls.name || 'AnonymousSignature';
-  const chain: Function[] = [];
-  for (let c: any = cls; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c))
-    chain.unshift(c);
+  const chain = classChain(cls);
 
   const recorded: RecordedField[] = [];
   const declaredAt = new Map<string, RecordedField>();
   for (const c of chain) {
-    for (const field of (Reflect.getOwnMetadata(FIELDS_KEY, c) as RecordedField[] | undefined) ?? []) {
+    for (const field of ownMetadata<RecordedField>('fields', c)) {
       const earlier = declaredAt.get(field.property);
       if (earlier) {
         if (earlier.io !== field.io) {
@@ -101,9 +98,8 @@ function readClass(cls: Function): SignatureSpec<any, any> {
     });
   });
   let instructions: string | undefined;
-  for (const c of chain) {
-    const meta = Reflect.getOwnMetadata(SIGNATURE_KEY, c) as { instructions?: string } | undefined;
-    if (meta?.instructions !== undefined) instructions = meta.instructions;
+  for (const meta of inheritedMetadata<{ instructions?: string }>('signature', cls)) {
+    if (meta.instructions !== undefined) instructions = meta.instructions;
   }
   return new SignatureSpec(name, fields, instructions, cls, validates);
 }

@@ -60,7 +60,8 @@ describe('LM sharing, drain and close', () => {
       const [a, b] = [new AbortController(), new AbortController()];
       const first = lm.call(ask('same'), { signal: a.signal });
       const second = lm.call(ask('same'), { signal: b.signal });
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      // Abort once the shared request is at the server (not after a fixed delay, which a busy machine outruns).
+      while (server.chatRequests.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
       a.abort();
       b.abort();
       await expect(first).rejects.toBeInstanceOf(LMAbortedError);

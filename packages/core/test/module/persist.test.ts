@@ -56,9 +56,10 @@ describe('save and load', () => {
         { prefix: 'Answer:', description: '${answer}' },
       ],
     });
+    // Only the keys DSPy's load() knows go into dependency_versions; Sigil's own section is metadata.sigil.
     expect(saved.metadata).toEqual({
-      dependency_versions: { sigil: SIGIL_VERSION },
-      sigil: { params: { k: 5 } },
+      dependency_versions: { python: '3.11', dspy: '3.3.1', cloudpickle: '3.1' },
+      sigil: { version: SIGIL_VERSION, params: { k: 5 } },
     });
     const loaded = await new RAG().load(file);
     expect(loaded.draft.predict.instructions).toBe('Think, then answer.');
@@ -195,7 +196,7 @@ describe('ProgramStateError', () => {
     state.metadata.sigil.params = { depth: 2 };
     await expectRejected(
       (p) => p.loadState(state),
-      'Saved @Param "depth" does not exist in this program.',
+      'Saved @Param "depth" does not exist in this program (RAG).',
       'depth',
     );
   });

@@ -71,12 +71,16 @@ describe('Predict smoke', () => {
     );
     const program = new TwoStep();
     expect(program.namedPredictors().map(([p]) => p)).toEqual(['draft.predict', 'polish']);
-    expect(program.parameters().map((p) => `${p.kind}:${p.path}`)).toEqual([
-      'instructions:draft.predict',
-      'demos:draft.predict',
-      'instructions:polish',
-      'demos:polish',
-      'param:k',
+    expect(program.parameters().map((p) => p.key)).toEqual([
+      'draft.predict:demos',
+      'draft.predict:instructions',
+      'draft.predict:fields',
+      'draft.predict:lm',
+      'polish:demos',
+      'polish:instructions',
+      'polish:fields',
+      'polish:lm',
+      'k:param',
     ]);
     const { result, trace } = await context({ lm }, () => traced(() => program.forward({ question: 'q' })));
     expect(result.answer).toBe('B');

@@ -1,5 +1,13 @@
-import { type Example, type Metric, type Module, sample, type Settings, shuffle } from '@sigil/core';
-import type { Demo } from '../optimizer/assignment';
+import {
+  type Example,
+  type Metric,
+  type Module,
+  predictorsOf,
+  sample,
+  type Settings,
+  shuffle,
+} from '@sigil/core';
+import { type Demo, predictorPaths, setDemos } from '../optimizer/candidate';
 import { OptimizerError } from '../optimizer/errors';
 import { Optimizer, predictorCount, type CompileData, type OptimizerOptions } from '../optimizer/optimizer';
 import type { Estimate } from '../optimizer/report';
@@ -80,19 +88,19 @@ export function prepareTeacher(
   maxLabeledDemos: number,
 ): Module {
   const teacher = data.teacher ?? student.clone();
-  const studentPaths = student.namedPredictors().map(([path]) => path);
-  const teacherPaths = teacher.namedPredictors().map(([path]) => path);
+  const studentPaths = predictorPaths(student);
+  const teacherPaths = predictorPaths(teacher);
   if (studentPaths.join('\u0000') !== teacherPaths.join('\u0000')) {
     throw new OptimizerError(
       `The teacher (${teacher.constructor.name}) must have the same predictors as the student ` +
         `(${student.constructor.name}): student has ${studentPaths.join(', ')}; teacher has ${teacherPaths.join(', ')}.`,
     );
   }
-  const predictors = teacher.namedPredictors();
-  if (maxLabeledDemos > 0 && predictors.every(([, predictor]) => predictor.demos.length === 0)) {
-    predictors.forEach(([, predictor], index) => {
-      predictor.demos = labeledDemos(data.trainset, maxLabeledDemos, true, `${run.seed}:teacher:${index}`);
-    });
+  const predictors = predictorsOf(teacher);
+  if (maxLabeledDemos > 0 && predictors.every((predictor) => predictor.demos.get().length === 0)) {
+    setDemos(teacher, (_path, index) =>
+      labeledDemos(data.trainset, maxLabeledDemos, true, `${run.seed}:teacher:${index}`),
+    );
   }
   return teacher;
 }
@@ -116,12 +124,12 @@ export function assembleDemos(
     order.filter((index) => !found.succeeded.has(index)),
     `${seed}:raw`,
   );
-  program.namedPredictors().forEach(([path, predictor], index) => {
+  setDemos(program, (path, index) => {
     const augmented = (found.traces[path] ?? []).slice(0, maxBootstrapped);
     const size = Math.max(0, Math.min(maxLabeled - augmented.length, raw.length));
     // As DSPy, each predictor samples from what the previous one drew.
     raw = sample(raw, size, `${seed}:raw:${index}`);
-    predictor.demos = [...augmented, ...raw.map((i) => trainset[i].toJSON() as Demo)];
+    return [...augmented, ...raw.map((i) => trainset[i].toJSON() as Demo)];
   });
   return program;
 }

@@ -1,6 +1,6 @@
 import { type Example, type Metric, type Module, sample } from '@sigil/core';
-import type { Demo } from '../optimizer/assignment';
-import { Optimizer, type CompileData, type OptimizerOptions } from '../optimizer/optimizer';
+import { type Demo, setDemos } from '../optimizer/candidate';
+import { Optimizer, predictorCount, type CompileData, type OptimizerOptions } from '../optimizer/optimizer';
 import type { Estimate } from '../optimizer/report';
 import type { OptimizerRun } from '../optimizer/run';
 import { measureAround } from './measure';
@@ -26,21 +26,16 @@ export class LabeledFewShot extends Optimizer<LabeledFewShotOptions> {
   estimate(program: Module, data: CompileData): Estimate {
     const validation = this.options.metric && data.valset ? 2 * data.valset.length : 0;
     const steps = validation ? [{ name: 'baseline and final', programCalls: validation }] : [];
-    return { lmCalls: validation * program.namedPredictors().length, programCalls: validation, steps };
+    return { lmCalls: validation * predictorCount(program), programCalls: validation, steps };
   }
 
   protected optimize(run: OptimizerRun, student: Module, data: CompileData): Promise<Module> {
     return measureAround(run, student, data.valset, this.options.metric, async () => {
       const program = student.clone();
       const k = this.options.k ?? 16;
-      program.namedPredictors().forEach(([, predictor], index) => {
-        predictor.demos = labeledDemos(
-          data.trainset,
-          k,
-          this.options.sample ?? true,
-          `${run.seed}:labeled:${index}`,
-        );
-      });
+      setDemos(program, (_path, index) =>
+        labeledDemos(data.trainset, k, this.options.sample ?? true, `${run.seed}:labeled:${index}`),
+      );
       return program;
     });
   }

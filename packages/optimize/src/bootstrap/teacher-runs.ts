@@ -2,12 +2,13 @@ import {
   type Example,
   type Metric,
   type Module,
+  predictorsOf,
   scoreOf,
   seededRandom,
   type Settings,
   traced,
 } from '@sigil/core';
-import type { Demo } from '../optimizer/assignment';
+import { type Demo, predictorPaths } from '../optimizer/candidate';
 import { withCallOptions } from '../optimizer/budget';
 import { OptimizerError } from '../optimizer/errors';
 import type { OptimizerRun } from '../optimizer/run';
@@ -63,7 +64,7 @@ export class TeacherRuns {
    */
   async collect(order: readonly number[], max: number): Promise<Bootstrapped> {
     const traces: Record<string, Demo[]> = Object.fromEntries(
-      this.teacher.namedPredictors().map(([path]) => [path, []]),
+      predictorPaths(this.teacher).map((path) => [path, []]),
     );
     const succeeded = new Set<number>();
     let position = 0;
@@ -106,9 +107,10 @@ export class TeacherRuns {
     // A copy per run: the example must not be among its own demos, and runs go on concurrently.
     const teacher = this.teacher.clone();
     const paths = new Map<object, string>();
-    for (const [path, predictor] of teacher.namedPredictors()) {
-      predictor.demos = predictor.demos.filter((demo) => JSON.stringify(demo) !== this.exampleKeys[index]);
-      paths.set(predictor, path);
+    for (const predictor of predictorsOf(teacher)) {
+      const demos = predictor.demos.get();
+      predictor.demos.set(demos.filter((demo) => JSON.stringify(demo) !== this.exampleKeys[index]));
+      paths.set(predictor.demos.owner, predictor.path);
     }
     const forward = () => traced(() => teacher.forward(example.inputs().toJSON()));
     try {

@@ -1,9 +1,9 @@
 import type { Example, Metric, Module } from '@sigil/core';
 import { BootstrapFewShot, type BootstrapFewShotOptions } from '../bootstrap/bootstrap-few-shot';
 import { measureAround } from '../bootstrap/measure';
-import type { Demo } from '../optimizer/assignment';
+import { type Demo, setDemos } from '../optimizer/candidate';
 import { OptimizerError } from '../optimizer/errors';
-import { Optimizer, type CompileData, type OptimizerOptions } from '../optimizer/optimizer';
+import { Optimizer, predictorCount, type CompileData, type OptimizerOptions } from '../optimizer/optimizer';
 import type { Estimate } from '../optimizer/report';
 import type { OptimizerRun } from '../optimizer/run';
 import { type EmbedderLike, inputText, VectorIndex } from './nearest';
@@ -52,7 +52,7 @@ export class KNNFewShot extends Optimizer<KNNFewShotOptions> {
     const validation = this.options.metric && data.valset ? 2 * data.valset.length : 0;
     const steps = [{ name: 'embed trainset (embedding calls, not LM calls)', programCalls: 0 }];
     if (validation) steps.push({ name: 'baseline and final', programCalls: validation });
-    return { lmCalls: validation * program.namedPredictors().length, programCalls: validation, steps };
+    return { lmCalls: validation * predictorCount(program), programCalls: validation, steps };
   }
 
   protected optimize(run: OptimizerRun, student: Module, data: CompileData): Promise<Module> {
@@ -67,7 +67,7 @@ export class KNNFewShot extends Optimizer<KNNFewShotOptions> {
         );
       }
       const program = student.clone();
-      for (const [, predictor] of program.namedPredictors()) predictor.demos = [];
+      setDemos(program, () => []);
       this.pickDemosPerCall(program, trainset, new VectorIndex(vectors), keys, data.teacher);
       return program;
     });
@@ -93,7 +93,7 @@ export class KNNFewShot extends Optimizer<KNNFewShotOptions> {
       } else {
         runner = program.clone();
         const demos = neighbours.map((example) => example.toJSON() as Demo);
-        for (const [, predictor] of runner.namedPredictors()) predictor.demos = demos;
+        setDemos(runner, () => demos);
       }
       return (runner.forward as (...args: unknown[]) => Promise<unknown>)(inputs, ...rest);
     };

@@ -1,5 +1,6 @@
 import { type Example, type Metric, type Module, shuffle } from '@sigil/core';
-import { applyAssignment, type Assignment } from '../optimizer/assignment';
+import type { StatePatch } from '@sigil/core';
+import { withState } from '../optimizer/candidate';
 import { Meter, metered } from '../optimizer/budget';
 import type { OptimizerRun } from '../optimizer/run';
 import type { Choice, SearchSpace } from './search-space';
@@ -69,7 +70,7 @@ export class HalvingSearch {
   private readonly configurations = new Map<string, Configuration>();
   private readonly rungs: number[];
   private readonly order: readonly Example[];
-  private best: { score: number; assignment?: Assignment };
+  private best: { score: number; state?: StatePatch };
   private trialsDone = 0;
   /** Whole-valset evaluations made (or replayed) so far. */
   fullEvaluations = 0;
@@ -95,7 +96,7 @@ export class HalvingSearch {
   }
 
   /** Runs every trial and the promotions they earn (or until the budget ends); returns the best full score. */
-  async search(): Promise<{ score: number; assignment?: Assignment }> {
+  async search(): Promise<{ score: number; state?: StatePatch }> {
     while (!this.run.outOfBudget) {
       const jobs: { job: Job; config: Configuration }[] = [];
       while (jobs.length < this.options.parallel) {
@@ -151,13 +152,12 @@ export class HalvingSearch {
     if (job.kind === 'trial' && config.rungs.length > 0) return config.rungs[0];
     const from = rung === 0 ? 0 : this.rungs[rung - 1];
     const to = this.rungs[rung];
-    const assignment = this.space.assignmentOf(config.choice);
+    const state = this.space.stateOf(config.choice);
     const [kind, key] =
       job.kind === 'trial' ? ['trial', String(job.index)] : ['rung', `${rung}:${config.key}`];
     const resumed = this.run.journal.has(kind, key);
     const result = await this.run.memo<JournaledEvaluation>(kind, key, async () => {
-      const program = this.base.clone();
-      applyAssignment(program, assignment);
+      const program = withState(this.base, state);
       const meter = new Meter();
       const score = await metered(meter, () =>
         this.run.evaluate(program, this.order.slice(from, to), this.metric),
@@ -171,7 +171,7 @@ export class HalvingSearch {
     this.run.emit('trial', {
       trial: job.kind === 'trial' ? job.index : this.trialsDone,
       total: this.options.numTrials,
-      assignment,
+      state,
       score,
       fidelity: full ? 'full' : 'minibatch',
       calls: resumed ? 0 : result.calls,
@@ -194,6 +194,6 @@ export class HalvingSearch {
       if (job.rung < this.rungs.length - 1) return;
     }
     this.fullEvaluations++;
-    if (score > this.best.score) this.best = { score, assignment: this.space.assignmentOf(config.choice) };
+    if (score > this.best.score) this.best = { score, state: this.space.stateOf(config.choice) };
   }
 }

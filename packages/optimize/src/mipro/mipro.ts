@@ -4,15 +4,14 @@ import {
   type LanguageModel,
   type Metric,
   type Module,
+  predictorsOf,
   sample,
   seededRandom,
 } from '@sigil/core';
 import { assembleDemos, prepareTeacher, teacherRunOptions } from '../bootstrap/bootstrap-few-shot';
 import { labeledDemos } from '../bootstrap/labeled-few-shot';
 import { TeacherRuns } from '../bootstrap/teacher-runs';
-import type { Assignment, Demo } from '../optimizer/assignment';
-import { applyAssignment } from '../optimizer/assignment';
-import { countingLM } from '../optimizer/budget';
+import { type Demo, predictorPaths, setDemos, withState } from '../optimizer/candidate';
 import { OptimizerError } from '../optimizer/errors';
 import { type CompileData, Optimizer, type OptimizerOptions, predictorCount } from '../optimizer/optimizer';
 import type { Estimate } from '../optimizer/report';
@@ -191,7 +190,7 @@ export class MIPRO extends Optimizer<MIPROOptions> {
     };
     const best = await run.step('search', () => search.search());
     run.search.fullEvaluations = search.fullEvaluations;
-    return finish(run, best.assignment ? programWith(base, best.assignment) : base, best.score);
+    return finish(run, best.state ? withState(base, best.state) : base, best.score);
   }
 
   /** Per predictor path: demo set 0 is empty, 1 labelled only, 2 an in-order bootstrap, then shuffled ones. */
@@ -208,16 +207,16 @@ export class MIPRO extends Optimizer<MIPROOptions> {
     };
     const teacher = prepareTeacher(run, base, data, p.maxLabeled);
     const runs = new TeacherRuns(run, teacher, data.trainset, teacherRunOptions(options));
-    const paths = base.namedPredictors().map(([path]) => path);
+    const paths = predictorPaths(base);
     const sets: Record<string, Demo[][]> = Object.fromEntries(paths.map((path) => [path, [[]]]));
     const add = (program: Module) => {
-      for (const [path, predictor] of program.namedPredictors())
-        sets[path].push(predictor.demos.map((d) => ({ ...d })));
+      for (const predictor of predictorsOf(program))
+        sets[predictor.path].push(predictor.demos.get().map((d) => ({ ...d })));
     };
     const labeled = base.clone();
-    labeled.namedPredictors().forEach(([, predictor], index) => {
-      predictor.demos = labeledDemos(data.trainset, p.maxLabeled, true, `${run.seed}:mipro-labeled:${index}`);
-    });
+    setDemos(labeled, (_path, index) =>
+      labeledDemos(data.trainset, p.maxLabeled, true, `${run.seed}:mipro-labeled:${index}`),
+    );
     add(labeled);
     const indices = data.trainset.map((_, i) => i);
     for (let k = 0; sets[paths[0]].length < p.numCandidates && !run.outOfBudget; k++) {
@@ -250,7 +249,7 @@ export class MIPRO extends Optimizer<MIPROOptions> {
   ): Promise<Record<string, string[]> | undefined> {
     return run.memo('instructions', `n=${p.numCandidates}`, async () => {
       const proposer = new InstructionProposer();
-      const lm = this.options.promptModel ? countingLM(this.options.promptModel, run.budget) : undefined;
+      const lm = this.options.promptModel;
       const propose = async () => {
         const random = seededRandom(`${run.seed}:proposer`);
         const examples = sample(data.trainset, Math.min(8, data.trainset.length), `${run.seed}:describe`).map(
@@ -258,13 +257,14 @@ export class MIPRO extends Optimizer<MIPROOptions> {
         );
         const description = await proposer.describeDataset(examples);
         const out: Record<string, string[]> = {};
-        for (const [path, predictor] of base.namedPredictors()) {
+        for (const predictor of predictorsOf(base)) {
+          const path = predictor.path;
           const demos = (demoSets?.[path] ?? []).flat().filter((d) => d.augmented);
           out[path] = await proposer.proposeFor(
             base,
             {
               path,
-              signature: predictor.signature,
+              signature: predictor.instructions.signature,
               demos: demos.length ? demos : (demoSets?.[path]?.[1] ?? []),
             },
             description,
@@ -282,12 +282,6 @@ export class MIPRO extends Optimizer<MIPROOptions> {
 
 function valsetOf(data: CompileData): readonly Example[] {
   return data.valset && data.valset.length > 0 ? data.valset : data.trainset;
-}
-
-function programWith(base: Module, assignment: Assignment): Module {
-  const program = base.clone();
-  applyAssignment(program, assignment);
-  return program;
 }
 
 function finish(run: OptimizerRun, program: Module, score: number): Module {

@@ -5,6 +5,7 @@ import {
   Predict,
   Signature,
   type Module,
+  predictorsOf,
   type SignatureSpec,
 } from '@sigil/core';
 
@@ -106,9 +107,8 @@ export class InstructionProposer {
 
 /** `path: inputs -> outputs` per predictor, the program's structure as the proposer reads it. */
 export function describeProgram(program: Module): string {
-  return program
-    .namedPredictors()
-    .map(([path, p]) => `${path}: ${describeSignature(p.signature)}`)
+  return predictorsOf(program)
+    .map((p) => `${p.path}: ${describeSignature(p.instructions.signature)}`)
     .join('\n');
 }
 

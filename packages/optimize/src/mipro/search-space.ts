@@ -1,5 +1,5 @@
-import type { Module } from '@sigil/core';
-import type { Assignment, Demo } from '../optimizer/assignment';
+import { type Module, type ParameterHandle, predictorsOf, type StatePatch, statePatch } from '@sigil/core';
+import type { Demo } from '../optimizer/candidate';
 import type { CategoricalDimension } from './tpe';
 
 /** A choice of every dimension, as indices. */
@@ -13,39 +13,40 @@ export class SearchSpace {
   readonly dimensions: CategoricalDimension[] = [];
   /** The choice that reproduces the program as given (current instructions, no new demos, current params). */
   readonly baseline: Record<string, number> = {};
-  private readonly params: { path: string; name: string; choices: readonly unknown[] }[] = [];
+  private readonly params: { handle: ParameterHandle; name: string }[] = [];
+  private readonly handles: readonly ParameterHandle[];
+  private readonly predictors: { path: string; instructions: ParameterHandle; demos: ParameterHandle }[];
 
   constructor(
     program: Module,
     private readonly instructions: Readonly<Record<string, readonly string[]>>,
     private readonly demoSets: Readonly<Record<string, readonly (readonly Demo[])[]>> | undefined,
   ) {
-    for (const [path] of program.namedPredictors()) {
+    this.handles = program.parameters();
+    this.predictors = predictorsOf(program);
+    for (const { path } of this.predictors) {
       this.add(`${path}:instruction`, instructions[path]?.length ?? 1, 0);
       if (demoSets) this.add(`${path}:demos`, demoSets[path]?.length ?? 1, 0);
     }
-    for (const parameter of program.parameters()) {
-      if (parameter.kind !== 'param') continue;
-      const current = parameter.choices.indexOf((parameter.owner as any)[parameter.property]);
-      const name = `param:${parameter.path}`;
-      this.params.push({ path: parameter.path, name, choices: parameter.choices });
-      this.add(name, parameter.choices.length, Math.max(0, current));
+    for (const handle of this.handles) {
+      if (handle.kind !== 'param' || !handle.choices) continue;
+      const current = handle.choices.indexOf(handle.get());
+      const name = `param:${handle.path}`;
+      this.params.push({ handle, name });
+      this.add(name, handle.choices.length, Math.max(0, current));
     }
   }
 
-  /** The assignment a choice stands for (what the journal stores and `applyAssignment` writes). */
-  assignmentOf(choice: Choice): Assignment {
-    const predictors: Record<string, { instructions?: string; demos?: readonly Demo[] }> = {};
-    for (const [path, candidates] of Object.entries(this.instructions)) {
-      const entry: { instructions?: string; demos?: readonly Demo[] } = {
-        instructions: candidates[choice[`${path}:instruction`] ?? 0],
-      };
-      if (this.demoSets) entry.demos = this.demoSets[path]?.[choice[`${path}:demos`] ?? 0] ?? [];
-      predictors[path] = entry;
+  /** The state a choice stands for: a patch of the chosen instructions, demo sets and `@Param` values. */
+  stateOf(choice: Choice): StatePatch {
+    const values: [ParameterHandle, unknown][] = [];
+    for (const { path, instructions, demos } of this.predictors) {
+      const candidates = this.instructions[path];
+      if (candidates) values.push([instructions, candidates[choice[`${path}:instruction`] ?? 0]]);
+      if (this.demoSets) values.push([demos, this.demoSets[path]?.[choice[`${path}:demos`] ?? 0] ?? []]);
     }
-    const params: Record<string, number> = {};
-    for (const p of this.params) params[p.path] = choice[p.name] ?? 0;
-    return this.params.length > 0 ? { predictors, params } : { predictors };
+    for (const { handle, name } of this.params) values.push([handle, handle.choices![choice[name] ?? 0]]);
+    return statePatch(values, this.handles);
   }
 
   /** A stable identity of a choice, for grouping repeated evaluations of the same configuration. */

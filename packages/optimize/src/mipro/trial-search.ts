@@ -1,5 +1,6 @@
 import { type Example, type Metric, type Module, sample } from '@sigil/core';
-import { applyAssignment, type Assignment } from '../optimizer/assignment';
+import type { StatePatch } from '@sigil/core';
+import { withState } from '../optimizer/candidate';
 import { Meter, metered } from '../optimizer/budget';
 import type { OptimizerRun } from '../optimizer/run';
 import type { Choice, SearchSpace } from './search-space';
@@ -39,7 +40,7 @@ export class TrialSearch {
   private readonly sampler: TPESampler;
   private readonly history: TrialObservation[] = [];
   private readonly configurations = new Map<string, Configuration>();
-  private best: { score: number; assignment?: Assignment };
+  private best: { score: number; state?: StatePatch };
   private trialsDone = 0;
   /** Full-valset evaluations made (or replayed) so far. */
   fullEvaluations = 0;
@@ -63,7 +64,7 @@ export class TrialSearch {
   }
 
   /** Runs every trial (or until the budget ends) and returns the best fully evaluated configuration. */
-  async search(): Promise<{ score: number; assignment?: Assignment }> {
+  async search(): Promise<{ score: number; state?: StatePatch }> {
     const { numTrials, parallel, fullEvalSteps } = this.options;
     let nextFullEval = fullEvalSteps;
     while (this.trialsDone < numTrials && !this.run.outOfBudget) {
@@ -100,7 +101,7 @@ export class TrialSearch {
   private async trial(index: number, choice: Choice): Promise<number | undefined> {
     const key = this.space.keyOf(choice);
     const fidelity = this.options.minibatch ? 'minibatch' : 'full';
-    const assignment = this.space.assignmentOf(choice);
+    const state = this.space.stateOf(choice);
     const resumed = this.run.journal.has('trial', String(index));
     const result = await this.run.memo<JournaledTrial>('trial', String(index), async () => {
       const devset = this.options.minibatch
@@ -108,7 +109,7 @@ export class TrialSearch {
         : this.valset;
       const meter = new Meter();
       const score = await metered(meter, () =>
-        this.run.evaluate(this.programOf(assignment), devset, this.metric),
+        this.run.evaluate(withState(this.base, state), devset, this.metric),
       );
       return score === undefined ? undefined : { key, score, calls: meter.calls };
     });
@@ -116,7 +117,7 @@ export class TrialSearch {
     this.run.emit('trial', {
       trial: index,
       total: this.options.numTrials,
-      assignment,
+      state,
       score: result.score,
       fidelity,
       calls: resumed ? 0 : result.calls,
@@ -139,12 +140,12 @@ export class TrialSearch {
     }
     if (!pick || this.run.outOfBudget) return;
     const key = this.space.keyOf(pick.choice);
-    const assignment = this.space.assignmentOf(pick.choice);
+    const state = this.space.stateOf(pick.choice);
     const resumed = this.run.journal.has('full', key);
     const result = await this.run.memo<JournaledTrial>('full', key, async () => {
       const meter = new Meter();
       const score = await metered(meter, () =>
-        this.run.evaluate(this.programOf(assignment), this.valset, this.metric),
+        this.run.evaluate(withState(this.base, state), this.valset, this.metric),
       );
       return score === undefined ? undefined : { key, score, calls: meter.calls };
     });
@@ -156,7 +157,7 @@ export class TrialSearch {
     this.run.emit('trial', {
       trial: this.trialsDone,
       total: this.options.numTrials,
-      assignment,
+      state,
       score: result.score,
       fidelity: 'full',
       calls: resumed ? 0 : result.calls,
@@ -167,7 +168,7 @@ export class TrialSearch {
 
   private consider(config: Configuration, score: number): void {
     if (!this.options.minibatch) config.full = Math.max(config.full ?? -Infinity, score);
-    if (score > this.best.score) this.best = { score, assignment: this.space.assignmentOf(config.choice) };
+    if (score > this.best.score) this.best = { score, state: this.space.stateOf(config.choice) };
   }
 
   private configurationOf(choice: Choice): Configuration {
@@ -175,11 +176,5 @@ export class TrialSearch {
     let config = this.configurations.get(key);
     if (!config) this.configurations.set(key, (config = { choice, scores: [] }));
     return config;
-  }
-
-  private programOf(assignment: Assignment): Module {
-    const program = this.base.clone();
-    applyAssignment(program, assignment);
-    return program;
   }
 }

@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { CallOptions, ChatMessage, LanguageModel, LMResponse, Module, Usage } from '@sigil/core';
+import { type CallOptions, type LMMiddleware, type LMResponse, UsageTally } from '@sigil/core';
 import { BudgetExceededError } from './errors';
-import type { CallCounts } from './report';
 
 /** Limits of one optimization run. Cached answers are free: only paid (and failed) calls count. */
 export interface BudgetLimits {
@@ -12,35 +11,7 @@ export interface BudgetLimits {
 }
 
 /** Counts LM calls, tokens and cost for a part of a run (a step, a candidate). */
-export class Meter {
-  paid = 0;
-  cached = 0;
-  failed = 0;
-  cost = 0;
-  readonly usage: Usage = { promptTokens: 0, completionTokens: 0, cachedTokens: 0, totalTokens: 0 };
-
-  get calls(): number {
-    return this.paid + this.cached + this.failed;
-  }
-
-  record(response: LMResponse | undefined): void {
-    if (!response) {
-      this.failed++;
-      return;
-    }
-    if (response.cached) this.cached++;
-    else this.paid++;
-    this.cost += response.cost;
-    this.usage.promptTokens += response.usage.promptTokens;
-    this.usage.completionTokens += response.usage.completionTokens;
-    this.usage.cachedTokens += response.usage.cachedTokens;
-    this.usage.totalTokens += response.usage.totalTokens;
-  }
-
-  counts(): CallCounts {
-    return { total: this.calls, paid: this.paid, cached: this.cached, failed: this.failed };
-  }
-}
+export class Meter extends UsageTally {}
 
 interface Scope {
   readonly meters: readonly Meter[];
@@ -66,17 +37,34 @@ export function withCallOptions<T>(options: Partial<CallOptions>, fn: () => Prom
 }
 
 /**
- * The budget of one run. Every LM the program can reach is wrapped in a `CountingLM` tied to it; a call
- * made once the budget is spent fails with `BudgetExceededError`, and `exhausted` tells the optimizer
- * that whatever was running when it happened is incomplete.
+ * The budget of one run. Its middleware (`budget.middleware`) sits around every LM call made during the
+ * run — whichever LM a predictor uses; a call made once the budget is spent fails with
+ * `BudgetExceededError`, and `exhausted` tells the optimizer that whatever was running then is incomplete.
  */
 export class Budget extends Meter {
   private inFlight = 0;
   /** Set when a call was refused: work running at that moment is incomplete. */
   exhausted = false;
+  /** Counts every call against this budget and the meters of the current scope. */
+  readonly middleware: LMMiddleware;
 
   constructor(readonly limits: BudgetLimits = {}) {
     super();
+    this.middleware = {
+      name: 'budget',
+      call: async (next, messages, options) => {
+        const scope = scopes.getStore();
+        this.reserve();
+        let response: LMResponse | undefined;
+        try {
+          response = await next(messages, scope?.options ? { ...options, ...scope.options } : options);
+          return response;
+        } finally {
+          this.settle(response);
+          for (const meter of scope?.meters ?? []) meter.record(response);
+        }
+      },
+    };
   }
 
   /** True when no further call may be paid for. */
@@ -105,51 +93,5 @@ export class Budget extends Meter {
   settle(response: LMResponse | undefined): void {
     this.inFlight--;
     this.record(response);
-  }
-}
-
-/** An LM proxy that counts every call against a budget and the meters of the current scope. */
-export class CountingLM implements LanguageModel {
-  readonly model: string;
-  readonly supportsStructuredOutputs?: boolean;
-
-  constructor(
-    readonly inner: LanguageModel,
-    readonly budget: Budget,
-  ) {
-    this.model = inner.model;
-    this.supportsStructuredOutputs = inner.supportsStructuredOutputs;
-  }
-
-  async call(messages: ChatMessage[], options?: CallOptions): Promise<LMResponse> {
-    const scope = scopes.getStore();
-    this.budget.reserve();
-    let response: LMResponse | undefined;
-    try {
-      response = await this.inner.call(messages, scope?.options ? { ...options, ...scope.options } : options);
-      return response;
-    } finally {
-      this.budget.settle(response);
-      for (const meter of scope?.meters ?? []) meter.record(response);
-    }
-  }
-}
-
-/** Wraps `lm` for `budget` (an LM already counting for this budget is returned as is). */
-export function countingLM(lm: LanguageModel, budget: Budget): CountingLM {
-  return lm instanceof CountingLM && lm.budget === budget ? lm : new CountingLM(lm, budget);
-}
-
-/** Wraps every per-predictor LM of `program` (in place; `program` is the optimizer's own copy). */
-export function countPredictorLMs(program: Module, budget: Budget): void {
-  for (const [, predictor] of program.namedPredictors()) {
-    if (predictor.lm) predictor.lm = countingLM(predictor.lm, budget);
-  }
-}
-
-/** Puts the user's own LMs back on a program the optimizer is about to return. */
-export function restorePredictorLMs(program: Module): void {
-  for (const [, predictor] of program.namedPredictors()) {
-    if (predictor.lm instanceof CountingLM) predictor.lm = predictor.lm.inner;
   }
 }

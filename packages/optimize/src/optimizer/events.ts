@@ -1,4 +1,4 @@
-import type { Assignment } from './assignment';
+import type { StatePatch } from '@sigil/core';
 import type { CallCounts, OptimizationReport } from './report';
 
 /** A step of an optimizer started or ended (`bootstrap`, `baseline`, `candidate 3`, …). */
@@ -33,7 +33,7 @@ export interface CandidateEvent {
 export interface TrialEvent {
   readonly trial: number;
   readonly total: number;
-  readonly assignment: Assignment;
+  readonly state: StatePatch;
   readonly score: number;
   /** `'minibatch'` for a partial evaluation, `'full'` for the whole valset. */
   readonly fidelity: 'minibatch' | 'full';
@@ -49,45 +49,4 @@ export interface OptimizerEvents {
   done: { readonly report: OptimizationReport };
 }
 
-/** A listener of event `K` of the event map `E`. */
-export type Listener<E, K extends keyof E> = (event: E[K]) => void;
-
-/**
- * A small typed event emitter: listeners are called synchronously in registration order; a listener
- * that throws does not stop the optimizer (the error is reported as a process warning).
- */
-export class TypedEmitter<E> {
-  private readonly listeners = new Map<keyof E, Listener<E, any>[]>();
-
-  /** Adds a listener. @example optimizer.on('candidate', (c) => console.log(c.label, c.score)); */
-  on<K extends keyof E>(event: K, listener: Listener<E, K>): this {
-    const list = this.listeners.get(event) ?? [];
-    list.push(listener);
-    this.listeners.set(event, list);
-    return this;
-  }
-
-  /** Removes a listener added with `on`. */
-  off<K extends keyof E>(event: K, listener: Listener<E, K>): this {
-    const list = this.listeners.get(event);
-    if (list)
-      this.listeners.set(
-        event,
-        list.filter((l) => l !== listener),
-      );
-    return this;
-  }
-
-  /** Calls every listener of `event` with `payload`. */
-  emit<K extends keyof E>(event: K, payload: E[K]): void {
-    for (const listener of this.listeners.get(event) ?? []) {
-      try {
-        listener(payload);
-      } catch (error) {
-        process.emitWarning(`A "${String(event)}" listener threw: ${(error as Error)?.message ?? error}`, {
-          code: 'SIGIL_LISTENER_ERROR',
-        });
-      }
-    }
-  }
-}
+export { TypedEmitter, type Listener } from '@sigil/core/internal';

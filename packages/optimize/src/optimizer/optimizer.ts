@@ -1,8 +1,9 @@
-import { context, type Example, type Module, settings } from '@sigil/core';
-import { Budget, countingLM, countPredictorLMs, restorePredictorLMs } from './budget';
+import { type Example, metricIdentity, type Module, predictorsOf, withLMMiddleware } from '@sigil/core';
+import { TypedEmitter } from '@sigil/core/internal';
+import { Budget } from './budget';
 import { OptimizerError } from './errors';
-import { type OptimizerEvents, TypedEmitter } from './events';
-import { fingerprint, Journal } from './journal';
+import type { OptimizerEvents } from './events';
+import { fingerprint, Journal, type RunIdentity } from './journal';
 import { attachReport, type Estimate, type OptimizationReport } from './report';
 import { OptimizerRun } from './run';
 
@@ -16,8 +17,13 @@ export interface OptimizerOptions {
   maxCost?: number;
   /** A JSONL file recording every finished candidate (and bootstrap run), for `resume`. */
   journal?: string;
-  /** Continue the run recorded in `journal` instead of starting over (default false). */
+  /** Continue the run recorded in `journal` (default false). */
   resume?: boolean;
+  /**
+   * Replace the journal of an earlier run at `journal` and start over (default false). Without `resume` or
+   * `fresh`, an existing journal is refused rather than silently restarted.
+   */
+  fresh?: boolean;
   /** Examples in flight at once in evaluations and bootstrapping (default 8). */
   concurrency?: number;
 }
@@ -32,7 +38,7 @@ export interface CompileData {
 }
 
 /** Options that steer a run but not its result; they are left out of the journal's fingerprint. */
-const RUN_CONTROL = new Set(['maxCalls', 'maxCost', 'journal', 'resume', 'concurrency']);
+const RUN_CONTROL = new Set(['maxCalls', 'maxCost', 'journal', 'resume', 'fresh', 'concurrency']);
 
 /**
  * The base of every optimizer. `compile` never changes the program it is given: it returns an optimized
@@ -70,25 +76,24 @@ export abstract class Optimizer<
     const started = Date.now();
     checkData(this.name, data);
     const seed = this.options.seed ?? 0;
+    checkLearnable(this.name, program);
     const budget = new Budget({ maxCalls: this.options.maxCalls, maxCost: this.options.maxCost });
     const student = program.clone();
-    countPredictorLMs(student, budget);
     const teacher = data.teacher?.clone();
-    if (teacher) countPredictorLMs(teacher, budget);
     const journal = this.options.journal
       ? await Journal.open(this.options.journal, {
           resume: this.options.resume ?? false,
+          fresh: this.options.fresh ?? false,
           optimizer: this.name,
-          fingerprint: this.fingerprint(program, data),
+          identity: this.identity(program, data),
         })
       : Journal.memory();
     const run = new OptimizerRun(budget, journal, seed, this.options.concurrency ?? 8, this);
     const estimate = this.estimate(program, data);
-    const lm = settings().lm;
-    const best = await context(lm ? { lm: countingLM(lm, budget) } : {}, () =>
+    // Every LM call of the run — whichever LM a predictor, a teacher or a proposer uses — is counted.
+    const best = await withLMMiddleware(budget.middleware, () =>
       this.optimize(run, student, { ...data, teacher }),
     );
-    restorePredictorLMs(best);
     const report: OptimizationReport = {
       optimizer: this.name,
       seed,
@@ -119,19 +124,49 @@ export abstract class Optimizer<
   /** The optimization itself: returns the program to hand back (a copy the optimizer owns). */
   protected abstract optimize(run: OptimizerRun, student: Module, data: CompileData): Promise<Module>;
 
-  /** What identifies a run for its journal: optimizer, options, seed, program and data. */
-  protected fingerprint(program: Module, data: CompileData): string {
-    const options = Object.fromEntries(Object.entries(this.options).filter(([key]) => !RUN_CONTROL.has(key)));
-    return fingerprint({
-      optimizer: this.name,
-      options,
-      program: program.constructor.name,
-      state: program.dumpState(),
-      trainset: data.trainset.map(describeExample),
-      valset: data.valset?.map(describeExample),
-      teacher: data.teacher?.dumpState(),
-    });
+  /**
+   * What identifies a run for its journal, part by part: the optimizer's settings (seed included), the
+   * metric's identity, the program (class, parameter paths, starting state) and the data's content. A
+   * resumed run must match every part; a refusal names the ones that differ.
+   */
+  protected identity(program: Module, data: CompileData): RunIdentity {
+    const options = this.options as OptimizerOptions & { metric?: unknown };
+    const settings = Object.fromEntries(
+      Object.entries(options).filter(([key]) => !RUN_CONTROL.has(key) && key !== 'metric'),
+    );
+    const identity: Record<string, string> = {
+      settings: fingerprint(settings, describeLM),
+      program: `${program.constructor.name}#${fingerprint({
+        parameters: program.parameters().map((p) => p.key),
+        state: program.dumpState(),
+      })}`,
+      trainset: fingerprint(data.trainset.map(describeExample)),
+      valset: data.valset ? fingerprint(data.valset.map(describeExample)) : 'none',
+      teacher: data.teacher ? fingerprint(data.teacher.dumpState()) : 'none',
+    };
+    if (typeof options.metric === 'function') identity.metric = metricIdentity(options.metric as never);
+    return identity;
   }
+}
+
+/** An LM inside options is identified by its model (its object holds caches and secrets, not identity). */
+function describeLM(_key: string, value: unknown): unknown {
+  const lm = value as { call?: unknown; model?: unknown } | null;
+  return lm !== null &&
+    typeof lm === 'object' &&
+    typeof lm.call === 'function' &&
+    typeof lm.model === 'string'
+    ? `[lm ${lm.model}]`
+    : value;
+}
+
+/** A program with nothing to learn cannot be optimized: say why instead of returning it unchanged. */
+function checkLearnable(optimizer: string, program: Module): void {
+  if (program.parameters().some((p) => p.learnable)) return;
+  throw new OptimizerError(
+    `${optimizer}: ${program.constructor.name} has no learnable parameters — mark the properties that hold its ` +
+      'predictors with @Predictor() (sub-programs with @Submodule()), or declare @Param()s.',
+  );
 }
 
 function describeExample(example: Example<any, any>): unknown {
@@ -157,5 +192,5 @@ function checkData(optimizer: string, data: CompileData): void {
 
 /** The number of predictors, for turning program calls into LM calls in estimates. */
 export function predictorCount(program: Module): number {
-  return Math.max(1, program.namedPredictors().length);
+  return Math.max(1, predictorsOf(program).length);
 }

@@ -1,16 +1,6 @@
-import type { Usage } from '@sigil/core';
-import type { Assignment } from './assignment';
+import type { CallCounts, StatePatch, Usage } from '@sigil/core';
 
-/** LM calls, split by how they were served. */
-export interface CallCounts {
-  total: number;
-  /** Answered by the provider (these cost money and count against `maxCalls`). */
-  paid: number;
-  /** Served from Sigil's cache. */
-  cached: number;
-  /** Calls that failed (they count against `maxCalls` too). */
-  failed: number;
-}
+export type { CallCounts };
 
 /** One step of a run: bootstrapping, the baseline, a candidate, the final evaluation… */
 export interface StepRecord {
@@ -31,7 +21,8 @@ export interface CandidateRecord {
   calls: number;
   /** True when it was read back from the journal instead of evaluated in this run. */
   resumed: boolean;
-  assignment: Assignment;
+  /** The candidate's learnable state, as a patch in the saved-program format. */
+  state: StatePatch;
 }
 
 /** Planned LM calls, stated before a run by `optimizer.estimate()`. */

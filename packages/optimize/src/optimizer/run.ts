@@ -1,6 +1,14 @@
-import { context, Evaluate, type Example, type Metric, type Module, type Settings } from '@sigil/core';
-import { type Assignment, applyAssignment, readAssignment } from './assignment';
-import { Budget, countingLM, Meter, metered } from './budget';
+import {
+  context,
+  Evaluate,
+  type Example,
+  type Metric,
+  type Module,
+  type Settings,
+  type StatePatch,
+} from '@sigil/core';
+import { type Budget, Meter, metered } from './budget';
+import { candidateState, withState } from './candidate';
 import { BudgetExceededError } from './errors';
 import type { OptimizerEvents, TypedEmitter } from './events';
 import type { Journal } from './journal';
@@ -23,7 +31,7 @@ interface JournaledCandidate {
   label: string;
   score: number;
   calls: number;
-  assignment: Assignment;
+  state: StatePatch;
 }
 
 /**
@@ -96,13 +104,12 @@ export class OptimizerRun {
   }
 
   /**
-   * Runs `fn` with the settings a teacher runs under (`teacherSettings`): a teacher LM given there is
-   * counted against the budget too.
+   * Runs `fn` with the settings a teacher runs under (`teacherSettings`); its calls are counted against
+   * the budget like any other (the budget's middleware stays in force).
    */
   withTeacherSettings<T>(teacherSettings: Partial<Settings> | undefined, fn: () => Promise<T>): Promise<T> {
     if (!teacherSettings) return fn();
-    const overrides = { ...teacherSettings };
-    if (overrides.lm) overrides.lm = countingLM(overrides.lm, this.budget);
+    const { lmMiddleware: _kept, ...overrides } = teacherSettings;
     return context(overrides, fn);
   }
 
@@ -145,7 +152,7 @@ export class OptimizerRun {
         label: spec.label,
         score: outcome.score,
         calls: meter.calls,
-        assignment: readAssignment(outcome.program),
+        state: candidateState(outcome.program),
       };
       await this.journal.record('candidate', spec.key, record);
       scored = { key: spec.key, ...record, resumed: false, program: outcome.program };
@@ -165,12 +172,9 @@ export class OptimizerRun {
     return scored;
   }
 
-  /** The program of a scored candidate: its own, or `base` with its journaled assignment applied. */
+  /** The program of a scored candidate: its own, or `base` with its journaled state applied. */
   programOf(candidate: ScoredCandidate, base: Module): Module {
-    if (candidate.program) return candidate.program;
-    const program = base.clone();
-    applyAssignment(program, candidate.assignment);
-    return program;
+    return candidate.program ?? withState(base, candidate.state);
   }
 
   /** The error for a run that could not measure even its baseline within the budget. */

@@ -11,6 +11,7 @@ import { OptimizerError } from '../optimizer/errors';
 import { Optimizer, predictorCount, type CompileData } from '../optimizer/optimizer';
 import type { Estimate } from '../optimizer/report';
 import type { OptimizerRun, ScoredCandidate } from '../optimizer/run';
+import { setDemos } from '../optimizer/candidate';
 
 /** Options of `BootstrapRandomSearch`. */
 export interface BootstrapRandomSearchOptions extends BootstrapFewShotOptions {
@@ -71,7 +72,7 @@ export class BootstrapRandomSearch extends Optimizer<BootstrapRandomSearchOption
     const teacher = prepareTeacher(run, student, data, options.maxLabeledDemos ?? 16);
     const runs = new TeacherRuns(run, teacher, data.trainset, teacherRunOptions(options));
     const zeroShot = student.clone();
-    for (const [, predictor] of zeroShot.namedPredictors()) predictor.demos = [];
+    setDemos(zeroShot, () => []);
     const indices = data.trainset.map((_, index) => index);
     const seeds = this.seeds();
 
@@ -79,15 +80,10 @@ export class BootstrapRandomSearch extends Optimizer<BootstrapRandomSearchOption
       if (seed === -3) return zeroShot.clone();
       if (seed === -2) {
         const program = zeroShot.clone();
-        program.namedPredictors().forEach(([, predictor], index) => {
-          const k = options.maxLabeledDemos ?? 16;
-          predictor.demos = labeledDemos(
-            data.trainset,
-            k,
-            options.labeledSample ?? true,
-            `${run.seed}:labeled:${index}`,
-          );
-        });
+        const k = options.maxLabeledDemos ?? 16;
+        setDemos(program, (_path, index) =>
+          labeledDemos(data.trainset, k, options.labeledSample ?? true, `${run.seed}:labeled:${index}`),
+        );
         return program;
       }
       const order = seed === -1 ? indices : shuffle(indices, `${run.seed}:order:${seed}`);

@@ -54,12 +54,12 @@ describe('MIPRO with successive halving', () => {
     const { trials, report } = await optimize(7);
     const callsByConfiguration = new Map<string, number>();
     for (const trial of trials) {
-      const key = JSON.stringify(trial.assignment);
+      const key = JSON.stringify(trial.state);
       callsByConfiguration.set(key, (callsByConfiguration.get(key) ?? 0) + trial.calls);
     }
     const full = trials.filter((t) => t.fidelity === 'full');
     expect(full.length).toBeGreaterThan(0);
-    for (const trial of full) expect(callsByConfiguration.get(JSON.stringify(trial.assignment))).toBe(100);
+    for (const trial of full) expect(callsByConfiguration.get(JSON.stringify(trial.state))).toBe(100);
     expect(report.bestScore).toBe(Math.max(report.baselineScore!, ...full.map((t) => t.score)));
     expect(report.search!.fullEvaluations).toBe(full.length);
   });

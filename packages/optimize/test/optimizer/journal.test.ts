@@ -86,13 +86,13 @@ describe('journal and resume', () => {
 
   it('drops a partial last line left by a kill in the middle of a write', async () => {
     const file = path.join(directory, 'partial.jsonl');
-    const journal = await Journal.open(file, { resume: false, optimizer: 'T', fingerprint: 'f' });
+    const journal = await Journal.open(file, { resume: false, optimizer: 'T', identity: { settings: 'f' } });
     await journal.record('candidate', 'a', { score: 1 });
     writeFileSync(file, `${readFileSync(file, 'utf8')}{"type":"entry","kind":"cand`);
-    const reopened = await Journal.open(file, { resume: true, optimizer: 'T', fingerprint: 'f' });
+    const reopened = await Journal.open(file, { resume: true, optimizer: 'T', identity: { settings: 'f' } });
     expect(reopened.get('candidate', 'a')).toEqual({ score: 1 });
     await reopened.record('candidate', 'b', { score: 2 });
-    const again = await Journal.open(file, { resume: true, optimizer: 'T', fingerprint: 'f' });
+    const again = await Journal.open(file, { resume: true, optimizer: 'T', identity: { settings: 'f' } });
     expect(again.get('candidate', 'b')).toEqual({ score: 2 });
     expect(again.resumed).toBe(2);
   });

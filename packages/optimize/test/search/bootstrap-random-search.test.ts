@@ -33,7 +33,7 @@ describe('BootstrapRandomSearch', () => {
         'seed:2',
         'seed:3',
       ]);
-      expect(report.candidates[0].assignment.predictors.self.demos).toEqual([]);
+      expect(report.candidates[0].state.demos).toEqual([]);
       expect(events.map((e) => e.index)).toEqual([0, 1, 2, 3, 4, 5, 6]);
       expect(report.baselineScore).toBe(report.candidates[0].score);
       expect(report.bestScore).toBe(Math.max(...report.candidates.map((c) => c.score)));
@@ -66,7 +66,7 @@ describe('BootstrapRandomSearch', () => {
     const shuffled = (p: typeof a) =>
       reportOf(p)!
         .candidates.slice(3)
-        .map((x) => x.assignment);
+        .map((x) => x.state);
     expect(shuffled(c)).not.toEqual(shuffled(a));
   });
 

@@ -7,7 +7,9 @@ const NodeModule = NodeModuleClass as unknown as { _resolveFilename: Resolver };
 const resolve = NodeModule._resolveFilename;
 const packages = path.resolve(__dirname, '../../..');
 NodeModule._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]) {
-  const match = /^@sigil\/(core|testing|optimize)$/.exec(request);
-  const target = match ? path.join(packages, match[1], 'src', 'index.ts') : request;
+  const match = /^@sigil\/(core|testing|optimize)(\/internal)?$/.exec(request);
+  const target = match
+    ? path.join(packages, match[1], 'src', match[2] ? 'internal.ts' : 'index.ts')
+    : request;
   return resolve.call(this, target, ...rest);
 };

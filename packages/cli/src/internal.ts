@@ -1,0 +1,5 @@
+/**
+ * @sigil/cli/internal — what sibling Sigil packages and tests need from @sigil/cli that users do not.
+ * Not part of the public API: names here may change in any release.
+ */
+export {};
