@@ -89,6 +89,7 @@ function buildProgram(io: CliIO): Command {
       .option('--out <file>', 'where to save the optimized state (default optimized/<task>.json)')
       .option('--journal <file>', 'journal of finished work (default <out without .json>.journal.jsonl)')
       .option('--resume', 'continue the run recorded in the journal')
+      .option('--fresh', 'replace the journal of an earlier run and start over')
       .option('--report <file>', 'write a self-contained HTML report (chart, instructions, trials)'),
   ).action((task: string, flags) => optimizeCommand(task, flags, io));
 

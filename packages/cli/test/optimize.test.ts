@@ -103,4 +103,18 @@ describe('sigil optimize: bad input', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/sigil: JournalError: .*o\.journal\.jsonl/);
   });
+
+  it('refuses to silently restart an existing journal: --resume continues it, --fresh replaces it', async () => {
+    const dir = tempDir();
+    const base = ['optimize', TASK, '--optimizer', 'random-search', '--candidates', '1', '--out', 'o.json'];
+    expect((await run(base, { cwd: dir })).code).toBe(0);
+    const again = await run(base, { cwd: dir });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(
+      /o\.journal\.jsonl already holds the journal of a BootstrapRandomSearch run/,
+    );
+    expect(again.stderr).toMatch(/--resume.*--fresh/);
+    expect((await run([...base, '--fresh'], { cwd: dir })).code).toBe(0);
+    expect((await run([...base, '--resume', '--fresh'], { cwd: dir })).code).toBe(2);
+  });
 });

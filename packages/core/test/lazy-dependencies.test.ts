@@ -46,7 +46,7 @@ describe('lazy dependencies', () => {
       model: 'scripted',
       call: async () => ({
         completions: [{ text: REPLY, finishReason: 'stop' }],
-        usage: core.emptyUsage(),
+        usage: { promptTokens: 0, completionTokens: 0, cachedTokens: 0, totalTokens: 0 },
         cost: 0,
         model: 'scripted',
         cached: false,

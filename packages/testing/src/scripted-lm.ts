@@ -2,8 +2,10 @@
  * `ScriptedLM`: an in-process language model that answers from a script — DSPy's DummyLM for Sigil.
  * Unit tests of modules, adapters and optimizers use it; nothing leaves the process.
  */
-import { addUsage, emptyUsage, SigilError, type SigilErrorOptions } from '@sigil/core';
-import type { CallOptions, ChatMessage, Completion, LanguageModel, LMResponse, Usage } from '@sigil/core';
+import { SigilError, type SigilErrorOptions } from '@sigil/core';
+import { addUsage, emptyUsage } from '@sigil/core/internal';
+import type { CallOptions, ChatMessage, LanguageModel, LMResponse, Usage } from '@sigil/core';
+import type { Completion } from '@sigil/core/internal';
 
 /** A scripted answer: one text, one text per sample (`n`), or full completions. */
 export type ScriptedAnswer = string | string[] | { completions: Completion[]; usage?: Partial<Usage> };

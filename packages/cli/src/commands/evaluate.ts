@@ -1,6 +1,7 @@
 /** `sigil evaluate <task>`: the valset score of the program (optionally with a saved state), with a table. */
 import * as path from 'node:path';
-import { context, Evaluate, type EvaluationResult, formatResultsTable } from '@sigil/core';
+import { context, Evaluate, type EvaluationResult } from '@sigil/core';
+import { formatResultsTable } from '@sigil/core/internal';
 import { type CliIO, isInteractive, writeLine } from '../cli-io';
 import { formatCost, formatCount, formatDuration, formatScore } from '../format-numbers';
 import { CallMeter } from '../lm/call-meter';

@@ -10,7 +10,7 @@ import Table from 'cli-table3';
 import { context, type Module, predictorsOf } from '@sigil/core';
 import { type OptimizationReport, reportOf } from '@sigil/optimize';
 import { type CliIO, writeLine } from '../cli-io';
-import { CliError } from '../errors';
+import { CliError, OptionError } from '../errors';
 import { formatCost, formatCount, formatDuration, formatScore } from '../format-numbers';
 import { CallMeter } from '../lm/call-meter';
 import { type LMFlags, resolveLM } from '../lm/resolve-lm';
@@ -25,10 +25,14 @@ export interface OptimizeFlags extends LMFlags, OptimizerFlags {
   out?: string;
   journal?: string;
   resume?: boolean;
+  fresh?: boolean;
   report?: string;
 }
 
 export async function optimizeCommand(taskFile: string, flags: OptimizeFlags, io: CliIO): Promise<void> {
+  if (flags.resume && flags.fresh) {
+    throw new OptionError('--resume and --fresh contradict each other: continue the journal, or replace it.');
+  }
   const task = await loadTask(taskFile, io.cwd);
   const out = flags.out ?? path.join('optimized', `${task.name}.json`);
   const journal = flags.journal ?? defaultJournalPath(out);
@@ -36,6 +40,7 @@ export async function optimizeCommand(taskFile: string, flags: OptimizeFlags, io
   const optimizer = buildOptimizer(flags, task.metric, {
     journal: resolvePath(journal),
     resume: flags.resume ?? false,
+    fresh: flags.fresh ?? false,
   });
   const resolved = await resolveLM(task, flags, io);
   const program = await task.makeProgram();

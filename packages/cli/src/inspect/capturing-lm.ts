@@ -6,12 +6,11 @@
 import {
   type CallOptions,
   type ChatMessage,
-  type FieldType,
-  formatFieldValue,
   type LanguageModel,
   type LMResponse,
   type SignatureSpec,
 } from '@sigil/core';
+import { type FieldType, formatFieldValue } from '@sigil/core/internal';
 import { CliError } from '../errors';
 
 /** One predictor's first request. */

@@ -3,7 +3,8 @@
  * lines: an LM middleware, so it sees the calls of every LM the program reaches (the configured one, a
  * predictor's own, a teacher's). The optimizer's report stays the source of the final numbers.
  */
-import { type LMMiddleware, type LMResponse, UsageTally } from '@sigil/core';
+import { type LMMiddleware, type LMResponse } from '@sigil/core';
+import { UsageTally } from '@sigil/core/internal';
 
 /** Live counts of a run's LM calls. */
 export type CallTally = UsageTally;

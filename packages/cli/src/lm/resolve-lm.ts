@@ -4,7 +4,8 @@
  * `SIGIL_LM_API_KEY` / `OPENAI_API_KEY` (never printed).
  */
 import * as path from 'node:path';
-import { DEFAULT_CACHE_DIR, type LanguageModel, LM } from '@sigil/core';
+import { type LanguageModel, LM } from '@sigil/core';
+import { DEFAULT_CACHE_DIR } from '@sigil/core/internal';
 import { TaskSimulator } from '@sigil/testing';
 import type { CliIO } from '../cli-io';
 import { CliError } from '../errors';

@@ -38,7 +38,7 @@ const APPLIES_TO: Record<'auto' | 'trials' | 'candidates', readonly OptimizerNam
 export function buildOptimizer(
   flags: OptimizerFlags,
   metric: Metric,
-  run: { journal: string; resume: boolean },
+  run: { journal: string; resume: boolean; fresh: boolean },
 ): Optimizer {
   for (const [option, names] of Object.entries(APPLIES_TO)) {
     if (flags[option as keyof typeof APPLIES_TO] !== undefined && !names.includes(flags.optimizer)) {
@@ -54,6 +54,7 @@ export function buildOptimizer(
     concurrency: flags.concurrency,
     journal: run.journal,
     resume: run.resume,
+    fresh: run.fresh,
   };
   switch (flags.optimizer) {
     case 'mipro':

@@ -1,13 +1,10 @@
 import { context, type Settings, settings, type TraceRecord } from '../runtime/settings';
 import { ModuleRunError } from './errors';
-import { Module, observed } from './module';
+import { Module, type ModuleInputs, type ModuleOutputs, observed } from './module';
 import { InvalidOptionError } from '../errors/sigil-error';
 import { Submodule } from './decorators';
 
-/** The inputs a module's `forward` takes. */
-export type ModuleInputs<M> = M extends Module<infer I, any> ? I : never;
-/** What a module's `forward` resolves to. */
-export type ModuleOutputs<M> = M extends Module<any, infer O> ? O : never;
+export type { ModuleInputs, ModuleOutputs } from './module';
 
 /** Scores a prediction (higher is better); may be async. */
 export type RewardFn<I = any, O = any> = (inputs: I, prediction: O) => number | Promise<number>;

@@ -7,6 +7,16 @@ import { mapConcurrently } from '../runtime/pool';
 import { copyInitialParams, groupByPredictor, parametersOf, type PredictorParameters } from './parameters';
 import { isPredictor, walkModules } from './walk';
 
+/**
+ * The inputs a module's `forward` takes, read from its own `forward` declaration — so a user's
+ * `class RAG extends Program { forward(x: { question: string }) … }` keeps its types inside `Parallel`,
+ * `BestOfN`, `Refine`, `Ensemble` and `Evaluate`.
+ */
+export type ModuleInputs<M> = M extends { forward(inputs: infer I, ...rest: any[]): any } ? I : never;
+
+/** What a module's `forward` resolves to (read from its own `forward` declaration). */
+export type ModuleOutputs<M> = M extends { forward(...args: any[]): Promise<infer O> } ? O : never;
+
 /** Runs a module call inside `instrument` (a span, callbacks) when anything observes it; else just runs it. */
 export function observed<T>(name: string, inputs: unknown, fn: () => Promise<T>): Promise<T> {
   return observing() ? instrument('module', name, inputs, fn) : fn();

@@ -1,7 +1,6 @@
 import { Example } from '../data/example';
-import type { ModuleInputs, ModuleOutputs } from './best-of-n';
 import { ModuleRunError } from './errors';
-import { Module, observed } from './module';
+import { Module, type ModuleInputs, type ModuleOutputs, observed } from './module';
 import { InvalidOptionError } from '../errors/sigil-error';
 import { Submodule } from './decorators';
 

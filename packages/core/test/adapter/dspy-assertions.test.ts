@@ -1,4 +1,5 @@
-import { AdapterParseError, ChatAdapter, JSONAdapter, signatureFromDescription } from '@sigil/core';
+import { AdapterParseError, ChatAdapter, JSONAdapter } from '@sigil/core';
+import { signatureFromDescription } from '@sigil/core/internal';
 
 /**
  * DSPy adapter tests whose assertions do not fit the case files (`cases/dspy-tests.json`): substrings of

@@ -1,4 +1,5 @@
-import { parseValue, signature, ChatAdapter } from '@sigil/core';
+import { signature, ChatAdapter } from '@sigil/core';
+import { parseValue } from '@sigil/core/internal';
 import { repairJson } from '../../src/adapter/parse-value';
 
 const list = { kind: 'array', items: { kind: 'number' } } as const;

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ChatAdapter, JSONAdapter, signatureFromDescription, type Adapter } from '@sigil/core';
+import { ChatAdapter, JSONAdapter, type Adapter } from '@sigil/core';
+import { signatureFromDescription } from '@sigil/core/internal';
 
 /** A format case of the spec (`../shared/spec/README.md`): signature, demos and inputs → DSPy's messages. */
 export interface FormatCase {

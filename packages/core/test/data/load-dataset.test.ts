@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatasetError, loadDataset, streamDataset, type SkippedRow } from '@sigil/core';
+import { DatasetError, loadDataset, streamDataset } from '@sigil/core';
+import { type SkippedRow } from '@sigil/core/internal';
 
 let dir: string;
 beforeAll(() => {

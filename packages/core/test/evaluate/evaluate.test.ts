@@ -2,16 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import {
-  Evaluate,
-  EvaluationError,
-  Example,
-  exactMatch,
-  Prediction,
-  type EvaluationProgress,
-  type Metric,
-  type Runnable,
-} from '@sigil/core';
+import { Evaluate, EvaluationError, Example, exactMatch, Prediction, type Metric } from '@sigil/core';
+import { type EvaluationProgress, type Runnable } from '@sigil/core/internal';
 
 type QA = { question: string; answer: string };
 

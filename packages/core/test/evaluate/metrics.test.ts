@@ -1,14 +1,5 @@
-import {
-  contains,
-  Example,
-  exactMatch,
-  f1,
-  MetricError,
-  normalizeText,
-  passageMatch,
-  Prediction,
-  scoreOf,
-} from '@sigil/core';
+import { contains, Example, exactMatch, f1, MetricError, passageMatch, Prediction } from '@sigil/core';
+import { normalizeText, scoreOf } from '@sigil/core/internal';
 
 const example = (fields: Record<string, unknown>) => Example.from(fields).withInputs(Object.keys(fields)[0]);
 const score = (metric: ReturnType<typeof exactMatch>, fields: Record<string, unknown>, outputs: object) =>

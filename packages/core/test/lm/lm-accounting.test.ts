@@ -1,4 +1,5 @@
-import { costOf, globalHistory, inspectHistory, LM, priceOf, registerPrices } from '@sigil/core';
+import { inspectHistory, LM, registerPrices } from '@sigil/core';
+import { costOf, globalHistory, priceOf } from '@sigil/core/internal';
 import type { ChatMessage, LMOptions } from '@sigil/core';
 import { FakeOpenAIServer } from '@sigil/testing';
 

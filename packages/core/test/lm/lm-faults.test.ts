@@ -1,4 +1,5 @@
-import { LM, Scheduler } from '@sigil/core';
+import { LM } from '@sigil/core';
+import { Scheduler } from '@sigil/core/internal';
 import { FakeOpenAIServer } from '@sigil/testing';
 
 describe('LM under injected faults', () => {

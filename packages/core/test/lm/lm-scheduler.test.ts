@@ -1,4 +1,5 @@
-import { LM, Scheduler } from '@sigil/core';
+import { LM } from '@sigil/core';
+import { Scheduler } from '@sigil/core/internal';
 import type { ChatMessage } from '@sigil/core';
 import { FakeOpenAIServer } from '@sigil/testing';
 import { BinaryHeap } from '../../src/lm/binary-heap';

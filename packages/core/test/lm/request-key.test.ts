@@ -1,5 +1,5 @@
-import { canonicalJson, parseRetryAfter, requestKey } from '@sigil/core';
-import { backoffDelay } from '@sigil/core';
+import { canonicalJson, parseRetryAfter, requestKey } from '@sigil/core/internal';
+import { backoffDelay } from '@sigil/core/internal';
 import { redactSecrets } from '../../src/lm/endpoint';
 
 describe('canonicalJson and requestKey', () => {

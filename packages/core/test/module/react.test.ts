@@ -1,14 +1,13 @@
 import 'reflect-metadata';
 import {
   ContextWindowExceededError,
-  pyRepr,
   ReAct,
   signature,
   Tool,
   ToolMethod,
-  toolsOf,
   type ChatMessage,
 } from '@sigil/core';
+import { pyRepr, toolsOf } from '@sigil/core/internal';
 import { ScriptedLM } from '@sigil/testing';
 import { chatReply, lastUserOf, systemOf } from './replies';
 

@@ -1,12 +1,5 @@
-import {
-  Field,
-  Input,
-  Output,
-  signature,
-  signatureOf,
-  SignatureError,
-  RESERVED_FIELD_NAMES,
-} from '@sigil/core';
+import { Field, Input, Output, signature, signatureOf, SignatureError } from '@sigil/core';
+import { RESERVED_FIELD_NAMES } from '@sigil/core/internal';
 
 function definitionError(define: () => unknown): SignatureError {
   try {

@@ -1,9 +1,7 @@
 import {
   arrayOf,
-  defaultInstructions,
   dictOf,
   Field,
-  inferPrefix,
   Input,
   oneOf,
   Output,
@@ -12,6 +10,7 @@ import {
   signatureOf,
   SignatureSpec,
 } from '@sigil/core';
+import { defaultInstructions, inferPrefix } from '@sigil/core/internal';
 
 class Address {
   @Field() city!: string;

@@ -1,5 +1,6 @@
 import { Input, Output, signature, signatureOf } from '@sigil/core';
-import type { InputsOf, OutputsOf, ParsedInputs, ParsedOutputs, SpecOf } from '@sigil/core';
+import type { InputsOf, OutputsOf } from '@sigil/core';
+import type { ParsedInputs, ParsedOutputs, SpecOf } from '@sigil/core/internal';
 
 /**
  * Type-level tests: `npm run typecheck` compiles this file, so each `@ts-expect-error` proves that the

@@ -3,11 +3,11 @@ import {
   type Metric,
   type Module,
   predictorsOf,
-  scoreOf,
   seededRandom,
   type Settings,
   traced,
 } from '@sigil/core';
+import { scoreOf } from '@sigil/core/internal';
 import { type Demo, predictorPaths } from '../optimizer/candidate';
 import { withCallOptions } from '../optimizer/budget';
 import { OptimizerError } from '../optimizer/errors';

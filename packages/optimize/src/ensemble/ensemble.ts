@@ -1,4 +1,11 @@
-import { type Module, Program, seededRandom, Submodule } from '@sigil/core';
+import {
+  type Module,
+  type ModuleInputs,
+  type ModuleOutputs,
+  Program,
+  seededRandom,
+  Submodule,
+} from '@sigil/core';
 import { OptimizerError } from '../optimizer/errors';
 
 /** Options of `Ensemble`. */
@@ -47,19 +54,24 @@ export class EnsembledProgram<I = any, O = any, R = O[]> extends Program<I, R> {
  * DSPy's Ensemble: combines programs (e.g. the top candidates of a search) into one.
  * @example const voted = new Ensemble({ reduce: (outputs) => majority(outputs, 'answer') }).compile([a, b, c]);
  */
-export class Ensemble<O = any, R = O[]> {
+export class Ensemble<O = any, R = never> {
   constructor(readonly options: EnsembleOptions<O, R> = {}) {
     if (options.size !== undefined && !(Number.isInteger(options.size) && options.size >= 1)) {
       throw new OptimizerError(`Ensemble size must be a whole number ≥ 1, got ${options.size}.`);
     }
   }
 
-  /** An ensemble of copies of `programs` (the given programs are not changed). */
-  compile<I>(programs: readonly Module<I, O>[]): EnsembledProgram<I, O, R> {
+  /**
+   * An ensemble of copies of `programs` (the given programs are not changed). It takes the programs'
+   * inputs and returns what `reduce` returns, or the members' outputs when there is no `reduce`.
+   */
+  compile<M extends Module>(
+    programs: readonly M[],
+  ): EnsembledProgram<ModuleInputs<M>, ModuleOutputs<M>, [R] extends [never] ? ModuleOutputs<M>[] : R> {
     if (programs.length === 0) throw new OptimizerError('Ensemble.compile needs at least one program.');
     return new EnsembledProgram(
       programs.map((program) => program.clone()),
-      this.options,
+      this.options as EnsembleOptions<any, any>,
     );
   }
 }

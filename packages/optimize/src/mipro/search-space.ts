@@ -1,4 +1,5 @@
-import { type Module, type ParameterHandle, predictorsOf, type StatePatch, statePatch } from '@sigil/core';
+import { type Module, type ParameterHandle, predictorsOf, type StatePatch } from '@sigil/core';
+import { statePatch } from '@sigil/core/internal';
 import type { Demo } from '../optimizer/candidate';
 import type { CategoricalDimension } from './tpe';
 

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type CallOptions, type LMMiddleware, type LMResponse, UsageTally } from '@sigil/core';
+import { type CallOptions, type LMMiddleware, type LMResponse } from '@sigil/core';
+import { UsageTally } from '@sigil/core/internal';
 import { BudgetExceededError } from './errors';
 
 /** Limits of one optimization run. Cached answers are free: only paid (and failed) calls count. */

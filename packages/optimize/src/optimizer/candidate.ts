@@ -1,4 +1,5 @@
-import { type Module, predictorsOf, type StatePatch, statePatch } from '@sigil/core';
+import { type Module, predictorsOf, type StatePatch } from '@sigil/core';
+import { statePatch } from '@sigil/core/internal';
 
 /** A demonstration as predictors hold it: values of some or all of a signature's fields. */
 export type Demo = Readonly<Record<string, unknown>>;

@@ -1,4 +1,5 @@
-import { type Example, metricIdentity, type Module, predictorsOf, withLMMiddleware } from '@sigil/core';
+import { type Example, type Module, predictorsOf, withLMMiddleware } from '@sigil/core';
+import { metricIdentity } from '@sigil/core/internal';
 import { TypedEmitter } from '@sigil/core/internal';
 import { Budget } from './budget';
 import { OptimizerError } from './errors';

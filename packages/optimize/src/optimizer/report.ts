@@ -1,4 +1,5 @@
-import type { CallCounts, StatePatch, Usage } from '@sigil/core';
+import type { StatePatch, Usage } from '@sigil/core';
+import type { CallCounts } from '@sigil/core/internal';
 
 export type { CallCounts };
 

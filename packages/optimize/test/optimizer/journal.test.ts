@@ -2,9 +2,10 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { context } from '@sigil/core';
-import { type CandidateEvent, Journal, JournalError, reportOf } from '@sigil/optimize';
-import { DemoSensitiveLM, questionAnswerer } from '../support/arithmetic';
+import { context, exactMatch, f1, type Metric } from '@sigil/core';
+import { metricIdentity } from '@sigil/core/internal';
+import { BootstrapRandomSearch, type CandidateEvent, Journal, JournalError, reportOf } from '@sigil/optimize';
+import { DemoSensitiveLM, exact, questionAnswerer } from '../support/arithmetic';
 import { scenarioData, scenarioSearch } from '../support/resume-scenario';
 
 const directory = mkdtempSync(path.join(tmpdir(), 'sigil-journal-'));
@@ -95,5 +96,60 @@ describe('journal and resume', () => {
     const again = await Journal.open(file, { resume: true, optimizer: 'T', identity: { settings: 'f' } });
     expect(again.get('candidate', 'b')).toEqual({ score: 2 });
     expect(again.resumed).toBe(2);
+  });
+
+  describe('run identity', () => {
+    const search = (journal: string, metric: Metric, options: { resume?: boolean; fresh?: boolean } = {}) =>
+      new BootstrapRandomSearch({ metric, numCandidatePrograms: 1, seed: 1, journal, ...options });
+    const run = (optimizer: BootstrapRandomSearch) =>
+      context({ lm: new DemoSensitiveLM() }, () => optimizer.compile(questionAnswerer(), scenarioData));
+
+    it('refuses to resume a journal written with another metric, naming the metrics', async () => {
+      const journal = path.join(directory, 'metric.jsonl');
+      await run(search(journal, exactMatch('answer')));
+      const refusal = await run(search(journal, f1('label'), { resume: true })).catch((e: unknown) => e);
+      expect(refusal).toBeInstanceOf(JournalError);
+      expect(refusal).toMatchObject({ code: 'JOURNAL_MISMATCH', file: journal });
+      expect((refusal as JournalError).differences).toEqual([
+        'metric: exactMatch({"field":"answer"}) → f1({"field":"label"})',
+      ]);
+      expect((refusal as Error).message).toMatch(/metric: exactMatch.* → f1/);
+    });
+
+    it('never gives two different anonymous metrics the same identity', async () => {
+      const metrics: Metric[] = [
+        (e, p) => e.answer === p.answer,
+        (e, p) => e.answer.trim() === p.answer.trim(),
+      ];
+      const [a, b] = metrics.map(metricIdentity);
+      expect(a).not.toBe(b);
+      expect(a).toMatch(/^anonymous#[0-9a-f]{16}$/);
+      expect(metricIdentity(exactMatch('answer'))).toBe(metricIdentity(exactMatch('answer')));
+      expect(metricIdentity(exactMatch('answer'))).not.toBe(metricIdentity(exactMatch('label')));
+      const journal = path.join(directory, 'anonymous.jsonl');
+      await run(search(journal, metrics[0]));
+      await expect(run(search(journal, metrics[1], { resume: true }))).rejects.toMatchObject({
+        code: 'JOURNAL_MISMATCH',
+        differences: [expect.stringMatching(/^metric: anonymous#\w+ → anonymous#\w+$/)],
+      });
+    });
+
+    it('refuses to restart an existing journal unless asked to, and never overwrites a file that is not one', async () => {
+      const journal = path.join(directory, 'existing.jsonl');
+      await run(search(journal, exact));
+      await expect(run(search(journal, exact))).rejects.toMatchObject({ code: 'JOURNAL_EXISTS' });
+      await expect(run(search(journal, exact, { fresh: true }))).resolves.toBeDefined();
+      const dataset = path.join(directory, 'dataset.jsonl');
+      const rows = Array.from({ length: 90 }, (_, i) =>
+        JSON.stringify({ question: `q${i}`, answer: `${i}` }),
+      ).join('\n');
+      writeFileSync(dataset, rows);
+      for (const options of [{}, { fresh: true }, { resume: true }]) {
+        await expect(run(search(dataset, exact, options))).rejects.toMatchObject({
+          code: 'JOURNAL_NOT_A_JOURNAL',
+        });
+      }
+      expect(readFileSync(dataset, 'utf8')).toBe(rows);
+    });
   });
 });
