@@ -4,7 +4,9 @@ import * as ts from 'typescript';
 
 const root = path.resolve(__dirname, '..');
 const packages = ['core', 'testing', 'optimize', 'cli', 'nestjs'];
-const files = packages.flatMap((p) => ['index', 'internal'].map((f) => path.join(root, 'packages', p, 'src', `${f}.ts`)));
+const files = packages.flatMap((p) =>
+  ['index', 'internal'].map((f) => path.join(root, 'packages', p, 'src', `${f}.ts`)),
+);
 const config = ts.parseJsonConfigFileContent(
   ts.readConfigFile(path.join(root, 'tsconfig.json'), ts.sys.readFile).config,
   ts.sys,
@@ -17,5 +19,7 @@ for (const file of files) {
   if (!source) continue;
   const symbol = checker.getSymbolAtLocation(source);
   const names = symbol ? checker.getExportsOfModule(symbol).map((s) => s.name) : [];
-  console.log(`${path.relative(root, file)}\t${names.length}${process.argv.includes('--names') ? `\t${names.sort().join(' ')}` : ''}`);
+  console.log(
+    `${path.relative(root, file)}\t${names.length}${process.argv.includes('--names') ? `\t${names.sort().join(' ')}` : ''}`,
+  );
 }
