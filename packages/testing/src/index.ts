@@ -3,7 +3,15 @@
  * OpenAI-compatible server with fault injection, and an offline task simulator.
  */
 export { ScriptedLM, ScriptExhaustedError } from './scripted-lm';
-export type { ScriptedAnswer, ScriptFunction, ScriptedLMOptions, ScriptedCall } from './scripted-lm';
+export type {
+  ScriptedAnswer,
+  ScriptedCompletions,
+  ScriptFunction,
+  ScriptedLMOptions,
+  ScriptedCall,
+} from './scripted-lm';
+export { formatFieldReply, replyFormatOf } from './field-reply';
+export type { FieldValues, ReplyFormat } from './field-reply';
 export { FakeOpenAIServer } from './fake-server/fake-openai-server';
 export type {
   Fault,
