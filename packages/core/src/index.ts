@@ -1,6 +1,7 @@
 /**
  * @sigil/core — signatures, modules, adapters, the LM client and evaluation.
  * This file is the package's one public door: everything users import is exported here.
+ * @module @sigil/core
  */
 import 'reflect-metadata';
 

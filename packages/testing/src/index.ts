@@ -1,6 +1,7 @@
 /**
  * @sigil/testing — test doubles for Sigil programs: a scripted in-process LM and a loopback
  * OpenAI-compatible server with fault injection, and an offline task simulator.
+ * @module @sigil/testing
  */
 export { ScriptedLM, ScriptExhaustedError } from './scripted-lm';
 export type {

@@ -12,6 +12,7 @@ export type ModuleOutputs<M> = M extends Module<any, infer O> ? O : never;
 /** Scores a prediction (higher is better); may be async. */
 export type RewardFn<I = any, O = any> = (inputs: I, prediction: O) => number | Promise<number>;
 
+/** Options of `BestOfN`. */
 export interface BestOfNOptions<I, O> {
   /** Attempts at most (each with its own `rolloutId`, at temperature 1). */
   n: number;

@@ -18,6 +18,7 @@ export function observed<T>(name: string, inputs: unknown, fn: () => Promise<T>)
  * `@Param`s, and read and written only through parameter handles (`parameters()`).
  */
 export abstract class Module<I = any, O = any> {
+  /** Runs the module on one set of inputs. */
   abstract forward(inputs: I): Promise<O>;
 
   /**

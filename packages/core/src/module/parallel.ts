@@ -5,6 +5,7 @@ import { Module, observed } from './module';
 import { InvalidOptionError } from '../errors/sigil-error';
 import { Submodule } from './decorators';
 
+/** Options of `Parallel`. */
 export interface ParallelOptions<R extends boolean = false> {
   /** Calls in flight at once (default 8). */
   concurrency?: number;
