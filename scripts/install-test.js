@@ -25,7 +25,14 @@ const ROOT = path.resolve(__dirname, '..');
 const FIXTURE = path.join(__dirname, 'install-fixture');
 /** Third-party packages of the fixture, at the versions this repository's lockfile pins. */
 const THIRD_PARTY = {
-  dependencies: ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', 'class-validator', 'reflect-metadata', 'rxjs'],
+  dependencies: [
+    '@nestjs/common',
+    '@nestjs/core',
+    '@nestjs/platform-express',
+    'class-validator',
+    'reflect-metadata',
+    'rxjs',
+  ],
   devDependencies: ['typescript', '@types/node'],
 };
 
@@ -58,7 +65,9 @@ function run(label, command, args, { cwd, expect, timeoutMs = 120_000 } = {}) {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${label} (${seconds} s)`);
   if (!ok) {
     const why = child.error ? String(child.error) : `exit ${child.status ?? child.signal}`;
-    console.log(`     ${command} ${args.join(' ')} in ${cwd}: ${why}${expect ? `, expected output ${expect}` : ''}`);
+    console.log(
+      `     ${command} ${args.join(' ')} in ${cwd}: ${why}${expect ? `, expected output ${expect}` : ''}`,
+    );
     console.log(output.replace(/^/gm, '     | '));
   }
   return ok;
@@ -78,10 +87,20 @@ function main() {
   const project = path.join(temp, 'project');
   try {
     const packed = packAll(path.join(temp, 'tarballs'));
-    check(`packed ${packed.length} packages into ${path.join(temp, 'tarballs')}`, packed.length === 5, 'expected 5');
+    check(
+      `packed ${packed.length} packages into ${path.join(temp, 'tarballs')}`,
+      packed.length === 5,
+      'expected 5',
+    );
 
     fs.cpSync(FIXTURE, project, { recursive: true });
-    const manifest = { name: 'sigil-install-test', version: '0.0.0', private: true, dependencies: {}, devDependencies: {} };
+    const manifest = {
+      name: 'sigil-install-test',
+      version: '0.0.0',
+      private: true,
+      dependencies: {},
+      devDependencies: {},
+    };
     for (const { name, file } of packed) manifest.dependencies[name] = `file:${path.relative(project, file)}`;
     for (const [kind, names] of Object.entries(THIRD_PARTY)) {
       for (const name of names) manifest[kind][name] = lockedVersion(name);
@@ -89,30 +108,78 @@ function main() {
     fs.writeFileSync(path.join(project, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    if (!run('npm install <tarballs>', npm, ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: project, timeoutMs: 300_000 })) {
+    if (
+      !run('npm install <tarballs>', npm, ['install', '--no-audit', '--no-fund', '--prefer-offline'], {
+        cwd: project,
+        timeoutMs: 300_000,
+      })
+    ) {
       return;
     }
 
     // Installed copies, not links, and nothing from this repository.
-    const resolved = spawnSync(process.execPath, ['-p', "require.resolve('@sigil/core')"], { cwd: project, env: cleanEnv(), encoding: 'utf8' });
+    const resolved = spawnSync(process.execPath, ['-p', "require.resolve('@sigil/core')"], {
+      cwd: project,
+      env: cleanEnv(),
+      encoding: 'utf8',
+    });
     const where = resolved.stdout.trim();
-    check('@sigil/core resolves inside the new project', where.startsWith(path.join(project, 'node_modules')) && !fs.lstatSync(path.join(project, 'node_modules/@sigil/core')).isSymbolicLink(), where || resolved.stderr);
-    const cli = JSON.parse(fs.readFileSync(path.join(project, 'node_modules/@sigil/cli/package.json'), 'utf8'));
-    check('@sigil/cli does not depend on @sigil/testing', !('@sigil/testing' in (cli.dependencies ?? {})) && !fs.existsSync(path.join(project, 'node_modules/@sigil/cli/node_modules/@sigil/testing')), JSON.stringify(cli.dependencies));
+    check(
+      '@sigil/core resolves inside the new project',
+      where.startsWith(path.join(project, 'node_modules')) &&
+        !fs.lstatSync(path.join(project, 'node_modules/@sigil/core')).isSymbolicLink(),
+      where || resolved.stderr,
+    );
+    const cli = JSON.parse(
+      fs.readFileSync(path.join(project, 'node_modules/@sigil/cli/package.json'), 'utf8'),
+    );
+    check(
+      '@sigil/cli does not depend on @sigil/testing',
+      !('@sigil/testing' in (cli.dependencies ?? {})) &&
+        !fs.existsSync(path.join(project, 'node_modules/@sigil/cli/node_modules/@sigil/testing')),
+      JSON.stringify(cli.dependencies),
+    );
 
     const tsc = path.join(project, 'node_modules/typescript/bin/tsc');
-    if (run('tsc: CommonJS program and NestJS app', process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project })) {
-      run('node dist/cjs-app.js (signature + Predict + LM, CommonJS)', process.execPath, ['dist/cjs-app.js'], { cwd: project, expect: /cjs ok: Paris/ });
-      run('node dist/nest-app.js (SigilModule answers POST /ask)', process.execPath, ['dist/nest-app.js'], { cwd: project, expect: /nest ok: Berlin/ });
+    if (
+      run('tsc: CommonJS program and NestJS app', process.execPath, [tsc, '-p', 'tsconfig.json'], {
+        cwd: project,
+      })
+    ) {
+      run(
+        'node dist/cjs-app.js (signature + Predict + LM, CommonJS)',
+        process.execPath,
+        ['dist/cjs-app.js'],
+        { cwd: project, expect: /cjs ok: Paris/ },
+      );
+      run('node dist/nest-app.js (SigilModule answers POST /ask)', process.execPath, ['dist/nest-app.js'], {
+        cwd: project,
+        expect: /nest ok: Berlin/,
+      });
     }
-    run('node esm-app.mjs (ES module, one instance for import and require)', process.execPath, ['esm-app.mjs'], { cwd: project, expect: /esm ok: Rome/ });
-    run('tsc: ES-module TypeScript (nodenext) against the import types', process.execPath, [tsc, '-p', 'tsconfig.esm.json'], { cwd: project });
-    run('sigil --help (the installed binary)', path.join(project, 'node_modules/.bin/sigil'), ['--help'], { cwd: project, expect: /optimize/ });
+    run(
+      'node esm-app.mjs (ES module, one instance for import and require)',
+      process.execPath,
+      ['esm-app.mjs'],
+      { cwd: project, expect: /esm ok: Rome/ },
+    );
+    run(
+      'tsc: ES-module TypeScript (nodenext) against the import types',
+      process.execPath,
+      [tsc, '-p', 'tsconfig.esm.json'],
+      { cwd: project },
+    );
+    run('sigil --help (the installed binary)', path.join(project, 'node_modules/.bin/sigil'), ['--help'], {
+      cwd: project,
+      expect: /optimize/,
+    });
   } finally {
     if (keep) console.log(`kept ${temp}`);
     else fs.rmSync(temp, { recursive: true, force: true });
     const failed = results.filter((r) => !r.ok).length;
-    console.log(`install test (${((Date.now() - started) / 1000).toFixed(0)} s): ${results.length - failed} passed, ${failed} failed`);
+    console.log(
+      `install test (${((Date.now() - started) / 1000).toFixed(0)} s): ${results.length - failed} passed, ${failed} failed`,
+    );
     process.exitCode = failed > 0 || results.length === 0 ? 1 : 0;
   }
 }

@@ -21,11 +21,25 @@ function packAll(destination) {
   fs.mkdirSync(dir, { recursive: true });
   // The ES-module doors are written by the build's second step: refuse to pack a half-built tree.
   execFileSync(process.execPath, [path.join(__dirname, 'esm-entries.js'), '--check'], { stdio: 'inherit' });
-  const args = ['pack', '--json', '--pack-destination', dir, ...PACKAGES.flatMap((p) => ['-w', `packages/${p}`])];
+  const args = [
+    'pack',
+    '--json',
+    '--pack-destination',
+    dir,
+    ...PACKAGES.flatMap((p) => ['-w', `packages/${p}`]),
+  ];
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const output = execFileSync(npm, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const output = execFileSync(npm, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const packed = JSON.parse(output);
-  return packed.map((entry) => ({ name: entry.name, file: path.join(dir, entry.filename), size: entry.size }));
+  return packed.map((entry) => ({
+    name: entry.name,
+    file: path.join(dir, entry.filename),
+    size: entry.size,
+  }));
 }
 
 function main() {

@@ -14,8 +14,11 @@ try {
   const lm = new LM('openai/fake-model', { baseURL, apiKey: 'sk-test', cache: false });
   configure({ lm });
   // The settings configured through the ES-module door are the ones the CommonJS module reads.
-  if (cjs.settings().lm !== lm || settings().lm !== lm) throw new Error('settings differ between import and require');
-  const { answer } = await new Predict(signature('question -> answer')).forward({ question: 'Capital of Italy?' });
+  if (cjs.settings().lm !== lm || settings().lm !== lm)
+    throw new Error('settings differ between import and require');
+  const { answer } = await new Predict(signature('question -> answer')).forward({
+    question: 'Capital of Italy?',
+  });
   if (answer !== 'Rome') throw new Error(`expected Rome, got ${JSON.stringify(answer)}`);
   console.log(`esm ok: ${answer}`);
 } finally {

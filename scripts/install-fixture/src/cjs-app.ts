@@ -23,7 +23,8 @@ async function main(): Promise<void> {
     const { answer } = await new Predict(QA).forward({ question: 'Capital of France?' });
     if (answer !== 'Paris') throw new Error(`expected Paris, got ${JSON.stringify(answer)}`);
     const sent = server.requests[0].body as { messages: { role: string; content: string }[] };
-    if (!sent.messages[0].content.includes('Answer the question in one word.')) throw new Error('no instructions');
+    if (!sent.messages[0].content.includes('Answer the question in one word.'))
+      throw new Error('no instructions');
     // The other packages load and their types resolve.
     const options: SigilModuleOptions = { lm: new ScriptedLM([]) };
     if (typeof LabeledFewShot !== 'function' || typeof defineTask !== 'function' || !options.lm) {

@@ -9,7 +9,10 @@ import type {} from '@sigil/core/internal';
 const qa = new Predict(signature('question -> answer'));
 export async function ask(server: FakeOpenAIServer): Promise<string> {
   const baseURL = await server.start();
-  const out: Prediction<{ answer: string }> = await qa.forward({ question: 'q' }, { lm: new LM('openai/m', { baseURL }) });
+  const out: Prediction<{ answer: string }> = await qa.forward(
+    { question: 'q' },
+    { lm: new LM('openai/m', { baseURL }) },
+  );
   return out.answer;
 }
 export const loaded = [SigilModule, MIPRO, defineTask];
