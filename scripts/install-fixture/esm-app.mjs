@@ -1,12 +1,13 @@
 // An ES module using the installed packages: string signature + Predict + LM against the fake server.
 // It also proves that `import` and `require` see one instance of each package (no dual-package hazard).
 import { createRequire } from 'node:module';
-import { LM, Predict, LMError, configure, settings, signature } from '@sigil/core';
+import { LM, Predict, SigilError, configure, settings, signature } from '@sigil/core';
 import { FakeOpenAIServer } from '@sigil/testing';
 
 const require = createRequire(import.meta.url);
 const cjs = require('@sigil/core');
-if (cjs.LMError !== LMError || cjs.Predict !== Predict) throw new Error('import and require load two copies');
+if (cjs.SigilError !== SigilError || cjs.Predict !== Predict)
+  throw new Error('import and require load two copies');
 
 const server = new FakeOpenAIServer({ reply: '[[ ## answer ## ]]\nRome\n\n[[ ## completed ## ]]' });
 const baseURL = await server.start();

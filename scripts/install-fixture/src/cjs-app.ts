@@ -3,7 +3,7 @@
  * client against the loopback FakeOpenAIServer. It also type-checks names from the other packages.
  */
 import 'reflect-metadata';
-import { Input, LM, Output, Predict, Signature, configure } from '@sigil/core';
+import { Input, LM, Output, Predict, SigilError, Signature, configure } from '@sigil/core';
 import type { SigilModuleOptions } from '@sigil/nestjs';
 import { FakeOpenAIServer, ScriptedLM } from '@sigil/testing';
 import { LabeledFewShot } from '@sigil/optimize';
@@ -30,6 +30,8 @@ async function main(): Promise<void> {
     if (typeof LabeledFewShot !== 'function' || typeof defineTask !== 'function' || !options.lm) {
       throw new Error('a package export is missing');
     }
+    const error = new SigilError('test', { code: 'TEST' });
+    if (!SigilError.isInstance(error) || error.code !== 'TEST') throw new Error('SigilError');
     console.log(`cjs ok: ${answer}`);
   } finally {
     await server.stop();

@@ -24,13 +24,14 @@ export function optionalTesting(load: RequireFunction = defaultRequire): Testing
   }
 }
 
-/** `@sigil/testing` for `sigil <command>`; a CliError saying how to install it when it is missing. */
+/** `@sigil/testing` for `sigil <command>`; a CliError (code `CLI_PACKAGE_MISSING`) saying how to install it when it is missing. */
 export function requireTesting(command: string, load: RequireFunction = defaultRequire): Testing {
   const testing = optionalTesting(load);
   if (testing) return testing;
   throw new CliError(
     `sigil ${command} needs the task simulator from @sigil/testing, which is not installed next to ` +
       '@sigil/cli: install it with "npm install --save-dev @sigil/testing" (the same version as @sigil/core).',
+    { code: 'CLI_PACKAGE_MISSING' },
   );
 }
 

@@ -26,6 +26,7 @@ describe('@sigil/testing as an optional peer of the CLI', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(CliError);
+    expect((caught as CliError).code).toBe('CLI_PACKAGE_MISSING');
     expect((caught as CliError).exitCode).toBe(1);
     expect((caught as Error).message).toContain('sigil sim needs the task simulator from @sigil/testing');
     expect((caught as Error).message).toContain('npm install --save-dev @sigil/testing');
