@@ -7,17 +7,27 @@ const packages = ['core', 'testing', 'optimize', 'cli', 'nestjs'];
 
 /** @type {import('jest').Config} */
 module.exports = {
-  projects: packages.map((name) => ({
-    displayName: name,
-    rootDir: `<rootDir>/packages/${name}`,
-    testMatch: ['<rootDir>/test/**/*.test.ts'],
-    testEnvironment: 'node',
-    transform: {
-      '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.test.json' }],
+  projects: [
+    ...packages.map((name) => ({
+      displayName: name,
+      rootDir: `<rootDir>/packages/${name}`,
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testEnvironment: 'node',
+      transform: {
+        '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.test.json' }],
+      },
+      moduleNameMapper: {
+        '^@sigil/(core|testing|optimize|cli|nestjs)$': '<rootDir>/../$1/src/index.ts',
+        '^@sigil/(core|testing|optimize|cli|nestjs)/internal$': '<rootDir>/../$1/src/internal.ts',
+      },
+    })),
+    {
+      // Checks across packages (the READMEs' code samples).
+      displayName: 'docs',
+      rootDir: '<rootDir>/test',
+      testMatch: ['<rootDir>/**/*.test.ts'],
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../tsconfig.test.json' }] },
     },
-    moduleNameMapper: {
-      '^@sigil/(core|testing|optimize|cli|nestjs)$': '<rootDir>/../$1/src/index.ts',
-      '^@sigil/(core|testing|optimize|cli|nestjs)/internal$': '<rootDir>/../$1/src/internal.ts',
-    },
-  })),
+  ],
 };

@@ -1,5 +1,6 @@
 /**
  * @sigil/cli — the `sigil` command and the task-file API it reads.
+ * @module @sigil/cli
  */
 export { defineTask, type TaskDefinition, type Lazy } from './task';
 export { runCli, type RunCliOptions } from './cli';

@@ -3,6 +3,7 @@
  * This file is the package's one public door: every name a user imports is listed here on purpose (the
  * API report in etc/ makes each addition visible in review). What sibling packages and tests need besides
  * lives in `@sigil/core/internal`.
+ * @module @sigil/core
  */
 import 'reflect-metadata';
 

@@ -2,6 +2,7 @@
  * @sigil/nestjs — Sigil programs as injectable providers in NestJS: `SigilModule.forRoot` / `forFeature`,
  * `@InjectProgram`, a per-request context interceptor, shutdown draining, a health indicator and an
  * exception filter for LM failures.
+ * @module @sigil/nestjs
  */
 import 'reflect-metadata';
 

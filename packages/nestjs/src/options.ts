@@ -14,6 +14,7 @@ export const SIGIL_MODULE_OPTIONS = Symbol('SIGIL_MODULE_OPTIONS');
  * after in-flight LM calls have drained.
  */
 export interface Flushable {
+  /** Writes what is buffered; may return a promise. */
   flush(): unknown;
 }
 
@@ -72,5 +73,6 @@ export interface SigilRegistrationOptions {
 export interface SigilModuleAsyncOptions extends SigilRegistrationOptions {
   imports?: ModuleMetadata['imports'];
   inject?: (InjectionToken | OptionalFactoryDependency)[];
+  /** Builds the options from the `inject`ed providers (sync or async). */
   useFactory: (...args: any[]) => SigilModuleOptions | Promise<SigilModuleOptions>;
 }

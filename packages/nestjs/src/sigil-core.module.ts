@@ -10,6 +10,7 @@ import { SIGIL_MODULE_OPTIONS, type SigilRegistrationOptions } from './options';
 @Global()
 @Module({})
 export class SigilCoreModule {
+  /** The global module for these options (a provider of `SIGIL_MODULE_OPTIONS`); `forRoot` calls it. */
   static register(
     options: Provider,
     registration: SigilRegistrationOptions,

@@ -1,6 +1,7 @@
 /**
  * @sigil/optimize — optimizers that compile a Sigil program against a metric and a few examples.
  * This file is the package's one public door.
+ * @module @sigil/optimize
  */
 
 // shared machinery

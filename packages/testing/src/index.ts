@@ -1,9 +1,18 @@
 /**
  * @sigil/testing — test doubles for Sigil programs: a scripted in-process LM and a loopback
  * OpenAI-compatible server with fault injection, and an offline task simulator.
+ * @module @sigil/testing
  */
 export { ScriptedLM, ScriptExhaustedError } from './scripted-lm';
-export type { ScriptedAnswer, ScriptFunction, ScriptedLMOptions, ScriptedCall } from './scripted-lm';
+export type {
+  ScriptedAnswer,
+  ScriptedCompletions,
+  ScriptFunction,
+  ScriptedLMOptions,
+  ScriptedCall,
+} from './scripted-lm';
+export { formatFieldReply, replyFormatOf } from './field-reply';
+export type { FieldValues, ReplyFormat } from './field-reply';
 export { FakeOpenAIServer } from './fake-server/fake-openai-server';
 export type {
   Fault,

@@ -3,12 +3,21 @@
  * Unit tests of modules, adapters and optimizers use it; nothing leaves the process.
  */
 import { SigilError, type SigilErrorOptions } from '@sigil/core';
-import { addUsage, emptyUsage } from '@sigil/core/internal';
 import type { CallOptions, ChatMessage, LanguageModel, LMResponse, Usage } from '@sigil/core';
-import type { Completion } from '@sigil/core/internal';
+import { addUsage, type Completion, emptyUsage } from '@sigil/core/internal';
+import { type FieldValues, formatFieldReply, replyFormatOf } from './field-reply';
 
-/** A scripted answer: one text, one text per sample (`n`), or full completions. */
-export type ScriptedAnswer = string | string[] | { completions: Completion[]; usage?: Partial<Usage> };
+/** Full completions (tool calls, finish reasons), with the usage to report. */
+export interface ScriptedCompletions {
+  completions: Completion[];
+  usage?: Partial<Usage>;
+}
+
+/**
+ * A scripted answer: a reply text; output field values (`{ answer: 'Paris' }`), written in the format
+ * of the adapter the request used; a list of either, one per sample (`n`); or full completions.
+ */
+export type ScriptedAnswer = string | FieldValues | (string | FieldValues)[] | ScriptedCompletions;
 
 /** Computes the answer to a call; `callIndex` counts from 0. */
 export type ScriptFunction = (
@@ -60,10 +69,13 @@ function estimatedUsage(messages: ChatMessage[], completions: Completion[]): Usa
 }
 
 /**
- * A language model that replies from a list (in order) or a function, recording every call.
+ * A language model that replies from a list (in order) or a function, recording every call. Answers are
+ * reply texts or output field values, which it formats for the adapter of each request (ChatAdapter's
+ * `[[ ## field ## ]]` blocks, or JSON for JSONAdapter), as DSPy's DummyLM does.
  * @example
- * const lm = new ScriptedLM(['[[ ## answer ## ]]\nParis\n\n[[ ## completed ## ]]']);
- * const lm2 = new ScriptedLM((messages) => messages.at(-1)!.content.toUpperCase());
+ * const lm = new ScriptedLM([{ answer: 'Paris' }, { reasoning: 'It is 4.', answer: '4' }]);
+ * const raw = new ScriptedLM(['[[ ## answer ## ]]\nParis\n\n[[ ## completed ## ]]']);
+ * const echo = new ScriptedLM((messages) => ({ answer: messages.at(-1)!.content.length }));
  */
 export class ScriptedLM implements LanguageModel {
   readonly model: string;
@@ -95,8 +107,8 @@ export class ScriptedLM implements LanguageModel {
     if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
     const answer =
       typeof this.script === 'function' ? await this.script(messages, options, callIndex) : this.fromList();
-    const completions = toCompletions(answer, options.n ?? 1);
-    const scriptedUsage = typeof answer === 'object' && !Array.isArray(answer) ? answer.usage : undefined;
+    const completions = toCompletions(answer, options.n ?? 1, () => replyFormatOf(messages, options));
+    const scriptedUsage = isCompletions(answer) ? answer.usage : undefined;
     const configured =
       typeof this.options.usage === 'function'
         ? this.options.usage(messages, completions)
@@ -144,9 +156,22 @@ export class ScriptedLM implements LanguageModel {
   }
 }
 
-function toCompletions(answer: ScriptedAnswer, n: number): Completion[] {
-  if (typeof answer === 'string')
-    return Array.from({ length: n }, () => ({ text: answer, finishReason: 'stop' }));
-  if (Array.isArray(answer)) return answer.map((text) => ({ text, finishReason: 'stop' }));
-  return answer.completions;
+/** `{ completions: [{ text, … }] }` (and at most `usage`): full completions, not field values. */
+function isCompletions(answer: ScriptedAnswer): answer is ScriptedCompletions {
+  if (typeof answer !== 'object' || Array.isArray(answer)) return false;
+  const { completions } = answer as { completions?: unknown };
+  return (
+    Array.isArray(completions) &&
+    completions.every((c) => typeof (c as { text?: unknown } | null)?.text === 'string') &&
+    Object.keys(answer).every((key) => key === 'completions' || key === 'usage')
+  );
+}
+
+function toCompletions(answer: ScriptedAnswer, n: number, format: () => 'chat' | 'json'): Completion[] {
+  const text = (one: string | FieldValues) =>
+    typeof one === 'string' ? one : formatFieldReply(one, format());
+  if (isCompletions(answer)) return answer.completions;
+  if (Array.isArray(answer)) return answer.map((one) => ({ text: text(one), finishReason: 'stop' }));
+  const reply = text(answer);
+  return Array.from({ length: n }, () => ({ text: reply, finishReason: 'stop' }));
 }

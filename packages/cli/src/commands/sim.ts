@@ -3,8 +3,9 @@
  * valset, until SIGINT. A simulator, not a model: it shows the workflow and exercises optimizers offline.
  */
 import { type Example } from '@sigil/core';
-import { serveSimulator, type SimulatedItem, TaskSimulator } from '@sigil/testing';
+import type { SimulatedItem } from '@sigil/testing';
 import { type CliIO, writeLine } from '../cli-io';
+import { requireTesting } from '../lm/testing-package';
 import { loadTask } from '../task-loader/load-task';
 
 export interface SimFlags {
@@ -13,6 +14,7 @@ export interface SimFlags {
 }
 
 export async function simCommand(taskFile: string, flags: SimFlags, io: CliIO): Promise<void> {
+  const { serveSimulator, TaskSimulator } = requireTesting('sim');
   const task = await loadTask(taskFile, io.cwd);
   const own = await task.lm().catch(() => undefined);
   // The task's own simulator (with its tuned instructions and proposals) unless another seed is asked for.

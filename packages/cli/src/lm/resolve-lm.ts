@@ -6,10 +6,10 @@
 import * as path from 'node:path';
 import { type LanguageModel, LM } from '@sigil/core';
 import { DEFAULT_CACHE_DIR } from '@sigil/core/internal';
-import { TaskSimulator } from '@sigil/testing';
 import type { CliIO } from '../cli-io';
 import { CliError } from '../errors';
 import type { LoadedTask } from '../task-loader/load-task';
+import { optionalTesting } from './testing-package';
 
 /** The LM options every command takes. */
 export interface LMFlags {
@@ -53,7 +53,10 @@ export async function resolveLM(task: LoadedTask, flags: LMFlags, io: CliIO): Pr
 
 /** `sigil-simulator (the task's lm) — simulator, not a model`, or the model name. */
 function describeLM(lm: LanguageModel): string {
-  if (lm instanceof TaskSimulator) return `${lm.model} (the task's lm) — simulator, not a model`;
+  // A task whose lm is a TaskSimulator has installed @sigil/testing; without it, no lm can be one.
+  const testing = lm.constructor.name === 'TaskSimulator' ? optionalTesting() : undefined;
+  if (testing && lm instanceof testing.TaskSimulator)
+    return `${lm.model} (the task's lm) — simulator, not a model`;
   if (lm instanceof LM) return `${lm.model} at ${lm.baseURL} (the task's lm)`;
   return `${lm.model} (the task's lm)`;
 }

@@ -28,6 +28,7 @@ export interface ReportPredictor {
   demos: readonly Record<string, unknown>[];
 }
 
+/** Everything the HTML report of a `sigil optimize` run shows. */
 export interface RunReportData {
   task: string;
   taskFile: string;

@@ -18,11 +18,13 @@ export interface AdapterTarget {
  */
 export interface Adapter {
   readonly name: string;
+  /** The chat messages for `inputs`: system message, the demos as turns, then the request. */
   format(
     signature: SignatureSpec<any, any>,
     demos: readonly Demo[],
     inputs: Record<string, unknown>,
   ): ChatMessage[];
+  /** The output values of a completion, typed and validated; throws `AdapterParseError` when it cannot. */
   parse(signature: SignatureSpec<any, any>, completion: string): Record<string, unknown>;
   /** Request options the adapter needs (e.g. `responseFormat`); `{}` when none. */
   callOptions(signature: SignatureSpec<any, any>, target: AdapterTarget): Partial<CallOptions>;
@@ -78,8 +80,11 @@ export abstract class BaseAdapter implements Adapter {
   private readonly demoCache = new WeakMap<SignatureSpec<any, any>, WeakMap<readonly Demo[], DemoCache>>();
 
   abstract parse(signature: SignatureSpec<any, any>, completion: string): Record<string, unknown>;
+  /** The system message's section on how inputs and outputs are laid out. */
   protected abstract fieldStructure(signature: SignatureSpec<any, any>): string;
+  /** The closing sentence of a request: which output fields to produce, in which order. */
   protected abstract outputRequirements(signature: SignatureSpec<any, any>): string;
+  /** A demo's outputs written as the model should write its reply. */
   protected abstract assistantContent(signature: SignatureSpec<any, any>, outputs: Demo): string;
 
   callOptions(_signature: SignatureSpec<any, any>, _target: AdapterTarget): Partial<CallOptions> {

@@ -51,6 +51,7 @@ export class ChatAdapter extends BaseAdapter {
     return `${pyStrip(blocks.join('\n\n'))}\n\n[[ ## completed ## ]]\n`;
   }
 
+  /** Reads each output after its `[[ ## name ## ]]` marker and parses it to the field's type, as DSPy. */
   parse(signature: SignatureSpec<any, any>, completion: string): Record<string, unknown> {
     const sections: [string | null, string[]][] = [[null, []]];
     for (const line of pySplitlines(completion)) {

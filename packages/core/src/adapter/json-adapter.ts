@@ -54,6 +54,7 @@ export class JSONAdapter extends BaseAdapter {
     return pyDumpsIndented(values, '', types);
   }
 
+  /** `response_format`: a JSON schema of the outputs when the LM supports structured outputs, else JSON mode. */
   override callOptions(signature: SignatureSpec<any, any>, target: AdapterTarget): Partial<CallOptions> {
     let format = this.formatCache.get(signature);
     if (!format) {
@@ -67,6 +68,7 @@ export class JSONAdapter extends BaseAdapter {
     return { responseFormat: format };
   }
 
+  /** Reads the outputs from the reply's JSON object (repairing common breakage, as DSPy's json_repair). */
   parse(signature: SignatureSpec<any, any>, completion: string): Record<string, unknown> {
     const objectText = firstJsonObject(completion) ?? completion;
     const decoded = looseJson(objectText);

@@ -31,6 +31,7 @@ export interface ExampleMethods<T extends object, K extends keyof T & string> {
   ): Example<Omit<T, D>, Exclude<K, D> & keyof Omit<T, D> & string>;
   /** The value of a field, or `fallback` when it is absent. */
   get<F extends keyof T & string>(key: F): T[F];
+  /** The value of any key, or `fallback` when it is absent. */
   get<V = unknown>(key: string, fallback?: V): V;
   /** The field names, in insertion order. */
   keys(): (keyof T & string)[];
@@ -146,6 +147,7 @@ class ExampleImplementation {
     );
   }
 
+  /** The value of a field, or `fallback` when the example has none. */
   get(key: string, fallback?: unknown): unknown {
     return Object.prototype.hasOwnProperty.call(this, key)
       ? (this as Record<string, unknown>)[key]

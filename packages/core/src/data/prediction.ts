@@ -35,6 +35,7 @@ const RESERVED_PREDICTION_KEYS: ReadonlySet<string> = new Set([
 export interface PredictionMethods<O extends object> extends Readonly<PredictionMeta> {
   /** The value of an output, or `fallback` when it is absent. */
   get<F extends keyof O & string>(key: F): O[F];
+  /** The value of any key, or `fallback` when it is absent. */
   get<V = unknown>(key: string, fallback?: V): V;
   /** The output names, in insertion order. */
   keys(): (keyof O & string)[];
@@ -52,6 +53,7 @@ export type Prediction<O extends object = Record<string, any>> = PredictionMetho
 /** The `Prediction` class: build one with `Prediction.from(outputs, meta?)`. */
 export interface PredictionConstructor {
   new <O extends object>(outputs: O, meta?: Partial<PredictionMeta>): Prediction<O>;
+  /** A prediction of these outputs, with optional usage, cost and trace. */
   from<O extends object>(outputs: O, meta?: Partial<PredictionMeta>): Prediction<O>;
   /** True for Prediction instances. */
   isPrediction(value: unknown): value is Prediction;
@@ -98,6 +100,7 @@ class PredictionImplementation {
     Object.freeze(this);
   }
 
+  /** A prediction of these outputs, with optional usage, cost and trace. */
   static from(outputs: object, meta?: Partial<PredictionMeta>): PredictionImplementation {
     return new PredictionImplementation(outputs, meta);
   }
@@ -106,6 +109,7 @@ class PredictionImplementation {
     return value instanceof PredictionImplementation;
   }
 
+  /** The value of an output field, or `fallback` when the prediction has none. */
   get(key: string, fallback?: unknown): unknown {
     return Object.prototype.hasOwnProperty.call(this, key)
       ? (this as Record<string, unknown>)[key]

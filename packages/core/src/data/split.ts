@@ -55,6 +55,7 @@ export interface SplitOptions extends SplitSizes {
   shuffle?: boolean;
 }
 
+/** The parts `split()` returns. */
 export interface Splits<T> {
   train: T[];
   val: T[];

@@ -11,6 +11,7 @@ import { ResultsWriter } from './results-writer';
 
 /** What Evaluate runs: anything with an async `forward(inputs)` — a Program, a Predict, or a plain object. */
 export interface Runnable<I = any, O = any> {
+  /** Runs the program on one example's inputs. */
   forward(inputs: I): Promise<O>;
 }
 

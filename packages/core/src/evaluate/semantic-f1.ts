@@ -12,6 +12,7 @@ import { MetricError } from './errors';
 import { defineMetric, type Metric } from './metric';
 import { Predictor } from '../module/decorators';
 
+/** The judge signature of `semanticF1`: recall and precision of a response against the reference. */
 @Signature(
   'Judge a system response against a reference answer to the same question. Recall is the share of ' +
     "the reference's content that the response also conveys; precision is the share of the response's " +
@@ -27,6 +28,7 @@ export class SemanticRecallPrecision {
   precision!: number;
 }
 
+/** The judge signature of `semanticF1(field, { decompositional: true })`: idea by idea, then recall and precision. */
 @Signature(
   'Judge a system response against a reference answer to the same question, one idea at a time. List the ' +
     'distinct ideas of the reference and of the response, discuss which of them the other one also ' +

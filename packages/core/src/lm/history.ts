@@ -28,6 +28,7 @@ export class CallHistory {
     this.entries = new Array(Math.max(1, limit));
   }
 
+  /** Records one call, dropping the oldest entry once `limit` are held. */
   push(entry: HistoryEntry): void {
     this.entries[this.next] = entry;
     this.next = (this.next + 1) % this.entries.length;
@@ -48,6 +49,7 @@ export class CallHistory {
     return out;
   }
 
+  /** Forgets every entry. */
   clear(): void {
     this.entries.fill(undefined);
     this.next = 0;

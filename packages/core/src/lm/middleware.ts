@@ -10,6 +10,7 @@ export interface LMCallInfo {
 
 /** The rest of the chain: the next middleware, or the LM itself. */
 export type NextCall = (messages: ChatMessage[], options: CallOptions) => Promise<LMResponse>;
+/** The rest of the chain for a streaming call. */
 export type NextStream = (messages: ChatMessage[], options: CallOptions) => AsyncIterable<LMStreamEvent>;
 
 /**
@@ -21,7 +22,9 @@ export type NextStream = (messages: ChatMessage[], options: CallOptions) => Asyn
 export interface LMMiddleware {
   /** For messages and debugging. */
   readonly name?: string;
+  /** Around `call`: answer, change the request, or pass it on with `next(messages, options)`. */
   call?(next: NextCall, messages: ChatMessage[], options: CallOptions, info: LMCallInfo): Promise<LMResponse>;
+  /** Around `stream`: yield events, change the request, or pass it on with `next(messages, options)`. */
   stream?(
     next: NextStream,
     messages: ChatMessage[],

@@ -92,6 +92,7 @@ export interface LanguageModel {
   readonly model: string;
   /** Whether `response_format: { type: 'json_schema' }` is understood by the endpoint. */
   readonly supportsStructuredOutputs?: boolean;
+  /** Sends the messages and resolves to the completions, usage and cost. */
   call(messages: ChatMessage[], options?: CallOptions): Promise<LMResponse>;
   /** Streams a call: text deltas as they arrive, then the full response. */
   stream?(messages: ChatMessage[], options?: CallOptions): AsyncIterable<LMStreamEvent>;

@@ -49,6 +49,7 @@ export class UsageTally {
     }
   }
 
+  /** The calls counted so far: total, paid, cached and failed. */
   counts(): CallCounts {
     return { total: this.calls, paid: this.paid, cached: this.cached, failed: this.failed };
   }

@@ -9,6 +9,7 @@ export type { ModuleInputs, ModuleOutputs } from './module';
 /** Scores a prediction (higher is better); may be async. */
 export type RewardFn<I = any, O = any> = (inputs: I, prediction: O) => number | Promise<number>;
 
+/** Options of `BestOfN`. */
 export interface BestOfNOptions<I, O> {
   /** Attempts at most (each with its own `rolloutId`, at temperature 1). */
   n: number;

@@ -12,10 +12,20 @@ import { isPredictor, walkModules } from './walk';
  * `class RAG extends Program { forward(x: { question: string }) … }` keeps its types inside `Parallel`,
  * `BestOfN`, `Refine`, `Ensemble` and `Evaluate`.
  */
-export type ModuleInputs<M> = M extends { forward(inputs: infer I, ...rest: any[]): any } ? I : never;
+export type ModuleInputs<M> = M extends {
+  /** The module's own forward. */
+  forward(inputs: infer I, ...rest: any[]): any;
+}
+  ? I
+  : never;
 
 /** What a module's `forward` resolves to (read from its own `forward` declaration). */
-export type ModuleOutputs<M> = M extends { forward(...args: any[]): Promise<infer O> } ? O : never;
+export type ModuleOutputs<M> = M extends {
+  /** The module's own forward. */
+  forward(...args: any[]): Promise<infer O>;
+}
+  ? O
+  : never;
 
 /** Runs a module call inside `instrument` (a span, callbacks) when anything observes it; else just runs it. */
 export function observed<T>(name: string, inputs: unknown, fn: () => Promise<T>): Promise<T> {
@@ -28,6 +38,7 @@ export function observed<T>(name: string, inputs: unknown, fn: () => Promise<T>)
  * `@Param`s, and read and written only through parameter handles (`parameters()`).
  */
 export abstract class Module<I = any, O = any> {
+  /** Runs the module on one set of inputs. */
   abstract forward(inputs: I): Promise<O>;
 
   /**

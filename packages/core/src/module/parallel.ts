@@ -4,6 +4,7 @@ import { Module, type ModuleInputs, type ModuleOutputs, observed } from './modul
 import { InvalidOptionError } from '../errors/sigil-error';
 import { Submodule } from './decorators';
 
+/** Options of `Parallel`. */
 export interface ParallelOptions<R extends boolean = false> {
   /** Calls in flight at once (default 8). */
   concurrency?: number;

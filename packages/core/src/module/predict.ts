@@ -93,6 +93,7 @@ export class Predict<S extends SignatureLike = SignatureLike>
     return predictorHandles(this, path);
   }
 
+  /** Gives a clone its own demo list and call config, so editing one does not change the other. */
   afterClone(): void {
     this.demos = [...this.demos];
     this.config = { ...this.config };

@@ -16,6 +16,7 @@ import {
 import { ChainOfThought } from './chain-of-thought';
 import type { Module } from './module';
 
+/** Options of `Refine`. */
 export interface RefineOptions<I, O> {
   /** Attempts at most. */
   n: number;

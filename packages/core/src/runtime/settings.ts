@@ -15,7 +15,9 @@ export interface CallEvent {
 
 /** Hooks for logging and telemetry; every method is optional and may not throw into the program. */
 export interface Callback {
+  /** Called when a module or LM call starts. */
   onStart?(event: CallEvent): void;
+  /** Called when it ends, with its output or error and how long it took. */
   onEnd?(event: CallEvent, outcome: { output?: unknown; error?: unknown; durationMs: number }): void;
 }
 

@@ -13,8 +13,10 @@ export type FieldType =
   | { readonly kind: 'optional'; readonly inner: FieldType }
   | ClassFieldType;
 
+/** A value a `oneOf(...)` (Literal) field can take. */
 export type LiteralValue = string | number | boolean;
 
+/** The type of a field holding a nested class (`() => Address`). */
 export interface ClassFieldType {
   readonly kind: 'class';
   readonly name: string;
@@ -23,6 +25,7 @@ export interface ClassFieldType {
   readonly target?: Function;
 }
 
+/** One `@Field()` member of a nested class. */
 export interface ClassMember {
   readonly name: string;
   readonly type: FieldType;

@@ -3,6 +3,7 @@ import { SignatureError } from './errors';
 import { type FieldType, type TypeInput, resolveType, STRING } from './field-type';
 import { cleanInstructions } from './instructions-text';
 
+/** Whether a field is an input or an output of its signature. */
 export type FieldIO = 'input' | 'output';
 
 /** One field of a signature, resolved and frozen. */
@@ -91,6 +92,7 @@ export class SignatureSpec<I = Record<string, any>, O = Record<string, any>> {
   /** The instructions as DSPy holds them: `inspect.cleandoc`-ed (indentation and blank end lines removed). */
   readonly instructions: string;
 
+  /** The field of that name, input or output; undefined when there is none. */
   field(name: string): FieldSpec | undefined {
     return this.fields.find((f) => f.name === name);
   }

@@ -30,6 +30,7 @@ const DEFAULT_TIMEOUT_MS = 5_000;
 export class SigilHealthIndicator {
   constructor(private readonly sigil: SigilContext) {}
 
+  /** `{ [key]: { status: 'up' | 'down', model, latencyMs, message? } }` after one tiny call to the LM. */
   async isHealthy<K extends string = 'lm'>(
     key: K = 'lm' as K,
     options: SigilHealthCheckOptions = {},

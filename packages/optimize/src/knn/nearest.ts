@@ -1,5 +1,6 @@
 /** Something that turns texts into vectors — the `Embedder` of `@sigil/core` has this shape. */
 export interface EmbedderLike {
+  /** One vector per text, in order. */
   embed(texts: string[]): Promise<number[][]>;
 }
 

@@ -5,6 +5,7 @@ export const AUTO_PRESETS = {
   heavy: { numCandidates: 18, valSize: 1000 },
 } as const;
 
+/** `'light' | 'medium' | 'heavy'`. */
 export type AutoPreset = keyof typeof AUTO_PRESETS;
 
 /**

@@ -20,6 +20,7 @@ export interface TrialObservation {
   readonly state: 'complete' | 'running';
 }
 
+/** Settings of the TPE sampler (Optuna's defaults where unset). */
 export interface TPEOptions {
   /** Uniform random draws in [0, 1); seed it for reproducible searches. */
   random: () => number;
@@ -37,6 +38,7 @@ export interface TPEOptions {
   multivariate?: boolean;
 }
 
+/** Optuna's default split: the best min(⌈0.1·n⌉, 25) of n trials count as "good". */
 export const optunaGamma = (n: number): number => Math.min(Math.ceil(0.1 * n), 25);
 
 /** Optuna's default observation weights: flat up to 25 trials, then older trials ramp down to 1/n. */
@@ -50,6 +52,7 @@ export function optunaWeights(n: number): number[] {
   return out;
 }
 
+/** Optuna's Tree-structured Parzen Estimator over categorical dimensions: suggests the next trial's choices. */
 export class TPESampler {
   private readonly nStartup: number;
   private readonly nCandidates: number;

@@ -91,6 +91,7 @@ export class Budget extends Meter {
     this.inFlight++;
   }
 
+  /** Ends a call started with `reserve()` and counts it. */
   settle(response: LMResponse | undefined): void {
     this.inFlight--;
     this.record(response);

@@ -103,6 +103,7 @@ export class Journal {
     return this.entries.get(entryId(kind, key)) as T | undefined;
   }
 
+  /** Whether the journal holds an entry of this kind and key. */
   has(kind: string, key: string): boolean {
     return this.entries.has(entryId(kind, key));
   }

@@ -31,6 +31,7 @@ export interface SimulatorWeights {
   reasoning: number;
 }
 
+/** Settings of a `TaskSimulator`. */
 export interface TaskSimulatorOptions {
   /** The task's items; answers are looked up by the inputs' text. */
   items: readonly SimulatedItem[];
