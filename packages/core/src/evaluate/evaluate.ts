@@ -8,6 +8,7 @@ import { OrderedSink } from './ordered-sink';
 import { createProgressDisplay, type EvaluationProgress, type ProgressMode } from './progress';
 import { formatResultsTable, isFailure } from './results-table';
 import { ResultsWriter } from './results-writer';
+import { drainConcurrently } from '../runtime/pool';
 
 /** What Evaluate runs: anything with an async `forward(inputs)` — a Program, a Predict, or a plain object. */
 export interface Runnable<I = any, O = any> {
@@ -135,20 +136,21 @@ export class Evaluate<E extends Example<any, any> = Example, P extends Predictio
     };
 
     let pulled = 0;
-    const worker = async (): Promise<void> => {
+    // Pull an example when the reorder window has room; a failure to read the source ends the run.
+    const pull = async () => {
       try {
-        await work();
+        await sink?.waitForRoom(() => pulled);
+        if (stop) return undefined;
+        const item = await source.next();
+        if (item) pulled++;
+        return item ?? undefined;
       } catch (error) {
         halt(error);
+        return undefined;
       }
     };
-    const work = async (): Promise<void> => {
-      while (!stop) {
-        await sink?.waitForRoom(() => pulled);
-        if (stop) return;
-        const item = await source.next();
-        if (!item) return;
-        pulled++;
+    const handle = async (item: NonNullable<Awaited<ReturnType<typeof pull>>>) => {
+      try {
         if (!Example.isExample(item.example) || item.example.inputKeys.length === 0) {
           halt(
             new EvaluationError(
@@ -160,11 +162,13 @@ export class Evaluate<E extends Example<any, any> = Example, P extends Predictio
         const result = await evaluateOne(program, item.example, item.index, metric, failureScore);
         record(result);
         await sink?.add(result);
+      } catch (error) {
+        halt(error);
       }
     };
 
     try {
-      await Promise.all(Array.from({ length: concurrency }, worker));
+      await drainConcurrently(concurrency, pull, handle, () => Boolean(stop));
     } finally {
       await source.close();
       await writer?.close();

@@ -1,7 +1,8 @@
 /**
  * Running totals of an LM: what was paid for (network answers) kept apart from what the cache served.
  */
-import { addUsage, emptyUsage, type Usage } from './types';
+import type { Usage } from './types';
+import { UsageTally } from './usage-tally';
 
 /** Totals of one LM since construction (or the last `resetStats()`). */
 export interface LMStats {
@@ -24,55 +25,50 @@ export interface LMStats {
   cachedCost: number;
 }
 
-/** Mutable accumulator behind `lm.stats()`. */
+/** Mutable accumulator behind `lm.stats()`: the shared call tally plus the HTTP attempts. */
 export class Accounting {
-  private totals: LMStats = Accounting.zero();
-
-  private static zero(): LMStats {
-    return {
-      calls: 0,
-      cacheHits: 0,
-      requests: 0,
-      retries: 0,
-      errors: 0,
-      usage: emptyUsage(),
-      cost: 0,
-      cachedUsage: emptyUsage(),
-      cachedCost: 0,
-    };
-  }
+  private readonly tally = new UsageTally();
+  private requests = 0;
+  private retries = 0;
 
   paid(usage: Usage, cost: number): void {
-    this.totals.calls++;
-    addUsage(this.totals.usage, usage);
-    this.totals.cost += cost;
+    this.tally.record({ cached: false, usage, cost });
   }
 
   servedFromCache(usage: Usage, cost: number): void {
-    this.totals.calls++;
-    this.totals.cacheHits++;
-    addUsage(this.totals.cachedUsage, usage);
-    this.totals.cachedCost += cost;
+    this.tally.record({ cached: true, usage, cost });
   }
 
   request(): void {
-    this.totals.requests++;
+    this.requests++;
   }
 
   retry(): void {
-    this.totals.retries++;
+    this.retries++;
   }
 
   failed(): void {
-    this.totals.errors++;
+    this.tally.record(undefined);
   }
 
   snapshot(): LMStats {
-    const t = this.totals;
-    return { ...t, usage: { ...t.usage }, cachedUsage: { ...t.cachedUsage } };
+    const t = this.tally;
+    return {
+      calls: t.paid + t.cached,
+      cacheHits: t.cached,
+      requests: this.requests,
+      retries: this.retries,
+      errors: t.failed,
+      usage: { ...t.usage },
+      cost: t.cost,
+      cachedUsage: { ...t.cachedUsage },
+      cachedCost: t.cachedCost,
+    };
   }
 
   reset(): void {
-    this.totals = Accounting.zero();
+    this.tally.clear();
+    this.requests = 0;
+    this.retries = 0;
   }
 }

@@ -3,6 +3,7 @@ import { ModuleRunError } from './errors';
 import { Module, type ModuleInputs, type ModuleOutputs, observed } from './module';
 import { InvalidOptionError } from '../errors/sigil-error';
 import { Submodule } from './decorators';
+import { drainConcurrently } from '../runtime/pool';
 
 /** Options of `Parallel`. */
 export interface ParallelOptions<R extends boolean = false> {
@@ -75,9 +76,10 @@ export class Parallel<M extends Module = Module, R extends boolean = false> exte
     const failed: ParallelFailure<ModuleInputs<M>>[] = [];
     let next = 0;
     let stopped = false;
-    const worker = async () => {
-      while (!stopped && next < inputs.length) {
-        const index = next++;
+    await drainConcurrently(
+      Math.min(this.concurrency, inputs.length),
+      () => (next < inputs.length ? next++ : undefined),
+      async (index) => {
         const item = inputs[index];
         try {
           const args = Example.isExample(item) ? (item as unknown as Example).inputs() : item;
@@ -86,9 +88,9 @@ export class Parallel<M extends Module = Module, R extends boolean = false> exte
           failed.push({ index, inputs: item, error });
           if (failed.length > this.maxErrors) stopped = true;
         }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, inputs.length) }, worker));
+      },
+      () => stopped,
+    );
     failed.sort((a, b) => a.index - b.index);
     if (stopped) {
       throw new ModuleRunError(

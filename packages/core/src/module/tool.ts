@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { pyRepr } from './py-repr';
 import { InvalidOptionError } from '../errors/sigil-error';
 import { ToolCallError } from './errors';
+import { inheritedMetadata, recordMetadata } from '../metadata/store';
 
 /** The JSON schema of each argument of a tool, as DSPy's `Tool.args`: `{ query: { type: 'string' } }`. */
 export type ToolArgs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -29,7 +30,6 @@ export interface ToolSpec<A = any, R = unknown> extends ToolOptions {
 export type ToolLike = Tool | ToolSpec | object;
 
 const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const TOOL_METHODS_KEY = Symbol('sigil:tool-methods');
 
 /**
  * A function the model may call, with a name, a description and a JSON schema per argument — DSPy's `dspy.Tool`.
@@ -121,33 +121,15 @@ export function ToolMethod(options: ToolOptions = {}): MethodDecorator {
       throw new InvalidOptionError('@ToolMethod() cannot decorate a symbol-named method.', {
         option: '@ToolMethod',
       });
-    const ctor = prototype.constructor;
-    const own: [string, ToolOptions][] = Reflect.hasOwnMetadata(TOOL_METHODS_KEY, ctor)
-      ? Reflect.getOwnMetadata(TOOL_METHODS_KEY, ctor)
-      : [];
-    own.push([property, { ...options }]);
-    Reflect.defineMetadata(TOOL_METHODS_KEY, own, ctor);
+    recordMetadata('tools', prototype.constructor, [property, { ...options }]);
   };
 }
 
 /** The `@ToolMethod`s of an instance (parents' first), bound to it. */
 export function toolsOf(instance: object): Tool[] {
-  const chain: Function[] = [];
-  for (
-    let c: any = instance.constructor;
-    c && c !== Object && c !== Function.prototype;
-    c = Object.getPrototypeOf(c)
-  ) {
-    chain.unshift(c);
-  }
   const declared = new Map<string, ToolOptions>();
-  for (const c of chain) {
-    for (const [property, options] of (Reflect.getOwnMetadata(TOOL_METHODS_KEY, c) as [
-      string,
-      ToolOptions,
-    ][]) ?? []) {
-      declared.set(property, options);
-    }
+  for (const [property, options] of inheritedMetadata<[string, ToolOptions]>('tools', instance.constructor)) {
+    declared.set(property, options);
   }
   return [...declared].map(([property, options]) => {
     const method = (instance as Record<string, unknown>)[property] as ToolFunction;

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ChatAdapter, JSONAdapter, type Adapter } from '@sigil/core';
+import { AdapterParseError, ChatAdapter, JSONAdapter, type Adapter } from '@sigil/core';
 import { signatureFromDescription } from '@sigil/core/internal';
 
 /** A format case of the spec (`../shared/spec/README.md`): signature, demos and inputs → DSPy's messages. */
@@ -64,7 +64,7 @@ export function checkParseCase(c: ParseCase): void {
   const adapter = adapterFor(c.adapter);
   const spec = signatureFromDescription(c.signature);
   if (c.expected === 'error') {
-    expect(() => adapter.parse(spec, c.completion)).toThrow();
+    expect(() => adapter.parse(spec, c.completion)).toThrow(AdapterParseError);
   } else {
     expect({ ...adapter.parse(spec, c.completion) }).toEqual(c.expected);
   }

@@ -1,4 +1,4 @@
-import { inspectHistory, LM, registerPrices } from '@sigil/core';
+import { inspectHistory, LM, LMBadRequestError, registerPrices } from '@sigil/core';
 import { costOf, globalHistory, priceOf } from '@sigil/core/internal';
 import type { ChatMessage, LMOptions } from '@sigil/core';
 import { FakeOpenAIServer } from '@sigil/testing';
@@ -109,9 +109,9 @@ describe('LM accounting and history', () => {
     await lm.call(ask('a'));
     await lm.call(ask('a'));
     server.setReply([{ error: { status: 400, message: `bad key ${KEY}` } }]);
-    await expect(lm.call(ask('b'))).rejects.toThrow('request rejected');
+    await expect(lm.call(ask('b'))).rejects.toMatchObject({ code: 'LM_BAD_REQUEST', status: 400 });
     stop();
-    await expect(lm.call(ask('c'))).rejects.toThrow();
+    await expect(lm.call(ask('c'))).rejects.toBeInstanceOf(LMBadRequestError);
     expect(seen).toEqual([
       'request 1',
       'response false',

@@ -86,7 +86,7 @@ describe('LM cache', () => {
     await lm.call(ask('ro'));
     await lm.call(ask('ro'));
     expect(server.chatRequests).toHaveLength(2);
-    await expect(fs.readdir(path.join(dir, 'lm'))).rejects.toThrow();
+    await expect(fs.readdir(path.join(dir, 'lm'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('off mode and the per-call cache switch always reach the network', async () => {

@@ -15,20 +15,9 @@ import type {
   ReplyScript,
 } from './types';
 import { base64Embedding, chatChunks, chatCompletion, defaultEmbedding, errorBody, tokensOf } from './wire';
-import { SigilError } from '@sigil/core';
+import { seededRandom, SigilError } from '@sigil/core';
 
 const ALL_FAULTS: FaultKind[] = ['rate-limit', 'server-error', 'reset', 'stall'];
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function asFault(fault: Fault | FaultKind): Fault {
   return typeof fault === 'string' ? { kind: fault } : fault;
