@@ -10,7 +10,7 @@ import {
 } from './adapter';
 import { AdapterParseError, excerpt } from './errors';
 import { outputsSchema } from './json-schema';
-import { plainNumbers, readJson } from './json-reader';
+import { jsonParseAgrees, plainNumbers, readJson } from './json-reader';
 import { guardMarkersDeep } from './markers';
 import { applyOutputDefaults } from './output-defaults';
 import { parseValue } from './parse-value';
@@ -95,7 +95,7 @@ export class JSONAdapter extends BaseAdapter {
 
   parse(signature: SignatureSpec<any, any>, completion: string): Record<string, unknown> {
     // As DSPy: the whole reply through json_repair, else the first balanced {…} in it.
-    let decoded = readJson(completion, { keepFloats: true });
+    let decoded = quickDecode(signature, completion) ?? readJson(completion, { keepFloats: true });
     if (!isObject(decoded)) {
       const objectText = firstBraces(completion);
       if (objectText !== undefined) decoded = readJson(objectText, { keepFloats: true });
@@ -150,6 +150,24 @@ export class JSONAdapter extends BaseAdapter {
     }
     return outputs;
   }
+}
+
+/**
+ * `JSON.parse` of a reply that is plain JSON, when no number's kind can matter: every `str` output holds a
+ * string (else Python's `str()` of a number needs its literal, which the full reader keeps).
+ */
+function quickDecode(signature: SignatureSpec<any, any>, text: string): Record<string, unknown> | undefined {
+  if (!jsonParseAgrees(text)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(value)) return undefined;
+  for (const f of signature.outputFields)
+    if (f.type.kind === 'string' && f.name in value && typeof value[f.name] !== 'string') return undefined;
+  return value;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

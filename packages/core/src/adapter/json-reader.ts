@@ -20,12 +20,17 @@ export interface ReadJsonOptions {
 
 const LONG_INTEGER = /\d{16}/;
 
+/** Whether `JSON.parse` reads this text as Python's `json.loads` would (no `-0`, no integer beyond 2^53). */
+export function jsonParseAgrees(text: string): boolean {
+  return !LONG_INTEGER.test(text) && !text.includes('-0');
+}
+
 /** `json_repair.loads(text)`: the value, or `''` when the text holds none. */
 export function readJson(text: string, options: ReadJsonOptions = {}): unknown {
   const keepFloats = options.keepFloats ?? false;
   // JSON.parse is json.loads wherever neither a number's kind nor its exact digits matter.
   // (`-0` is an int 0 in Python, `-0.0` a float -0.0; JSON.parse gives -0 for both.)
-  if (!keepFloats && !LONG_INTEGER.test(text) && !text.includes('-0')) {
+  if (!keepFloats && jsonParseAgrees(text)) {
     try {
       return JSON.parse(text);
     } catch {
