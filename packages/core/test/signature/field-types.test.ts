@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import {
   ChatAdapter,
   enumOf,
+  InvalidOptionError,
   Input,
   JSONAdapter,
   Output,
@@ -12,7 +13,6 @@ import {
   SignatureError,
 } from '@sigil/core';
 import { ScriptedLM } from '@sigil/testing';
-import { InvalidOptionError } from '../../src/errors/sigil-error';
 
 enum Color {
   Red = 'red',
