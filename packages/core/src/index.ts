@@ -11,7 +11,7 @@ import 'reflect-metadata';
 export { SigilError, InvalidOptionError } from './errors/sigil-error';
 export type { SigilErrorOptions } from './errors/sigil-error';
 export { SignatureError } from './signature/errors';
-export { AdapterParseError } from './adapter/errors';
+export { AdapterFormatError, AdapterParseError } from './adapter/errors';
 export {
   ConfigurationError,
   ModuleInputError,
@@ -39,7 +39,7 @@ export {
 
 // Signatures
 export { Signature, Input, Output, Field } from './signature/decorators';
-export { oneOf, arrayOf, dictOf } from './signature/field-type';
+export { oneOf, arrayOf, dictOf, enumOf } from './signature/field-type';
 export type { TypeInput } from './signature/field-type';
 export { SignatureSpec } from './signature/signature-spec';
 export { signatureOf } from './signature/reader';
@@ -47,7 +47,8 @@ export type { InputsOf, OutputsOf, SignatureLike } from './signature/reader';
 export { signature } from './signature/string-signature';
 
 // Adapters
-export type { Adapter, Demo } from './adapter/adapter';
+export type { Adapter, AdapterOptions, Demo } from './adapter/adapter';
+export { asFloat } from './adapter/python-repr';
 export { ChatAdapter } from './adapter/chat-adapter';
 export { JSONAdapter } from './adapter/json-adapter';
 

@@ -1,8 +1,21 @@
+import { InvalidOptionError } from '../errors/sigil-error';
 import type { CallOptions, ChatMessage } from '../lm/types';
 import type { FieldSpec, SignatureSpec } from '../signature/signature-spec';
 import { describeConstraints } from '../signature/constraints';
+import { type MarkerPolicy, guardMarkers } from './markers';
 import { formatFieldValue, pyTypeName } from './python-values';
 import { pyDedent, pySplitlines, pyStrip } from './python-text';
+
+/** Options every adapter takes. */
+export interface AdapterOptions {
+  /**
+   * What to do with a field marker (`[[ ## name ## ]]`) inside a value put in the prompt. `'keep'` (the
+   * default) sends DSPy's bytes, so a user's text can forge the prompt's structure; `'escape'` prefixes it
+   * with a backslash (`\[[ ## name ## ]]`) so it cannot be read as a field boundary; `'reject'` throws an
+   * `AdapterFormatError`. Use `'escape'` or `'reject'` in services that put untrusted text in fields.
+   */
+  markers?: MarkerPolicy;
+}
 
 /** A demonstration: values of some or all of a signature's fields. */
 export type Demo = Readonly<Record<string, unknown>>;
@@ -75,6 +88,8 @@ function sameDemos(signature: SignatureSpec<any, any>, demos: readonly Demo[], h
  */
 export abstract class BaseAdapter implements Adapter {
   abstract readonly name: string;
+  /** See `AdapterOptions.markers`. */
+  readonly markers: MarkerPolicy;
   private readonly systemCache = new WeakMap<SignatureSpec<any, any>, string>();
   private readonly requirementCache = new WeakMap<SignatureSpec<any, any>, string>();
   private readonly demoCache = new WeakMap<SignatureSpec<any, any>, WeakMap<readonly Demo[], DemoCache>>();
@@ -85,7 +100,34 @@ export abstract class BaseAdapter implements Adapter {
   /** The closing sentence of a request: which output fields to produce, in which order. */
   protected abstract outputRequirements(signature: SignatureSpec<any, any>): string;
   /** A demo's outputs written as the model should write its reply. */
-  protected abstract assistantContent(signature: SignatureSpec<any, any>, outputs: Demo): string;
+  protected abstract assistantContent(
+    signature: SignatureSpec<any, any>,
+    outputs: Demo,
+    where: string,
+  ): string;
+
+  constructor(options: AdapterOptions = {}) {
+    this.markers = options.markers ?? 'keep';
+    if (!['keep', 'escape', 'reject'].includes(this.markers)) {
+      throw new InvalidOptionError(
+        `Adapter option "markers" must be 'keep', 'escape' or 'reject', got ${JSON.stringify(options.markers)}.`,
+        { option: 'markers' },
+      );
+    }
+  }
+
+  /** A field's value as prompt text, with markers inside it handled as `markers` says. */
+  protected fieldText(
+    signature: SignatureSpec<any, any>,
+    field: FieldSpec,
+    value: unknown,
+    where: string,
+  ): string {
+    const text = formatFieldValue(value, field.type);
+    return this.markers === 'keep'
+      ? text
+      : guardMarkers(text, this.markers, this.name, signature.name, field.name, where);
+  }
 
   callOptions(_signature: SignatureSpec<any, any>, _target: AdapterTarget): Partial<CallOptions> {
     return {};
@@ -98,7 +140,7 @@ export abstract class BaseAdapter implements Adapter {
   ): ChatMessage[] {
     const messages: ChatMessage[] = [{ role: 'system', content: this.systemMessage(signature) }];
     if (demos.length > 0) for (const m of this.demoMessages(signature, demos)) messages.push(m);
-    messages.push({ role: 'user', content: this.userContent(signature, inputs, '', true) });
+    messages.push({ role: 'user', content: this.userContent(signature, inputs, '', true, 'the inputs') });
     return messages;
   }
 
@@ -120,11 +162,12 @@ export abstract class BaseAdapter implements Adapter {
     values: Demo,
     prefix: string,
     mainRequest: boolean,
+    where = 'the inputs',
   ): string {
     let out = prefix;
     for (const field of signature.inputFields) {
       if (!(field.name in values)) continue;
-      out += `\n\n[[ ## ${field.name} ## ]]\n${formatFieldValue(values[field.name], field.type)}`;
+      out += `\n\n[[ ## ${field.name} ## ]]\n${this.fieldText(signature, field, values[field.name], where)}`;
     }
     if (mainRequest) {
       let requirement = this.requirementCache.get(signature);
@@ -152,26 +195,26 @@ export abstract class BaseAdapter implements Adapter {
   }
 
   private buildDemoMessages(signature: SignatureSpec<any, any>, demos: readonly Demo[]): ChatMessage[] {
-    const complete: Demo[] = [];
-    const incomplete: Demo[] = [];
-    for (const demo of demos) {
+    const complete: [Demo, string][] = [];
+    const incomplete: [Demo, string][] = [];
+    demos.forEach((demo, i) => {
       const isComplete = signature.fields.every((f) => demo[f.name] !== undefined && demo[f.name] !== null);
-      if (isComplete) complete.push(demo);
+      if (isComplete) complete.push([demo, `demo ${i}`]);
       else if (signature.inputNames.some((n) => n in demo) && signature.outputNames.some((n) => n in demo)) {
-        incomplete.push(demo);
+        incomplete.push([demo, `demo ${i}`]);
       }
-    }
+    });
     const messages: ChatMessage[] = [];
-    for (const demo of incomplete) {
+    for (const [demo, where] of incomplete) {
       messages.push({
         role: 'user',
-        content: this.userContent(signature, demo, INCOMPLETE_DEMO_PREFIX, false),
+        content: this.userContent(signature, demo, INCOMPLETE_DEMO_PREFIX, false, where),
       });
-      messages.push({ role: 'assistant', content: this.assistantContent(signature, demo) });
+      messages.push({ role: 'assistant', content: this.assistantContent(signature, demo, where) });
     }
-    for (const demo of complete) {
-      messages.push({ role: 'user', content: this.userContent(signature, demo, '', false) });
-      messages.push({ role: 'assistant', content: this.assistantContent(signature, demo) });
+    for (const [demo, where] of complete) {
+      messages.push({ role: 'user', content: this.userContent(signature, demo, '', false, where) });
+      messages.push({ role: 'assistant', content: this.assistantContent(signature, demo, where) });
     }
     return messages;
   }
@@ -180,7 +223,9 @@ export abstract class BaseAdapter implements Adapter {
 /** `N. \`name\` (type): desc` lines; the block is stripped as a whole (so only its last line loses `: `'s space). */
 function fieldList(fields: readonly FieldSpec[]): string {
   const lines = fields.map((f, i) => {
-    let line = `${i + 1}. \`${f.name}\` (${pyTypeName(f.type)}): ${f.desc ?? ''}`;
+    // DSPy prints a description only when it differs from the field's placeholder `${name}`.
+    const desc = f.desc === undefined || f.desc === `\${${f.name}}` ? '' : f.desc;
+    let line = `${i + 1}. \`${f.name}\` (${pyTypeName(f.type)}): ${desc}`;
     if (f.constraints.length > 0) {
       const text = describeConstraints(f.constraints);
       if (text) line += `\nConstraints: ${text}`;

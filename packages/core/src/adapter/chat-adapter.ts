@@ -1,13 +1,21 @@
 import type { SignatureSpec } from '../signature/signature-spec';
-import { type Adapter, BaseAdapter, type Demo, MISSING_FIELD_MESSAGE, typeRequirement } from './adapter';
+import {
+  type Adapter,
+  type AdapterOptions,
+  BaseAdapter,
+  type Demo,
+  MISSING_FIELD_MESSAGE,
+  typeRequirement,
+} from './adapter';
 import { AdapterParseError, excerpt } from './errors';
 import { JSONAdapter } from './json-adapter';
+import { applyOutputDefaults } from './output-defaults';
 import { parseValue } from './parse-value';
-import { formatFieldValue } from './python-values';
 import { pySplitlines, pyStrip } from './python-text';
 import { fieldPlaceholder } from './type-note';
 
-const HEADER = /^\[\[ ## (\w+) ## \]\]/;
+// Python's `\w` is Unicode-aware: letters, digits (any script) and the underscore.
+const HEADER = /^\[\[ ## ([\p{L}\p{N}_]+) ## \]\]/u;
 
 /**
  * The default adapter: DSPy's ChatAdapter, byte for byte. Fields are delimited by `[[ ## name ## ]]`
@@ -18,10 +26,13 @@ export class ChatAdapter extends BaseAdapter {
   readonly name = 'ChatAdapter';
   readonly fallback?: Adapter;
 
-  /** `fallback: null` disables the one retry through JSONAdapter. */
-  constructor(options: { fallback?: Adapter | null } = {}) {
-    super();
-    this.fallback = options.fallback === undefined ? new JSONAdapter() : (options.fallback ?? undefined);
+  /** `fallback: null` disables the one retry through JSONAdapter (which gets the same `markers` option). */
+  constructor(options: AdapterOptions & { fallback?: Adapter | null } = {}) {
+    super(options);
+    this.fallback =
+      options.fallback === undefined
+        ? new JSONAdapter({ markers: options.markers })
+        : (options.fallback ?? undefined);
   }
 
   protected fieldStructure(signature: SignatureSpec<any, any>): string {
@@ -43,10 +54,11 @@ export class ChatAdapter extends BaseAdapter {
     return `Respond with the corresponding output fields, starting with the field ${fields}, and then ending with the marker for \`[[ ## completed ## ]]\`.`;
   }
 
-  protected assistantContent(signature: SignatureSpec<any, any>, outputs: Demo): string {
+  protected assistantContent(signature: SignatureSpec<any, any>, outputs: Demo, where: string): string {
     const blocks = signature.outputFields.map((f) => {
-      const value = f.name in outputs ? outputs[f.name] : MISSING_FIELD_MESSAGE;
-      return `[[ ## ${f.name} ## ]]\n${formatFieldValue(value, f.type)}`;
+      const text =
+        f.name in outputs ? this.fieldText(signature, f, outputs[f.name], where) : MISSING_FIELD_MESSAGE;
+      return `[[ ## ${f.name} ## ]]\n${text}`;
     });
     return `${pyStrip(blocks.join('\n\n'))}\n\n[[ ## completed ## ]]\n`;
   }
@@ -78,6 +90,7 @@ export class ChatAdapter extends BaseAdapter {
         outputs[name] = undefined;
       }
     }
+    applyOutputDefaults(signature, outputs);
     const found = signature.outputNames.filter((n) => n in outputs && outputs[n] !== undefined);
     const missing = signature.outputNames.filter((n) => !(n in outputs));
     if (problems.length > 0 || missing.length > 0) {

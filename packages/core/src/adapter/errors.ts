@@ -52,3 +52,26 @@ export function excerpt(text: string, max = 400): string {
   const half = Math.floor(max / 2) - 10;
   return `${text.slice(0, half)}\n… (${text.length - 2 * half} characters) …\n${text.slice(-half)}`;
 }
+
+/**
+ * A value cannot be put in the prompt as the adapter was asked to (a field marker inside it under
+ * `markers: 'reject'`). Names the signature, field and where the value came from (`the inputs`, `demo 2`).
+ */
+export class AdapterFormatError extends SigilError {
+  static override readonly code: string = 'ADAPTER_FORMAT';
+  readonly signature: string;
+  readonly adapter: string;
+  readonly field: string;
+  readonly where: string;
+
+  constructor(
+    message: string,
+    options: SigilErrorOptions & { signature: string; adapter: string; field: string; where: string },
+  ) {
+    super(message, options);
+    this.signature = options.signature;
+    this.adapter = options.adapter;
+    this.field = options.field;
+    this.where = options.where;
+  }
+}

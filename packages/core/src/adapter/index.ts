@@ -1,7 +1,10 @@
-export type { Adapter, AdapterTarget, Demo } from './adapter';
+export type { Adapter, AdapterOptions, AdapterTarget, Demo } from './adapter';
 export { BaseAdapter } from './adapter';
 export { ChatAdapter } from './chat-adapter';
 export { JSONAdapter } from './json-adapter';
-export { AdapterParseError } from './errors';
+export { AdapterFormatError, AdapterParseError } from './errors';
+export type { MarkerPolicy } from './markers';
 export { parseValue, ValueTypeError } from './parse-value';
-export { formatFieldValue, pySchema, pyTypeName } from './python-values';
+export { formatFieldValue, pyTypeName } from './python-values';
+export { pySchema } from './json-schema';
+export { asFloat, FloatValue, pyRepr } from './python-repr';

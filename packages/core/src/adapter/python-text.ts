@@ -1,6 +1,6 @@
 /**
  * Python's text rules, reproduced where DSPy's prompts depend on them (str.strip, str.splitlines,
- * textwrap.dedent, float repr, json.dumps with default separators and ensure_ascii=False).
+ * textwrap.dedent, str.title). How values print is python-repr.ts.
  */
 
 // Characters Python's str.isspace() accepts (differs from JS \s: adds \x1c-\x1f and \x85, drops \ufeff).
@@ -48,41 +48,6 @@ export function pyDedent(text: string): string {
   if (!margin) return lines.join('\n');
   const m = margin;
   return lines.map((line) => (line.startsWith(m) ? line.slice(m.length) : line)).join('\n');
-}
-
-/** Python's `repr(float)`: shortest round-trip digits, exponent below 1e-4 or from 1e16, always a `.0` otherwise. */
-export function pyFloat(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const [mantissa, expText] = x.toExponential().split('e');
-  const exp = Number(expText);
-  const negative = mantissa.startsWith('-');
-  const digits = mantissa.replace('-', '').replace('.', '');
-  const sign = negative ? '-' : '';
-  if (exp < -4 || exp >= 16) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    return `${sign}${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-  const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
-  const frac = digits.slice(exp + 1);
-  return `${sign}${intPart}.${frac || '0'}`;
-}
-
-/** Python's `str(int)` for a JS number holding an integer (no exponent, no `.0`). */
-export function pyInt(x: number): string {
-  return Number.isSafeInteger(x) ? String(x) : BigInt(Math.trunc(x)).toString();
-}
-
-/**
- * How a number prints in Python: `float` fields print as floats (`1.0`), everything else prints
- * integers without a fraction. `hint` says what the field's type expects at this position.
- */
-export function pyNumber(x: number, hint: 'float' | 'int' | 'unknown'): string {
-  if (hint === 'float') return pyFloat(x);
-  if (Number.isInteger(x) && Math.abs(x) < 1e21) return pyInt(x);
-  return pyFloat(x);
 }
 
 /** Python's `str.title()`. */

@@ -1,5 +1,7 @@
 import type { FieldSpec } from '../signature/signature-spec';
-import { literalText, pySchema } from './python-values';
+import { pySchema } from './json-schema';
+import { pyJson } from './python-repr';
+import { enumValuesText, literalText } from './python-values';
 
 /**
  * DSPy's `translate_field_type`: the placeholder `{name}` of a field in the structure section, followed for
@@ -21,20 +23,11 @@ function typeNote(field: FieldSpec): string {
       return 'must be a single int value';
     case 'number':
       return 'must be a single float value';
+    case 'enum':
+      return `must be one of: ${enumValuesText(type)}`;
     case 'literal':
       return `must exactly match (no extra characters) one of: ${type.values.map(literalText).join('; ')}`;
     default:
-      return `must adhere to the JSON schema: ${pyJsonText(pySchema(type))}`;
+      return `must adhere to the JSON schema: ${pyJson(pySchema(type))}`;
   }
-}
-
-/** `json.dumps(schema, ensure_ascii=False)` for schema objects (no floats to worry about). */
-function pyJsonText(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(pyJsonText).join(', ')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.entries(value)
-      .map(([k, v]) => `${JSON.stringify(k)}: ${pyJsonText(v)}`)
-      .join(', ')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -16,7 +16,6 @@ export {
   type ToolOptions,
   type ToolSpec,
 } from './tool';
-export { pyRepr } from './py-repr';
 export {
   ReAct,
   type ReActForwardOptions,

@@ -238,7 +238,7 @@ function checkInputs(
     );
   }
   const missing = signature.inputFields
-    .filter((f) => inputs[f.name] === undefined && f.type.kind !== 'optional')
+    .filter((f) => inputs[f.name] === undefined && f.type.kind !== 'optional' && !f.defaultValue)
     .map((f) => f.name);
   if (missing.length > 0) {
     throw new ModuleInputError(
@@ -248,6 +248,10 @@ function checkInputs(
     );
   }
   const values: Record<string, unknown> = {};
-  for (const name of signature.inputNames) if (inputs[name] !== undefined) values[name] = inputs[name];
+  for (const field of signature.inputFields) {
+    if (inputs[field.name] !== undefined) values[field.name] = inputs[field.name];
+    // As DSPy's Predict: a missing input with a default takes it.
+    else if (field.defaultValue) values[field.name] = field.defaultValue.value;
+  }
   return values;
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { pyRepr } from './py-repr';
+import { pyRepr } from '../adapter/python-repr';
 import { InvalidOptionError } from '../errors/sigil-error';
 import { ToolCallError } from './errors';
 import { inheritedMetadata, recordMetadata } from '../metadata/store';

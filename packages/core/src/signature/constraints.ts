@@ -9,7 +9,10 @@ export interface Constraint {
   readonly args: readonly unknown[];
 }
 
-/** Reads the class-validator constraints declared on `property` of `target` (parent classes included). */
+/**
+ * Reads the class-validator constraints declared on `property` of `target` (parent classes included), in
+ * the order they are written: decorators apply bottom-up, so class-validator records them in reverse.
+ */
 export function readConstraints(target: Function, property: string): Constraint[] {
   const metas = validationMetadataOf(target);
   const out: Constraint[] = [];
@@ -18,7 +21,7 @@ export function readConstraints(target: Function, property: string): Constraint[
     const kind = meta.name ?? meta.type;
     out.push(Object.freeze({ kind, args: Object.freeze([...(meta.constraints ?? [])]) }));
   }
-  return out;
+  return out.reverse();
 }
 
 /** True when the class declares any class-validator constraint at all. */
@@ -26,103 +29,82 @@ export function hasValidators(target: Function): boolean {
   return validationMetadataOf(target).length > 0;
 }
 
-/**
- * The human text of constraints, as DSPy prints pydantic's (`Constraints: …`): lengths first, then bounds
- * (`minimum length`, `maximum length`, `greater than`, `greater than or equal to`, `less than`,
- * `less than or equal to`), then the constraints pydantic has no keyword for.
- */
-export function describeConstraints(constraints: readonly Constraint[]): string {
-  const parts: [rank: number, text: string][] = [];
-  for (const c of constraints) {
-    const [a, b] = c.args;
-    switch (c.kind) {
-      case 'minLength':
-        parts.push([0, `minimum length: ${a}`]);
-        break;
-      case 'maxLength':
-        parts.push([1, `maximum length: ${a}`]);
-        break;
-      case 'isLength':
-        parts.push([0, `minimum length: ${a}`]);
-        if (b !== undefined) parts.push([1, `maximum length: ${b}`]);
-        break;
-      case 'isPositive':
-        parts.push([2, 'greater than: 0']);
-        break;
-      case 'min':
-        parts.push([3, `greater than or equal to: ${a}`]);
-        break;
-      case 'isNegative':
-        parts.push([4, 'less than: 0']);
-        break;
-      case 'max':
-        parts.push([5, `less than or equal to: ${a}`]);
-        break;
-      case 'isIn':
-        parts.push([6, `one of: ${(a as unknown[]).join(', ')}`]);
-        break;
-      case 'arrayMinSize':
-        parts.push([7, `minimum items: ${a}`]);
-        break;
-      case 'arrayMaxSize':
-        parts.push([8, `maximum items: ${a}`]);
-        break;
-      case 'matches':
-        parts.push([9, `matches pattern: ${a}`]);
-        break;
-    }
-  }
-  return parts
-    .sort((x, y) => x[0] - y[0])
-    .map(([, text]) => text)
-    .join(', ');
+/** A constraint value as Python's f-string prints it (`0.5`, `10`). */
+function valueText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** Applies constraints to a JSON schema node, the way pydantic states `Field(ge=…, max_length=…)`. */
-export function constrainSchema(schema: Record<string, unknown>, constraints: readonly Constraint[]): void {
+/**
+ * The text of DSPy's `Constraints:` line for pydantic `Field` constraints, in the order they are declared:
+ * `greater than or equal to: 1, less than or equal to: 5`. class-validator decorators map to pydantic's
+ * (`@Min` → `ge`, `@Max` → `le`, `@IsPositive` → `gt=0`, `@IsNegative` → `lt=0`, `@MinLength`/`@ArrayMinSize`
+ * → `min_length`, `@MaxLength`/`@ArrayMaxSize` → `max_length`, `@Length` → both, `@IsDivisibleBy` →
+ * `multiple_of`); those DSPy has no words for (`@IsIn`, `@Matches`, `pattern`, …) are enforced on parsing
+ * but, as in DSPy, not printed — use `oneOf()` for a closed set of values.
+ */
+export function describeConstraints(constraints: readonly Constraint[]): string {
+  const parts: string[] = [];
   for (const c of constraints) {
     const [a, b] = c.args;
     switch (c.kind) {
       case 'min':
-        schema.minimum = a;
+      case 'ge':
+        parts.push(`greater than or equal to: ${valueText(a)}`);
         break;
       case 'max':
-        schema.maximum = a;
+      case 'le':
+        parts.push(`less than or equal to: ${valueText(a)}`);
         break;
-      case 'minLength':
-        schema.minLength = a;
+      case 'gt':
+        parts.push(`greater than: ${valueText(a)}`);
         break;
-      case 'maxLength':
-        schema.maxLength = a;
-        break;
-      case 'isLength':
-        schema.minLength = a;
-        if (b !== undefined) schema.maxLength = b;
-        break;
-      case 'isIn':
-        schema.enum = [...(a as unknown[])];
-        break;
-      case 'isInt':
-        if (schema.type === 'number') schema.type = 'integer';
-        break;
-      case 'arrayMinSize':
-        schema.minItems = a;
-        break;
-      case 'arrayMaxSize':
-        schema.maxItems = a;
-        break;
-      case 'matches':
-        if (a instanceof RegExp) schema.pattern = a.source;
+      case 'lt':
+        parts.push(`less than: ${valueText(a)}`);
         break;
       case 'isPositive':
-        schema.exclusiveMinimum = 0;
+        parts.push('greater than: 0');
         break;
       case 'isNegative':
-        schema.exclusiveMaximum = 0;
+        parts.push('less than: 0');
+        break;
+      case 'minLength':
+      case 'arrayMinSize':
+      case 'min_length':
+        parts.push(`minimum length: ${valueText(a)}`);
+        break;
+      case 'maxLength':
+      case 'arrayMaxSize':
+      case 'max_length':
+        parts.push(`maximum length: ${valueText(a)}`);
+        break;
+      case 'isLength':
+        parts.push(`minimum length: ${valueText(a)}`);
+        if (b !== undefined) parts.push(`maximum length: ${valueText(b)}`);
+        break;
+      case 'isDivisibleBy':
+      case 'multiple_of':
+        parts.push(`a multiple of the given number: ${valueText(a)}`);
+        break;
+      case 'allow_inf_nan':
+        parts.push(`allow 'inf', '-inf', 'nan' values: ${a ? 'True' : 'False'}`);
         break;
     }
   }
+  return parts.join(', ');
 }
+
+/** The constraint kinds a signature description may give (pydantic's `Field` keywords). */
+export const DESCRIPTION_CONSTRAINTS: ReadonlySet<string> = new Set([
+  'gt',
+  'ge',
+  'lt',
+  'le',
+  'min_length',
+  'max_length',
+  'multiple_of',
+  'allow_inf_nan',
+  'pattern',
+]);
 
 /**
  * Validates parsed output values with the class's class-validator decorators.

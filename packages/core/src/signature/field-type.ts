@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '../errors/sigil-error';
 import { SignatureError } from './errors';
 
 /** The resolved type of a signature field, as the adapters and the JSON schema builder see it. */
@@ -10,11 +11,42 @@ export type FieldType =
   | { readonly kind: 'array'; readonly items: FieldType }
   | { readonly kind: 'dict'; readonly values: FieldType }
   | { readonly kind: 'literal'; readonly values: readonly LiteralValue[] }
-  | { readonly kind: 'optional'; readonly inner: FieldType }
+  | OptionalFieldType
+  | EnumFieldType
   | ClassFieldType;
 
 /** A value a `oneOf(...)` (Literal) field can take. */
 export type LiteralValue = string | number | boolean;
+
+/**
+ * A type that also admits `null` (Python `None`). DSPy names `Optional[int]` `Union[int, NoneType]` and
+ * `int | None` `UnionType[int, NoneType]`; a TypeScript `?` or `| null` is `Optional[T]` unless the
+ * signature says `T | None`.
+ */
+export interface OptionalFieldType {
+  readonly kind: 'optional';
+  readonly inner: FieldType;
+  /** How Python spells it (`Optional[T]` when absent). Only the printed type name differs. */
+  readonly spelling?: 'Optional[T]' | 'T | None';
+}
+
+/** A Python `Enum` (a TypeScript `enum` or a class of static values): members by name, with their values. */
+export interface EnumFieldType {
+  readonly kind: 'enum';
+  /** The class name DSPy prints (`Color`): TypeScript enums have none at run time, so it is given. */
+  readonly name: string;
+  readonly members: readonly EnumMember[];
+}
+
+export interface EnumMember {
+  readonly name: string;
+  readonly value: string | number;
+}
+
+/** A default value of a field or class member (wrapped, so that `undefined` can be a default too). */
+export interface DefaultValue {
+  readonly value: unknown;
+}
 
 /** The type of a field holding a nested class (`() => Address`). */
 export interface ClassFieldType {
@@ -29,7 +61,10 @@ export interface ClassFieldType {
 export interface ClassMember {
   readonly name: string;
   readonly type: FieldType;
+  /** Declared optional (`Optional[T] = None` in pydantic): may be omitted, and is then `null`. */
   readonly optional?: boolean;
+  /** A default other than `None` (pydantic `x: int = 3`): an omitted member takes it. */
+  readonly defaultValue?: DefaultValue;
 }
 
 /**
@@ -53,10 +88,17 @@ export type TypeInput =
   | { readonly dict: TypeInput }
   | { readonly literal: readonly LiteralValue[] }
   | { readonly optional: TypeInput }
+  | { readonly nullable: TypeInput }
+  | { readonly enum: { readonly name: string; readonly members: Readonly<Record<string, string | number>> } }
   | {
       readonly class: {
         readonly name: string;
-        readonly fields: readonly { name: string; type: TypeInput }[];
+        readonly fields: readonly {
+          name: string;
+          type: TypeInput;
+          optional?: boolean;
+          default?: unknown;
+        }[];
       };
     }
   | (new (...args: any[]) => unknown)
@@ -73,6 +115,38 @@ export function oneOf<const V extends readonly LiteralValue[]>(...values: V): Fi
   if (values.length === 0)
     throw new SignatureError('oneOf() needs at least one value.', { signature: '(oneOf)' });
   return Object.freeze({ kind: 'literal', values: Object.freeze([...values]) });
+}
+
+/**
+ * A Python `Enum` type from a TypeScript `enum` or a class of static values; DSPy prints its name, lists its
+ * values in the type note and accepts a reply naming a member's value or its name.
+ * @example enum Color { Red = 'red', Green = 'green' }  @Output({ type: enumOf(Color, 'Color') }) color!: Color;
+ */
+export function enumOf(values: object, name?: string): FieldType {
+  const typeName = name ?? (typeof values === 'function' ? values.name : '');
+  if (!typeName) {
+    throw new InvalidOptionError(
+      "enumOf() needs the enum's name, which a TypeScript enum does not keep at run time: write enumOf(Color, 'Color').",
+      { option: 'enumOf(values, name)' },
+    );
+  }
+  const members: EnumMember[] = [];
+  const skip = typeof values === 'function' ? new Set(['length', 'name', 'prototype']) : new Set<string>();
+  for (const key of Object.getOwnPropertyNames(values)) {
+    if (skip.has(key)) continue;
+    const value = (values as Record<string, unknown>)[key];
+    // A numeric TypeScript enum maps values back to names (`Color[0] === 'Red'`); those are not members.
+    if (/^-?\d+(\.\d+)?$/.test(key) && typeof value === 'string' && (values as any)[value] === Number(key))
+      continue;
+    if (typeof value !== 'string' && typeof value !== 'number') continue;
+    members.push(Object.freeze({ name: key, value }));
+  }
+  if (members.length === 0) {
+    throw new InvalidOptionError(`enumOf(${typeName}) found no members with a string or number value.`, {
+      option: 'enumOf(values)',
+    });
+  }
+  return Object.freeze({ kind: 'enum', name: typeName, members: Object.freeze(members) });
 }
 
 /** A list type: `arrayOf(String)` → `list[str]`. */
@@ -95,6 +169,7 @@ const KINDS = new Set([
   'dict',
   'literal',
   'optional',
+  'enum',
   'class',
 ]);
 
@@ -148,6 +223,11 @@ export function resolveType(input: unknown, ctx: TypeContext): FieldType {
     if ('array' in o) return Object.freeze({ kind: 'array', items: resolveType(o.array, ctx) });
     if ('dict' in o) return Object.freeze({ kind: 'dict', values: resolveType(o.dict, ctx) });
     if ('optional' in o) return Object.freeze({ kind: 'optional', inner: resolveType(o.optional, ctx) });
+    if ('nullable' in o)
+      return Object.freeze({ kind: 'optional', inner: resolveType(o.nullable, ctx), spelling: 'T | None' });
+    if ('enum' in o && o.enum && typeof o.enum.name === 'string' && o.enum.members) {
+      return enumOf(o.enum.members, o.enum.name);
+    }
     if ('literal' in o) {
       const values = o.literal;
       if (!Array.isArray(values) || values.length === 0)
@@ -158,15 +238,26 @@ export function resolveType(input: unknown, ctx: TypeContext): FieldType {
       return Object.freeze({ kind: 'literal', values: Object.freeze([...values]) });
     }
     if ('class' in o && o.class && typeof o.class.name === 'string' && Array.isArray(o.class.fields)) {
-      const fields = o.class.fields.map((f: { name: string; type: unknown; optional?: boolean }) =>
-        Object.freeze({
-          name: f.name,
-          type: resolveType(f.type, { ...ctx, field: `${ctx.field}.${f.name}` }),
-          optional: !!f.optional,
-        }),
+      const fields = o.class.fields.map(
+        (f: { name: string; type: unknown; optional?: boolean; default?: unknown }) =>
+          Object.freeze({
+            name: f.name,
+            type: resolveType(f.type, { ...ctx, field: `${ctx.field}.${f.name}` }),
+            optional: !!f.optional,
+            ...('default' in f ? { defaultValue: Object.freeze({ value: f.default }) } : {}),
+          }),
       );
       return Object.freeze({ kind: 'class', name: o.class.name, fields: Object.freeze(fields) });
     }
+  }
+  if (
+    input &&
+    typeof input === 'object' &&
+    Object.values(input).every((v) => ['string', 'number'].includes(typeof v))
+  ) {
+    fail(
+      "it looks like a TypeScript enum, which keeps no name at run time: write type: enumOf(MyEnum, 'MyEnum')",
+    );
   }
   return fail(input === undefined ? 'no type information' : String(input));
 }

@@ -1,3 +1,4 @@
+import { DESCRIPTION_CONSTRAINTS } from './constraints';
 import { SignatureError } from './errors';
 import { resolveType, type TypeInput } from './field-type';
 import { type FieldIO, inferPrefix, SignatureSpec } from './signature-spec';
@@ -7,7 +8,20 @@ export interface SignatureDescription {
   name: string;
   /** `null`/absent: DSPy's default instructions. */
   instructions?: string | null;
-  fields: readonly { name: string; io: FieldIO; type?: TypeInput; desc?: string; prefix?: string }[];
+  fields: readonly FieldDescription[];
+}
+
+/** One field of a `SignatureDescription`. */
+export interface FieldDescription {
+  name: string;
+  io: FieldIO;
+  type?: TypeInput;
+  desc?: string;
+  prefix?: string;
+  /** The field's default (pydantic's `default=`). */
+  default?: unknown;
+  /** pydantic `Field` constraints in declaration order: `{ "ge": 1, "le": 5 }`, `min_length`, `pattern`, … */
+  constraints?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -43,8 +57,21 @@ export function signatureFromDescription(description: SignatureDescription): Sig
       }),
       desc: f.desc,
       prefix: f.prefix ?? inferPrefix(f.name),
-      constraints: Object.freeze([]),
+      constraints: Object.freeze(constraintsOf(name, f)),
+      ...('default' in f ? { defaultValue: Object.freeze({ value: f.default }) } : {}),
     });
   });
   return new SignatureSpec(name, fields, description.instructions ?? undefined);
+}
+
+function constraintsOf(signature: string, field: FieldDescription) {
+  return Object.entries(field.constraints ?? {}).map(([kind, value]) => {
+    if (!DESCRIPTION_CONSTRAINTS.has(kind)) {
+      throw new SignatureError(
+        `Signature "${signature}": field "${field.name}" has constraint "${kind}"; use one of ${[...DESCRIPTION_CONSTRAINTS].join(', ')}.`,
+        { signature, field: field.name },
+      );
+    }
+    return Object.freeze({ kind, args: Object.freeze([value]) });
+  });
 }

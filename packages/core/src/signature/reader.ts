@@ -82,6 +82,7 @@ function readClass(cls: Function): SignatureSpec<any, any> {
     );
   }
   const validates = hasValidators(cls);
+  const defaults = initializerDefaults(cls);
   const fields: FieldSpec[] = recorded.map((r) => {
     const type = resolveType(r.options.type ?? r.designType, {
       signature: name,
@@ -95,6 +96,9 @@ function readClass(cls: Function): SignatureSpec<any, any> {
       desc: r.options.desc,
       prefix: r.options.prefix ?? inferPrefix(r.property),
       constraints: Object.freeze(validates ? readConstraints(cls, r.property) : []),
+      ...(defaults && defaults[r.property] !== undefined
+        ? { defaultValue: Object.freeze({ value: defaults[r.property] }) }
+        : {}),
     });
   });
   let instructions: string | undefined;
@@ -102,4 +106,17 @@ function readClass(cls: Function): SignatureSpec<any, any> {
     if (meta.instructions !== undefined) instructions = meta.instructions;
   }
   return new SignatureSpec(name, fields, instructions, cls, validates);
+}
+
+/**
+ * The values a signature class's property initializers give (`@Output() label = 'none'`), which are its
+ * fields' defaults as in DSPy (`label: str = OutputField(default="none")`). Read from one instance; a class
+ * whose constructor needs arguments or throws has none.
+ */
+function initializerDefaults(cls: Function): Record<string, unknown> | undefined {
+  try {
+    return Reflect.construct(cls, []) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
 }

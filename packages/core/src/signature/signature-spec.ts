@@ -1,6 +1,6 @@
 import { type Constraint, validateFields } from './constraints';
 import { SignatureError } from './errors';
-import { type FieldType, type TypeInput, resolveType, STRING } from './field-type';
+import { type DefaultValue, type FieldType, type TypeInput, resolveType, STRING } from './field-type';
 import { cleanInstructions } from './instructions-text';
 
 /** Whether a field is an input or an output of its signature. */
@@ -16,6 +16,11 @@ export interface FieldSpec {
   /** DSPy's field prefix (`Question:`); kept in saved programs, not used in ChatAdapter prompts. */
   readonly prefix: string;
   readonly constraints: readonly Constraint[];
+  /**
+   * The field's default, when it has one: a missing output takes it when a reply is parsed (as DSPy's
+   * `apply_output_field_defaults`), a missing input takes it when a module is called.
+   */
+  readonly defaultValue?: DefaultValue;
 }
 
 /** Options of a field added to a derived signature. */
@@ -49,7 +54,10 @@ export const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set([
   'completions',
 ]);
 
-const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// A Python identifier (DSPy's field names are): ID_Start or `_`, then ID_Continue characters.
+const FIELD_NAME = /^[\p{ID_Start}_][\p{ID_Continue}]*$/u;
+/** Marks a construction that keeps instructions exactly as given (`''` included), as loading state does. */
+const EXACT = Symbol('exact instructions');
 let nextId = 1;
 
 /**
@@ -75,6 +83,7 @@ export class SignatureSpec<I = Record<string, any>, O = Record<string, any>> {
     /** The decorated class this signature came from, if any (used for class-validator checks). */
     readonly target?: Function,
     validates = false,
+    exact?: typeof EXACT,
   ) {
     this.inputFields = Object.freeze(fields.filter((f) => f.io === 'input'));
     this.outputFields = Object.freeze(fields.filter((f) => f.io === 'output'));
@@ -83,9 +92,10 @@ export class SignatureSpec<I = Record<string, any>, O = Record<string, any>> {
     this.outputNames = Object.freeze(this.outputFields.map((f) => f.name));
     this.validates = validates && target !== undefined;
     checkFields(name, this.fields);
-    this.instructions = cleanInstructions(
-      instructions ?? defaultInstructions(this.inputNames, this.outputNames),
-    );
+    // pydantic sets a class's docstring only when it is truthy, so DSPy gives `""` its default instructions;
+    // whitespace is kept (and cleans to an empty objective). Setting `""` later (loaded state) keeps it.
+    const given = exact === EXACT ? instructions : instructions || undefined;
+    this.instructions = cleanInstructions(given ?? defaultInstructions(this.inputNames, this.outputNames));
     Object.freeze(this);
   }
 
@@ -99,7 +109,7 @@ export class SignatureSpec<I = Record<string, any>, O = Record<string, any>> {
 
   /** The same signature with other instructions. */
   withInstructions(instructions: string): SignatureSpec<I, O> {
-    return new SignatureSpec(this.name, this.fields, instructions, this.target, this.validates);
+    return new SignatureSpec(this.name, this.fields, instructions, this.target, this.validates, EXACT);
   }
 
   /** A new signature with a field placed first among the inputs or outputs (ChainOfThought prepends `reasoning`). */
@@ -131,7 +141,7 @@ export class SignatureSpec<I = Record<string, any>, O = Record<string, any>> {
         ? Object.freeze({ ...f, desc: update.desc ?? f.desc, prefix: update.prefix ?? f.prefix })
         : f,
     );
-    return new SignatureSpec(this.name, fields, this.instructions, this.target, this.validates);
+    return new SignatureSpec(this.name, fields, this.instructions, this.target, this.validates, EXACT);
   }
 
   /** A new signature without the named field. */
@@ -142,6 +152,7 @@ export class SignatureSpec<I = Record<string, any>, O = Record<string, any>> {
       this.instructions,
       this.target,
       this.validates,
+      EXACT,
     );
   }
 
@@ -170,7 +181,7 @@ export class SignatureSpec<I = Record<string, any>, O = Record<string, any>> {
     const grouped = where === 'start' ? [field, ...group] : [...group, field];
     const fields =
       options.io === 'input' ? [...grouped, ...this.outputFields] : [...this.inputFields, ...grouped];
-    return new SignatureSpec(this.name, fields, this.instructions, this.target, this.validates);
+    return new SignatureSpec(this.name, fields, this.instructions, this.target, this.validates, EXACT);
   }
 }
 
@@ -216,7 +227,7 @@ function checkFields(signature: string, fields: readonly FieldSpec[]): void {
   for (const f of fields) {
     if (!FIELD_NAME.test(f.name)) {
       throw new SignatureError(
-        `Signature "${signature}": field name "${f.name}" is not a valid identifier — use letters, digits and _.`,
+        `Signature "${signature}": field name "${f.name}" is not a valid identifier — use letters, digits and _ (in any script).`,
         { signature, field: f.name },
       );
     }

@@ -91,7 +91,7 @@ function parseSide(side: string, io: 'input' | 'output', whole: string, name: st
   });
 }
 
-function splitTopLevel(text: string): string[] {
+function splitTopLevel(text: string, separator = ','): string[] {
   const out: string[] = [];
   let depth = 0;
   let start = 0;
@@ -99,7 +99,7 @@ function splitTopLevel(text: string): string[] {
     const ch = text[i];
     if (ch === '[') depth++;
     else if (ch === ']') depth--;
-    else if (ch === ',' && depth === 0) {
+    else if (ch === separator && depth === 0) {
       out.push(text.slice(start, i));
       start = i + 1;
     }
@@ -120,8 +120,13 @@ function parseTypeText(text: string, whole: string, name: string, field: string)
       );
     },
   };
+  const union = splitTopLevel(t, '|').map((part) => part.trim());
+  if (union.length === 2 && union.includes('None')) {
+    const inner = union[0] === 'None' ? union[1] : union[0];
+    return { kind: 'optional', inner: parseTypeText(inner, whole, name, field), spelling: 'T | None' };
+  }
   if (t.endsWith('[]')) return { kind: 'array', items: parseTypeText(t.slice(0, -2), whole, name, field) };
-  const generic = /^(list|List|dict|Dict|Literal|Optional)\[(.*)\]$/.exec(t);
+  const generic = /^(list|List|dict|Dict|Literal|Optional|Union)\[(.*)\]$/.exec(t);
   if (generic) {
     const [, head, body] = generic;
     const args = splitTopLevel(body).map((a) => a.trim());
@@ -130,6 +135,16 @@ function parseTypeText(text: string, whole: string, name: string, field: string)
     if (head.toLowerCase() === 'dict')
       return { kind: 'dict', values: parseTypeText(args[1] ?? 'str', whole, name, field) };
     if (head === 'Optional') return { kind: 'optional', inner: parseTypeText(args[0], whole, name, field) };
+    if (head === 'Union' && args.length === 2 && args.includes('None')) {
+      const inner = args[0] === 'None' ? args[1] : args[0];
+      return { kind: 'optional', inner: parseTypeText(inner, whole, name, field) };
+    }
+    if (head === 'Union') {
+      throw new SignatureError(
+        `Signature "${whole}": field "${field}" has type "${t}"; only Union[X, None] (Optional[X]) is supported.`,
+        { signature: name, field },
+      );
+    }
     return { kind: 'literal', values: args.map(parseLiteral) };
   }
   try {

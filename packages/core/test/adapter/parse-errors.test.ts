@@ -46,7 +46,7 @@ describe('ChatAdapter parse failures', () => {
       '[[ ## xs ## ]]\none, two\n\n[[ ## completed ## ]]';
     const error = parseError(() => chat.parse(typed, completion));
     expect(error.problems).toEqual([
-      'label: "maybe" is not one of "yes", "no"',
+      "label: 'maybe' is not one of ('yes', 'no')",
       'ok: expected True or False, got "perhaps"',
       'n: expected an integer, got 3.5',
       'x: expected a number, got "about ten"',

@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AdapterParseError, ChatAdapter, JSONAdapter, type Adapter } from '@sigil/core';
-import { signatureFromDescription } from '@sigil/core/internal';
+import { asFloat, signatureFromDescription } from '@sigil/core/internal';
 
-/** A format case of the spec (`../shared/spec/README.md`): signature, demos and inputs → DSPy's messages. */
+/** A format case (see test/golden/README.md): signature, demos and inputs → DSPy's messages. */
 export interface FormatCase {
   name: string;
-  adapter: 'chat' | 'json';
+  adapter: string;
   signature: Parameters<typeof signatureFromDescription>[0];
   demos?: Record<string, unknown>[];
   inputs: Record<string, unknown>;
@@ -14,31 +14,139 @@ export interface FormatCase {
   expected_lm_kwargs?: Record<string, unknown>;
 }
 
-/** A parse case of the spec: a completion → the outputs DSPy returns, or `"error"`. */
+/** A parse case: a completion → the outputs DSPy returns, or `"error"`. */
 export interface ParseCase {
   name: string;
-  adapter: 'chat' | 'json';
+  adapter: string;
   signature: Parameters<typeof signatureFromDescription>[0];
   completion: string;
   expected: Record<string, unknown> | 'error';
 }
 
-/** Reads every `*.json` case file of a folder whose name matches `filter`, split into format and parse cases. */
-export function loadWireCases(dir: string, filter = /\.json$/) {
-  const formatCases: [string, FormatCase][] = [];
-  const parseCases: [string, ParseCase][] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && filter.test(f))) {
-    const cases = JSON.parse(readFileSync(join(dir, file), 'utf8')) as (FormatCase | ParseCase)[];
-    for (const c of cases) {
-      if ('completion' in c) parseCases.push([`${file} › ${c.name}`, c]);
-      else formatCases.push([`${file} › ${c.name}`, c]);
-    }
-  }
-  return { formatCases, parseCases };
+/** Keys a case may carry that say where it came from; the runner does not read them. */
+const METADATA_KEYS = ['notes', 'source', 'base_signature'];
+const FORMAT_KEYS = new Set([
+  'name',
+  'adapter',
+  'signature',
+  'demos',
+  'inputs',
+  'expected_messages',
+  'expected_lm_kwargs',
+  ...METADATA_KEYS,
+]);
+const PARSE_KEYS = new Set(['name', 'adapter', 'signature', 'completion', 'expected', ...METADATA_KEYS]);
+
+/** One runnable entry: a case to check, or the reason a case cannot be run (reported as a failure). */
+export type WireEntry =
+  | { kind: 'format'; title: string; case: FormatCase }
+  | { kind: 'parse'; title: string; case: ParseCase }
+  | { kind: 'invalid'; title: string; problem: string };
+
+/** What a folder holds: the case entries, and the JSON files that are not case files (with why). */
+export interface WireFolder {
+  entries: WireEntry[];
+  skipped: { file: string; reason: string }[];
 }
 
-function adapterFor(kind: 'chat' | 'json'): Adapter {
+/**
+ * Reads every `*.json` file of a folder that holds an array of cases, whatever its name; other JSON files
+ * (a saved program, for instance) are listed as skipped with the reason.
+ */
+export function loadWireCases(dir: string): WireFolder {
+  const entries: WireEntry[] = [];
+  const skipped: { file: string; reason: string }[] = [];
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    } catch (error) {
+      entries.push({
+        kind: 'invalid',
+        title: file,
+        problem: `${file} is not valid JSON: ${(error as Error).message}`,
+      });
+      continue;
+    }
+    if (!Array.isArray(data)) {
+      skipped.push({
+        file,
+        reason: `it holds ${data === null ? 'null' : typeof data}, not an array of cases`,
+      });
+      continue;
+    }
+    data.forEach((c, i) => entries.push(classify(file, i, c)));
+  }
+  return { entries, skipped };
+}
+
+function classify(file: string, index: number, c: unknown): WireEntry {
+  const title = `${file} › ${(c as { name?: unknown })?.name ?? `case ${index}`}`;
+  const invalid = (problem: string): WireEntry => ({
+    kind: 'invalid',
+    title,
+    problem: `${title}: ${problem}`,
+  });
+  if (c === null || typeof c !== 'object' || Array.isArray(c)) return invalid('a case must be an object');
+  const record = c as Record<string, unknown>;
+  if (record.adapter !== 'chat' && record.adapter !== 'json') {
+    return invalid(`unknown adapter ${JSON.stringify(record.adapter)}; a case names "chat" or "json"`);
+  }
+  const isParse = 'completion' in record;
+  if (!isParse && !('expected_messages' in record)) {
+    return invalid(
+      'a case has either "completion" and "expected" (parse) or "inputs" and "expected_messages" (format)',
+    );
+  }
+  const allowed = isParse ? PARSE_KEYS : FORMAT_KEYS;
+  const unknown = Object.keys(record).filter((k) => !allowed.has(k));
+  if (unknown.length > 0) {
+    return invalid(
+      `unknown key(s) ${unknown.map((k) => `"${k}"`).join(', ')}; a ${isParse ? 'parse' : 'format'} case takes ${[...allowed].join(', ')}`,
+    );
+  }
+  return isParse
+    ? { kind: 'parse', title, case: record as unknown as ParseCase }
+    : { kind: 'format', title, case: record as unknown as FormatCase };
+}
+
+function adapterFor(kind: string): Adapter {
   return kind === 'json' ? new JSONAdapter() : new ChatAdapter();
+}
+
+/**
+ * Tagged values of the case format: `{"$float": "3.0"}` is a Python float (JSON cannot say `3.0` apart
+ * from `3`; `"nan"`, `"inf"` and `"-inf"` too), `{"$int": "12345678901234567890"}` an int of any size.
+ * In inputs and demos a float becomes `asFloat(x)`, so it prints as Python prints it; in expected outputs
+ * it is the number.
+ */
+export function decodeTagged(value: unknown, floats: 'asFloat' | 'number'): unknown {
+  if (Array.isArray(value)) return value.map((v) => decodeTagged(v, floats));
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value);
+    const record = value as Record<string, unknown>;
+    if (keys.length === 1 && keys[0] === '$float' && typeof record.$float === 'string') {
+      const x = pythonFloat(record.$float);
+      return floats === 'asFloat' ? asFloat(x) : x;
+    }
+    if (keys.length === 1 && keys[0] === '$int' && typeof record.$int === 'string') {
+      const n = BigInt(record.$int);
+      return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of keys) out[k] = decodeTagged(record[k], floats);
+    return out;
+  }
+  return value;
+}
+
+function pythonFloat(text: string): number {
+  if (text === 'nan') return NaN;
+  if (text === 'inf') return Infinity;
+  if (text === '-inf') return -Infinity;
+  return Number(text);
 }
 
 function toSnakeKwargs(options: Record<string, unknown>): Record<string, unknown> {
@@ -51,7 +159,9 @@ function toSnakeKwargs(options: Record<string, unknown>): Record<string, unknown
 export function checkFormatCase(c: FormatCase): void {
   const adapter = adapterFor(c.adapter);
   const spec = signatureFromDescription(c.signature);
-  const messages = adapter.format(spec, c.demos ?? [], c.inputs);
+  const demos = (c.demos ?? []).map((d) => decodeTagged(d, 'asFloat') as Record<string, unknown>);
+  const inputs = decodeTagged(c.inputs, 'asFloat') as Record<string, unknown>;
+  const messages = adapter.format(spec, demos, inputs);
   expect(messages.map((m) => ({ role: m.role, content: m.content }))).toEqual(c.expected_messages);
   if (c.expected_lm_kwargs) {
     const kwargs = toSnakeKwargs(adapter.callOptions(spec, { supportsStructuredOutputs: true }));
@@ -59,13 +169,28 @@ export function checkFormatCase(c: FormatCase): void {
   }
 }
 
-/** Checks one parse case: the parsed outputs, or that parsing fails. */
+/** Checks one parse case: the parsed outputs, or that parsing fails with an `AdapterParseError`. */
 export function checkParseCase(c: ParseCase): void {
   const adapter = adapterFor(c.adapter);
   const spec = signatureFromDescription(c.signature);
   if (c.expected === 'error') {
     expect(() => adapter.parse(spec, c.completion)).toThrow(AdapterParseError);
   } else {
-    expect({ ...adapter.parse(spec, c.completion) }).toEqual(c.expected);
+    expect({ ...adapter.parse(spec, c.completion) }).toEqual(decodeTagged(c.expected, 'number'));
   }
+}
+
+/** Registers one Jest test per entry; entries that cannot run fail with their problem. */
+export function defineWireTests(folder: WireFolder): void {
+  for (const entry of folder.entries) {
+    if (entry.kind === 'format')
+      it(`formats ${entry.title} exactly as DSPy does`, () => checkFormatCase(entry.case));
+    else if (entry.kind === 'parse')
+      it(`parses ${entry.title} as DSPy does`, () => checkParseCase(entry.case));
+    else
+      it(`runs ${entry.title}`, () => {
+        throw new Error(entry.problem);
+      });
+  }
+  for (const { file, reason } of folder.skipped) it.skip(`skips ${file}: ${reason}`, () => undefined);
 }

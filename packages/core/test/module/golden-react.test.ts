@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ReAct, signature, Tool, type ChatMessage } from '@sigil/core';
 import { ScriptedLM } from '@sigil/testing';
@@ -11,12 +11,15 @@ import { chatReply, systemOf } from './replies';
  */
 const goldenDir = process.env.SIGIL_GOLDEN_DIR
   ? resolve(process.env.SIGIL_GOLDEN_DIR)
-  : resolve(__dirname, '../../../../../shared/spec/golden');
-const saved = JSON.parse(readFileSync(join(goldenDir, 'saved-program-react.json'), 'utf8'));
+  : resolve(__dirname, '../golden');
+const savedPath = join(goldenDir, 'saved-program-react.json');
+// SIGIL_GOLDEN_DIR may name a folder of wire cases only: then there is no ReAct program to load.
+const hasProgram = existsSync(savedPath);
+const saved = hasProgram ? JSON.parse(readFileSync(savedPath, 'utf8')) : { react: {}, 'extract.predict': {} };
 const reactState = saved.react;
 const extractState = saved['extract.predict'];
-const [reactDemo] = reactState.demos;
-const [extractDemo, extractLabelled] = extractState.demos;
+const [reactDemo] = reactState.demos ?? [];
+const [extractDemo, extractLabelled] = extractState.demos ?? [];
 
 const search = new Tool(
   async ({ query }: { query: string }) => [`${query} | Paris is the capital of France.`],
@@ -59,7 +62,7 @@ const reactSystem = [
   '{next_tool_args}        # note: the value you produce must adhere to the JSON schema: {"type": "object", "additionalProperties": true}',
   '',
   '[[ ## completed ## ]]',
-  objective(reactState.signature.instructions),
+  objective(reactState.signature?.instructions ?? ''),
 ].join('\n');
 
 const reactRequirement =
@@ -92,7 +95,14 @@ async function runLoaded() {
   return { agent, lm, out, calls: lm.calls.map((c) => c.messages) };
 }
 
-describe('DSPy saved ReAct program (saved-program-react.json)', () => {
+const describeProgram = hasProgram ? describe : describe.skip;
+if (!hasProgram) {
+  describe(`DSPy saved ReAct program: ${goldenDir} has no saved-program-react.json`, () => {
+    it.skip('skips the saved-program checks (no ReAct program in SIGIL_GOLDEN_DIR)', () => undefined);
+  });
+}
+
+describeProgram('DSPy saved ReAct program (saved-program-react.json)', () => {
   it('loads into ReAct(question -> answer) with its instructions, demos and the reasoning prefix', async () => {
     const { agent } = await runLoaded();
     expect(agent.react.instructions).toBe(reactState.signature.instructions);
@@ -131,8 +141,6 @@ describe('DSPy saved ReAct program (saved-program-react.json)', () => {
     expect(first.slice(1)).toEqual(expected.slice(1));
   });
 
-  // The adapter prints dict[str, Any]'s schema with "additionalProperties": {} where pydantic (and so DSPy)
-  // prints true; this stays red until the adapter's pySchema is fixed.
   it('sends DSPy’s react system message byte for byte', async () => {
     const { calls } = await runLoaded();
     expect(systemOf(calls[0])).toBe(reactSystem);

@@ -70,13 +70,19 @@ describe('class-validator constraints on output fields', () => {
     expect(system).toContain('3. `code` (str): \nConstraints: minimum length: 2, maximum length: 4\n');
   });
 
-  it('reflects constraints into the structured-output schema', () => {
+  it('leaves constraints out of the structured-output schema, as DSPy does', () => {
+    // DSPy builds the response model from each output's annotation and default only.
     const { responseFormat } = new JSONAdapter().callOptions(spec, { supportsStructuredOutputs: true }) as {
       responseFormat: { json_schema: { schema: { properties: Record<string, unknown> } } };
     };
     const properties = responseFormat.json_schema.schema.properties;
-    expect(properties.stars).toEqual({ type: 'integer', minimum: 1, maximum: 5, title: 'Stars' });
-    expect(properties.code).toEqual({ type: 'string', minLength: 2, maxLength: 4, title: 'Code' });
-    expect(properties.label).toEqual({ type: 'string', enum: ['positive', 'negative'], title: 'Label' });
+    expect(properties.stars).toEqual({ type: 'number', title: 'Stars' });
+    expect(properties.code).toEqual({ type: 'string', title: 'Code' });
+    expect(properties.label).toEqual({ type: 'string', title: 'Label' });
+  });
+
+  it('prints no Constraints line for class-validator checks DSPy has no words for', () => {
+    const system = new ChatAdapter().format(spec, [], { text: 't' })[0].content;
+    expect(system).toContain('1. `label` (str): \n2. `stars`');
   });
 });

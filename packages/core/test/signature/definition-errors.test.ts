@@ -93,7 +93,7 @@ describe('signature definition errors', () => {
       @Output() answer!: string;
     }
     expect(definitionError(() => signatureOf(Dashed)).message).toBe(
-      'Signature "Dashed": field name "user-question" is not a valid identifier — use letters, digits and _.',
+      'Signature "Dashed": field name "user-question" is not a valid identifier — use letters, digits and _ (in any script).',
     );
   });
 
@@ -166,7 +166,7 @@ describe('signature definition errors', () => {
 
   it('reports a string signature field name with a space', () => {
     expect(definitionError(() => signature('a b -> c')).message).toBe(
-      'Signature "StringSignature": field name "a b" is not a valid identifier — use letters, digits and _.',
+      'Signature "StringSignature": field name "a b" is not a valid identifier — use letters, digits and _ (in any script).',
     );
   });
 
