@@ -8,9 +8,10 @@ import { evaluateCommand } from './commands/evaluate';
 import { inspectCommand } from './commands/inspect';
 import { optimizeCommand } from './commands/optimize';
 import { simCommand } from './commands/sim';
+import { MetricError } from '@sigil/core';
 import { CliError } from './errors';
 import { AUTO_NAMES, OPTIMIZER_NAMES } from './optimize/build-optimizer';
-import { nonNegativeNumber, wholeNumber } from './option-parsers';
+import { errorAllowance, nonNegativeNumber, wholeNumber } from './option-parsers';
 
 /** Where `runCli` reads and writes (each defaults to the process's own). */
 export type RunCliOptions = Partial<CliIO>;
@@ -62,7 +63,12 @@ function buildProgram(io: CliIO): Command {
       .option('--state <file>', 'apply a saved program state (JSON) first')
       .option('--concurrency <n>', 'examples in flight at once (default 16)', wholeNumber(1))
       .option('--table <n>', 'rows of the results and failures tables (0: none)', wholeNumber(0), 5)
-      .option('--results <file>', 'write every result as a JSONL line'),
+      .option('--results <file>', 'write every result as a JSONL line')
+      .option(
+        '--max-errors <n>',
+        'failed examples (LM, program or metric errors) tolerated before the run fails: a count or a share like 5% (default 0)',
+        errorAllowance,
+      ),
   ).action((task: string, flags) => evaluateCommand(task, flags, io));
 
   withLMOptions(
@@ -90,6 +96,19 @@ function buildProgram(io: CliIO): Command {
       .option('--journal <file>', 'journal of finished work (default <out without .json>.journal.jsonl)')
       .option('--resume', 'continue the run recorded in the journal')
       .option('--fresh', 'replace the journal of an earlier run and start over')
+      .option(
+        '--max-errors <n>',
+        'teacher runs that may fail (a reply the program cannot use) before bootstrapping stops (default 10)',
+        wholeNumber(0),
+      )
+      .addOption(
+        new Option(
+          '--metric-errors <policy>',
+          'a metric that throws: stop the run, or score the example 0 and count it',
+        )
+          .choices(['stop', 'score-zero'])
+          .default('stop'),
+      )
       .option('--report <file>', 'write a self-contained HTML report (chart, instructions, trials)'),
   ).action((task: string, flags) => optimizeCommand(task, flags, io));
 
@@ -132,6 +151,10 @@ function reportError(error: unknown, io: CliIO, verbose: boolean): void {
         ? `${error.name}: ${error.message}`
         : String(error);
   writeLine(io.stderr, `sigil: ${message}`);
+  // A metric's own failure is the user's code: show where it threw even without --verbose.
+  if (!verbose && MetricError.isInstance(error) && error.cause instanceof Error && error.cause.stack) {
+    writeLine(io.stderr, error.cause.stack);
+  }
   if (!verbose) return;
   let current: unknown = error;
   while (current instanceof Error) {

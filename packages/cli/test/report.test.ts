@@ -9,6 +9,7 @@ function reportData(overrides: Partial<RunReportData> = {}): RunReportData {
     optimizer: 'MIPRO',
     seed: 0,
     stoppedBy: 'completed',
+    metricErrors: 0,
     baselineScore: 40,
     bestScore: 75,
     steps: [

@@ -97,3 +97,5 @@ export type {
 } from './evaluate/semantic-f1';
 export type { EvaluationProgress, ProgressMode } from './evaluate/progress';
 export { formatResultsTable } from './evaluate/results-table';
+export { FAIL_FAST_WINDOW, failureKindOf, isEndpointDown, metricFailure } from './evaluate/failures';
+export type { FailureCounts, FailureKind } from './evaluate/failures';

@@ -8,6 +8,8 @@ import { CallMeter } from '../lm/call-meter';
 import { type LMFlags, resolveLM } from '../lm/resolve-lm';
 import { loadTask } from '../task-loader/load-task';
 import { loadProgram } from './load-program';
+import { allowedErrors, type ErrorAllowance } from '../option-parsers';
+import { CliError } from '../errors';
 
 export interface EvaluateFlags extends LMFlags {
   state?: string;
@@ -15,6 +17,7 @@ export interface EvaluateFlags extends LMFlags {
   /** Rows (and failures) shown in the tables; 0 for none. */
   table: number;
   results?: string;
+  maxErrors?: ErrorAllowance;
 }
 
 export async function evaluateCommand(taskFile: string, flags: EvaluateFlags, io: CliIO): Promise<void> {
@@ -30,15 +33,17 @@ export async function evaluateCommand(taskFile: string, flags: EvaluateFlags, io
   writeLine(io.stdout, `LM: ${resolved.description}`);
   if (flags.state) writeLine(io.stdout, `State: ${flags.state}`);
   const resultsPath = flags.results ? path.resolve(io.cwd, flags.results) : undefined;
-  const report = await context({ lm: resolved.lm, lmMiddleware: [meter.middleware] }, () =>
-    new Evaluate({
-      devset,
-      metric: task.metric,
-      concurrency: flags.concurrency,
-      resultsPath,
-      output: io.stderr,
-      progress: isInteractive(io.stderr) ? true : 'auto',
-    }).run(program),
+  const report = await context(
+    { lm: resolved.lm, lmMiddleware: [...resolved.middleware, meter.middleware] },
+    () =>
+      new Evaluate({
+        devset,
+        metric: task.metric,
+        concurrency: flags.concurrency,
+        resultsPath,
+        output: io.stderr,
+        progress: isInteractive(io.stderr) ? true : 'auto',
+      }).run(program),
   );
   if (flags.table > 0) {
     const failures = report.results.filter(isFailure).slice(0, flags.table);
@@ -58,9 +63,28 @@ export async function evaluateCommand(taskFile: string, flags: EvaluateFlags, io
       `(prompt ${formatCount(usage.promptTokens)}, completion ${formatCount(usage.completionTokens)}) · cost ${formatCost(cost)}`,
   );
   if (flags.results) writeLine(io.stdout, `Results: ${flags.results}`);
+  const allowed = allowedErrors(flags.maxErrors ?? { count: 0 }, report.total);
+  if (report.errors > allowed) {
+    const { lm, program: inProgram, metric } = report.failures;
+    const first = report.results.find((r) => r.error !== undefined);
+    throw new CliError(
+      `${report.errors} of ${report.total} examples failed (LM ${lm}, program ${inProgram}, metric ${metric}), ` +
+        `more than --max-errors allows (${allowed}); the score above counts them as 0. First failure, example ` +
+        `${first?.index ?? '?'}: ${describeFailure(first?.error)}` +
+        (metric > 0
+          ? ' — fix the metric.'
+          : lm > 0
+            ? ' — check the LM endpoint.'
+            : ' — check the program with sigil inspect.'),
+    );
+  }
 }
 
 /** As Evaluate's own tables: an error or a zero score. */
 function isFailure(result: EvaluationResult): boolean {
   return result.error !== undefined || result.score <= 0;
+}
+
+function describeFailure(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

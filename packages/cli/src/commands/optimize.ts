@@ -20,6 +20,7 @@ import { RunRecorder } from '../optimize/run-recorder';
 import { renderHtmlReport } from '../report/html-report';
 import type { ReportPredictor } from '../report/report-data';
 import { loadTask } from '../task-loader/load-task';
+import { writeStateFile } from '@sigil/core/internal';
 
 export interface OptimizeFlags extends LMFlags, OptimizerFlags {
   out?: string;
@@ -37,10 +38,12 @@ export async function optimizeCommand(taskFile: string, flags: OptimizeFlags, io
   const out = flags.out ?? path.join('optimized', `${task.name}.json`);
   const journal = flags.journal ?? defaultJournalPath(out);
   const resolvePath = (file: string) => path.resolve(io.cwd, file);
+  const interrupt = new AbortController();
   const optimizer = buildOptimizer(flags, task.metric, {
     journal: resolvePath(journal),
     resume: flags.resume ?? false,
     fresh: flags.fresh ?? false,
+    signal: interrupt.signal,
   });
   const resolved = await resolveLM(task, flags, io);
   const program = await task.makeProgram();
@@ -81,17 +84,20 @@ export async function optimizeCommand(taskFile: string, flags: OptimizeFlags, io
   const recorder = new RunRecorder(meter);
   recorder.attach(optimizer);
   const progress = showProgress(io, optimizer, recorder, meter, estimate);
+  const stopInterrupts = onInterrupt(io, interrupt, journal);
   let optimized: Module;
   try {
-    optimized = await context({ lm: resolved.lm, lmMiddleware: [meter.middleware] }, () =>
-      optimizer.compile(program, data),
+    optimized = await context(
+      { lm: resolved.lm, lmMiddleware: [...resolved.middleware, meter.middleware] },
+      () => optimizer.compile(program, data),
     );
   } finally {
+    stopInterrupts();
     progress.finish();
   }
   const report = reportOf(optimized);
   if (!report) throw new CliError(`${optimizer.name} returned a program without a report.`);
-  await optimized.save(resolvePath(out));
+  await saveResult(optimized, report, resolvePath(out));
   if (flags.report) {
     const html = renderHtmlReport({
       task: task.name,
@@ -115,8 +121,69 @@ export async function optimizeCommand(taskFile: string, flags: OptimizeFlags, io
       'The budget ran out: the best program found so far was kept. Raise it and --resume to go on.',
     );
   }
-  writeLine(io.stdout, `Saved the optimized program to ${out}`);
+  if (report.metricErrors > 0) {
+    writeLine(
+      io.stdout,
+      `The metric threw on ${report.metricErrors} example${report.metricErrors === 1 ? '' : 's'}; each was scored 0 (--metric-errors score-zero).`,
+    );
+  }
   if (flags.report) writeLine(io.stdout, `Wrote the HTML report to ${flags.report}`);
+  if (report.stoppedBy === 'interrupted') {
+    throw new CliError(
+      `Interrupted: saved the best program so far to ${out} (marked partial in metadata.sigil.partial). ` +
+        `The journal ${journal} keeps every finished step — continue with --resume.`,
+      { exitCode: 130 },
+    );
+  }
+  writeLine(
+    io.stdout,
+    `Saved the optimized program to ${out}${report.stoppedBy === 'completed' ? '' : ' (partial)'}`,
+  );
+}
+
+/**
+ * Saves the program; a run that did not complete (budget, Ctrl-C) is marked partial in Sigil's metadata
+ * section, which DSPy ignores.
+ */
+async function saveResult(program: Module, report: OptimizationReport, file: string): Promise<void> {
+  const state = program.dumpState();
+  if (report.stoppedBy !== 'completed') {
+    state.metadata.sigil = {
+      ...state.metadata.sigil!,
+      partial: { stoppedBy: report.stoppedBy, bestScore: report.bestScore, at: new Date().toISOString() },
+    };
+  }
+  await writeStateFile(file, state);
+}
+
+/**
+ * Ctrl-C (or the caller's signal) interrupts the run gracefully: no new LM call, the calls in flight finish,
+ * and the best program so far is saved. A second Ctrl-C quits at once, saying where the journal is.
+ */
+function onInterrupt(io: CliIO, interrupt: AbortController, journal: string): () => void {
+  let count = 0;
+  const onSigint = () => {
+    count++;
+    if (count === 1) {
+      writeLine(
+        io.stderr,
+        '\nInterrupted: finishing the calls in flight, then saving the best program so far (Ctrl-C again to quit at once).',
+      );
+      interrupt.abort();
+      return;
+    }
+    writeLine(io.stderr, `Quit. The journal ${journal} keeps every finished step — continue with --resume.`);
+    process.exit(130);
+  };
+  const fromCaller = () => {
+    if (!interrupt.signal.aborted) onSigint();
+  };
+  process.on('SIGINT', onSigint);
+  io.signal?.addEventListener('abort', fromCaller, { once: true });
+  return () => {
+    process.off('SIGINT', onSigint);
+    io.signal?.removeEventListener('abort', fromCaller);
+  };
 }
 
 /** `optimized/rag.json` → `optimized/rag.journal.jsonl`. */

@@ -4,10 +4,10 @@
  * `SIGIL_LM_API_KEY` / `OPENAI_API_KEY` (never printed).
  */
 import * as path from 'node:path';
-import { type LanguageModel, LM } from '@sigil/core';
+import { type LanguageModel, LM, type LMMiddleware } from '@sigil/core';
 import { DEFAULT_CACHE_DIR } from '@sigil/core/internal';
 import type { CliIO } from '../cli-io';
-import { CliError } from '../errors';
+import { CliError, OptionError } from '../errors';
 import type { LoadedTask } from '../task-loader/load-task';
 import { optionalTesting } from './testing-package';
 
@@ -24,7 +24,15 @@ export interface ResolvedLM {
   lm: LanguageModel;
   source: '--lm' | 'SIGIL_LM' | 'task';
   description: string;
+  /** Put around the run: how `--no-cache` reaches an LM the task built itself. */
+  middleware: LMMiddleware[];
 }
+
+/** Every call of the run skips the LM's response cache (the per-call switch the LM honours). */
+const NO_CACHE: LMMiddleware = {
+  name: 'no-cache',
+  call: (next, messages, options) => next(messages, { ...options, cache: false }),
+};
 
 export async function resolveLM(task: LoadedTask, flags: LMFlags, io: CliIO): Promise<ResolvedLM> {
   const fromEnv = nonEmpty(io.env.SIGIL_LM);
@@ -41,10 +49,25 @@ export async function resolveLM(task: LoadedTask, flags: LMFlags, io: CliIO): Pr
       lm,
       source: nonEmpty(flags.lm) ? '--lm' : 'SIGIL_LM',
       description: `${model} at ${lm.baseURL} (${cache})`,
+      middleware: [],
     };
   }
   const own = await task.lm();
-  if (own) return { lm: own, source: 'task', description: describeLM(own) };
+  if (own) {
+    if (flags.cacheDir !== undefined) {
+      throw new OptionError(
+        `--cache-dir applies to an LM the CLI builds (--lm or SIGIL_LM), but task "${task.name}" builds its own — ` +
+          'set its cache folder in the task file (new LM(model, { cache: { dir } })), or pass --lm.',
+      );
+    }
+    const off = flags.cache === false;
+    return {
+      lm: own,
+      source: 'task',
+      description: `${describeLM(own)} (${off ? 'no cache: --no-cache' : describeCache(own)})`,
+      middleware: off ? [NO_CACHE] : [],
+    };
+  }
   throw new CliError(
     `No LM configured for task ${path.relative(io.cwd, task.file) || task.file}: pass --lm <model> ` +
       '(e.g. --lm openai/gpt-4o-mini), set SIGIL_LM, or give the task an lm in defineTask({ …, lm }).',
@@ -59,6 +82,15 @@ function describeLM(lm: LanguageModel): string {
     return `${lm.model} (the task's lm) — simulator, not a model`;
   if (lm instanceof LM) return `${lm.model} at ${lm.baseURL} (the task's lm)`;
   return `${lm.model} (the task's lm)`;
+}
+
+/** The cache an LM the task built uses, for the run header. */
+function describeCache(lm: LanguageModel): string {
+  if (!(lm instanceof LM)) return 'its own cache, if any';
+  const { mode, dir } = lm.cache;
+  return mode === 'off'
+    ? 'no cache'
+    : `cache ${dir ?? 'in memory'}${mode === 'read-write' ? '' : `, ${mode}`}`;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

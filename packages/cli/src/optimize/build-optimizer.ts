@@ -25,6 +25,9 @@ export interface OptimizerFlags {
   concurrency?: number;
   trials?: number;
   candidates?: number;
+  /** Teacher runs that may fail before bootstrapping stops. */
+  maxErrors?: number;
+  metricErrors?: 'stop' | 'score-zero';
 }
 
 /** Which optimizers each specific option applies to. */
@@ -38,7 +41,7 @@ const APPLIES_TO: Record<'auto' | 'trials' | 'candidates', readonly OptimizerNam
 export function buildOptimizer(
   flags: OptimizerFlags,
   metric: Metric,
-  run: { journal: string; resume: boolean; fresh: boolean },
+  run: { journal: string; resume: boolean; fresh: boolean; signal?: AbortSignal },
 ): Optimizer {
   for (const [option, names] of Object.entries(APPLIES_TO)) {
     if (flags[option as keyof typeof APPLIES_TO] !== undefined && !names.includes(flags.optimizer)) {
@@ -55,7 +58,10 @@ export function buildOptimizer(
     journal: run.journal,
     resume: run.resume,
     fresh: run.fresh,
+    signal: run.signal,
+    metricErrors: flags.metricErrors,
   };
+  const maxErrors = flags.maxErrors;
   switch (flags.optimizer) {
     case 'mipro':
       return new MIPRO({
@@ -64,12 +70,20 @@ export function buildOptimizer(
         auto: flags.auto ?? 'light',
         numTrials: flags.trials,
         numCandidates: flags.candidates,
+        maxErrors,
       });
     case 'random-search':
-      return new BootstrapRandomSearch({ ...common, metric, numCandidatePrograms: flags.candidates });
+      return new BootstrapRandomSearch({
+        ...common,
+        metric,
+        numCandidatePrograms: flags.candidates,
+        maxErrors,
+      });
     case 'bootstrap':
-      return new BootstrapFewShot({ ...common, metric });
+      return new BootstrapFewShot({ ...common, metric, maxErrors });
     case 'labeled':
+      if (maxErrors !== undefined)
+        throw new OptionError('--max-errors applies to optimizers that bootstrap, not labeled.');
       return new LabeledFewShot({ ...common, metric });
   }
 }

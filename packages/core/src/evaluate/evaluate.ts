@@ -9,6 +9,7 @@ import { createProgressDisplay, type EvaluationProgress, type ProgressMode } fro
 import { formatResultsTable, isFailure } from './results-table';
 import { ResultsWriter } from './results-writer';
 import { drainConcurrently } from '../runtime/pool';
+import { type FailureCounts, failureKindOf, metricFailure, stopFor } from './failures';
 
 /** What Evaluate runs: anything with an async `forward(inputs)` — a Program, a Predict, or a plain object. */
 export interface Runnable<I = any, O = any> {
@@ -31,6 +32,16 @@ export interface EvaluateOptions<
   failureScore?: number;
   /** The run stops with an `EvaluationError` when this many examples have failed (default: never). */
   maxErrors?: number;
+  /**
+   * Stop at once, with the LM's own error, when the endpoint cannot serve (unreachable, refusing the key,
+   * no such model, no LM configured) or when the first 5 examples all failed at the LM: a dead endpoint is
+   * an error, never a score of 0% (default true).
+   */
+  failFast?: boolean;
+  /** `'stop'`: the first failed LM call ends the run with its error instead of scoring the example (default `'fail-example'`). */
+  lmErrors?: 'fail-example' | 'stop';
+  /** `'stop'`: a metric that throws ends the run with a `MetricError` naming the example (default `'fail-example'`). */
+  metricErrors?: 'fail-example' | 'stop';
   /** A bar on a TTY, plain lines otherwise (`'auto'`, the default, is silent under Jest); false: nothing. */
   progress?: ProgressMode;
   /** After the run, print a table of the first N results and up to N failures (default 0: none). */
@@ -85,7 +96,14 @@ export class Evaluate<E extends Example<any, any> = Example, P extends Predictio
     let scoreSum = 0;
     let done = 0;
     let errors = 0;
+    const failureCounts: FailureCounts = { lm: 0, program: 0, metric: 0 };
+    let succeeded = 0;
     let lastError: unknown;
+    const policy = {
+      failFast: options.failFast ?? true,
+      lmErrors: options.lmErrors ?? 'fail-example',
+      metricErrors: options.metricErrors ?? 'fail-example',
+    } as const;
     // The error that ends the run early; workers stop pulling once it is set.
     let stop: unknown;
 
@@ -116,9 +134,13 @@ export class Evaluate<E extends Example<any, any> = Example, P extends Predictio
       scoreSum += result.score;
       addUsage(usage, result.prediction.usage);
       cost += result.prediction.cost;
-      if (result.error !== undefined) {
+      if (result.error === undefined) succeeded++;
+      else {
         errors++;
+        failureCounts[result.failure ?? 'program']++;
         lastError = result.error;
+        const fatal = stopFor(result, { succeeded, lmFailures: failureCounts.lm }, policy);
+        if (fatal !== undefined) halt(fatal);
         if (errors >= maxErrors && !stop) {
           halt(
             new EvaluationError(
@@ -185,6 +207,7 @@ export class Evaluate<E extends Example<any, any> = Example, P extends Predictio
       results,
       total: done,
       errors,
+      failures: failureCounts,
       usage,
       cost,
       durationMs: Date.now() - started,
@@ -202,10 +225,15 @@ async function evaluateOne<E extends Example<any, any>, P extends Prediction<any
   let prediction = EMPTY_PREDICTION as P;
   try {
     prediction = toPrediction(await program.forward(example.inputs().toJSON())) as P;
+  } catch (error) {
+    return { index, example, prediction, score: failureScore, error, failure: failureKindOf(error) };
+  }
+  try {
     const value = await metric(example, prediction);
     return { index, example, prediction, score: scoreOf(value), feedback: feedbackOf(value) };
   } catch (error) {
-    return { index, example, prediction, score: failureScore, error };
+    const failure = metricFailure(index, error);
+    return { index, example, prediction, score: failureScore, error: failure, failure: 'metric' };
   }
 }
 

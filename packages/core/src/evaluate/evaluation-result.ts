@@ -18,6 +18,8 @@ export interface EvaluationResult<
   feedback?: string;
   /** Why the example failed, when it did. */
   error?: unknown;
+  /** Where it failed: the LM call, the program (an unusable reply …), or the metric. */
+  failure?: 'lm' | 'program' | 'metric';
 }
 
 /** What `Evaluate.run` returns. */
@@ -33,6 +35,8 @@ export interface EvaluationReport<
   total: number;
   /** Examples whose program or metric threw. */
   errors: number;
+  /** Failed examples by where they failed: at the LM, in the program, in the metric. */
+  failures: { lm: number; program: number; metric: number };
   /** Tokens of all predictions, summed. */
   usage: Usage;
   /** In US dollars, summed over all predictions. */

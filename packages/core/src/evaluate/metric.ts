@@ -21,6 +21,12 @@ export function scoreOf(result: MetricValue): number {
   if (typeof result === 'number') {
     if (Number.isNaN(result))
       throw new MetricError('The metric returned NaN — return a number, a boolean or { score }.');
+    // Scores are fractions (reported as percentages): a 5 would read as 500%.
+    if (result < 0 || result > 1) {
+      throw new MetricError(
+        `The metric returned ${result}, outside 0…1 — return a fraction (0.8), a boolean, or { score } in that range.`,
+      );
+    }
     return result;
   }
   if (result !== null && typeof result === 'object' && typeof result.score === 'number') {

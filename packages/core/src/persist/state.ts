@@ -15,6 +15,8 @@ export interface SavedPredictor {
 export interface SigilMetadata {
   version: string;
   params?: Record<string, unknown>;
+  /** Set when the program is the best of a run that did not complete (a budget, an interrupt). */
+  partial?: { stoppedBy: string; bestScore?: number; at: string };
 }
 
 /**

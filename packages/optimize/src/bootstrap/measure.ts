@@ -15,9 +15,13 @@ export async function measureAround(
 ): Promise<Module> {
   const measure = valset && valset.length > 0 && metric ? { valset, metric } : undefined;
   if (measure) {
+    // Journaled, so a resumed (or interrupted and resumed) run does not pay for its baseline again.
     const baseline = await run.step(
       'baseline',
-      () => run.evaluate(student, measure.valset, measure.metric),
+      () =>
+        run.memo('baseline', 'valset', () =>
+          run.evaluate(student, measure.valset, measure.metric, { baseline: true }),
+        ),
       (s) => s,
     );
     if (baseline === undefined) throw run.baselineError('the baseline');

@@ -12,6 +12,7 @@ import { type Demo, predictorPaths } from '../optimizer/candidate';
 import { withCallOptions } from '../optimizer/budget';
 import { OptimizerError } from '../optimizer/errors';
 import type { OptimizerRun } from '../optimizer/run';
+import { failureKindOf, MetricError, metricFailure } from '@sigil/core/internal';
 
 /** How teacher runs are judged and repeated. */
 export interface TeacherRunOptions {
@@ -130,11 +131,20 @@ export class TeacherRuns {
       return { success: true, demos: byPath };
     } catch (error) {
       if (this.run.interrupted) return undefined;
+      // A failed LM call is the endpoint's failure, not the teacher's: every other run would fail too.
+      if (failureKindOf(error) === 'lm') throw error;
+      if (MetricError.isInstance(error)) {
+        if (this.run.metricErrorPolicy === 'stop') throw error;
+        this.run.metricErrors++;
+        return { success: false, demos: {} };
+      }
       this.errors++;
       if (this.errors >= this.options.maxErrors) {
         throw new OptimizerError(
           `Bootstrapping stopped after ${this.errors} failed teacher runs (maxErrors ${this.options.maxErrors}); ` +
-            `the last, on trainset[${index}], threw: ${(error as Error)?.message ?? error} — fix the program or raise maxErrors.`,
+            `the last, on trainset[${index}], threw: ${(error as Error)?.message ?? error} — the program cannot ` +
+            'answer these examples (check its prompts and parsing with sigil inspect), or raise maxErrors ' +
+            '(sigil optimize --max-errors).',
           { cause: error },
         );
       }
@@ -145,7 +155,12 @@ export class TeacherRuns {
   private async passes(example: Example<any, any>, prediction: unknown, trace: unknown): Promise<boolean> {
     const { metric, metricThreshold } = this.options;
     if (!metric) return true;
-    const score = scoreOf(await metric(example, prediction, trace));
+    let score: number;
+    try {
+      score = scoreOf(await metric(example, prediction, trace));
+    } catch (error) {
+      throw metricFailure(this.trainset.indexOf(example), error);
+    }
     return metricThreshold !== undefined ? score >= metricThreshold : score > 0;
   }
 }

@@ -38,6 +38,8 @@ export interface MIPROOptions extends OptimizerOptions {
   valSize?: number;
   maxBootstrappedDemos?: number;
   maxLabeledDemos?: number;
+  /** Teacher runs that may fail (a reply the program cannot use) before bootstrapping stops (default 10). */
+  maxErrors?: number;
   /** Instructions only: no demo sets are built or searched (DSPy's zero-shot mode). */
   zeroShot?: boolean;
   /** Score trials on a minibatch of the valset and promote the most promising to the full valset (default true). */
@@ -146,9 +148,10 @@ export class MIPRO extends Optimizer<MIPROOptions> {
     const valset = sample(valsetOf(data), p.valSize, `${run.seed}:valset`);
     const base = student.clone();
 
+    // Journaled, so a resumed (or interrupted and resumed) run does not pay for its baseline again.
     const baseline = await run.step(
       'baseline',
-      () => run.evaluate(base, valset, metric),
+      () => run.memo('baseline', 'valset', () => run.evaluate(base, valset, metric, { baseline: true })),
       (s) => s,
     );
     if (baseline === undefined) throw run.baselineError('the baseline');

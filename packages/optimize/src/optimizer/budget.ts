@@ -46,6 +46,8 @@ export class Budget extends Meter {
   private inFlight = 0;
   /** Set when a call was refused: work running at that moment is incomplete. */
   exhausted = false;
+  /** Set by `stop()`: the run was interrupted (its signal fired); no new call may start. */
+  stopped = false;
   /** Counts every call against this budget and the meters of the current scope. */
   readonly middleware: LMMiddleware;
 
@@ -68,10 +70,16 @@ export class Budget extends Meter {
     };
   }
 
+  /** Refuses every further call (calls in flight finish): how an interrupted run winds down. */
+  stop(): void {
+    this.stopped = true;
+  }
+
   /** True when no further call may be paid for. */
   get spent(): boolean {
     const { maxCalls, maxCost } = this.limits;
     return (
+      this.stopped ||
       (maxCalls !== undefined && this.paid + this.failed + this.inFlight >= maxCalls) ||
       (maxCost !== undefined && this.cost >= maxCost)
     );
@@ -82,6 +90,11 @@ export class Budget extends Meter {
     if (this.spent) {
       this.exhausted = true;
       const { maxCalls, maxCost } = this.limits;
+      if (this.stopped) {
+        throw new BudgetExceededError('The optimization was interrupted; no further LM call is made.', {
+          code: 'OPTIMIZER_INTERRUPTED',
+        });
+      }
       throw new BudgetExceededError(
         `The optimizer's budget is spent (${this.paid + this.failed} paid calls` +
           `${maxCalls !== undefined ? ` of maxCalls ${maxCalls}` : ''}, $${this.cost.toFixed(4)}` +

@@ -27,6 +27,16 @@ export interface OptimizerOptions {
   fresh?: boolean;
   /** Examples in flight at once in evaluations and bootstrapping (default 8). */
   concurrency?: number;
+  /**
+   * What a metric that throws does: `'stop'` (default) ends the run with a `MetricError` naming the example
+   * and keeping the metric's stack; `'score-zero'` scores the example 0 and counts it in the report.
+   */
+  metricErrors?: 'stop' | 'score-zero';
+  /**
+   * Interrupts the run: no new LM call starts, calls in flight finish, and `compile` returns the best
+   * program so far with `report.stoppedBy === 'interrupted'` (what `sigil optimize` does on Ctrl-C).
+   */
+  signal?: AbortSignal;
 }
 
 /** What a program is compiled against. Examples need their inputs marked (`withInputs`). */
@@ -39,7 +49,7 @@ export interface CompileData {
 }
 
 /** Options that steer a run but not its result; they are left out of the journal's fingerprint. */
-const RUN_CONTROL = new Set(['maxCalls', 'maxCost', 'journal', 'resume', 'fresh', 'concurrency']);
+const RUN_CONTROL = new Set(['maxCalls', 'maxCost', 'journal', 'resume', 'fresh', 'concurrency', 'signal']);
 
 /**
  * The base of every optimizer. `compile` never changes the program it is given: it returns an optimized
@@ -57,7 +67,12 @@ export abstract class Optimizer<
 
   constructor(readonly options: Options) {
     super();
-    const { maxCalls, maxCost, concurrency } = options;
+    const { maxCalls, maxCost, concurrency, metricErrors } = options;
+    if (metricErrors !== undefined && metricErrors !== 'stop' && metricErrors !== 'score-zero') {
+      throw new OptimizerError(
+        `metricErrors must be 'stop' or 'score-zero', got ${JSON.stringify(metricErrors)}.`,
+      );
+    }
     if (maxCalls !== undefined && !(Number.isInteger(maxCalls) && maxCalls >= 0)) {
       throw new OptimizerError(`maxCalls must be a whole number ≥ 0, got ${maxCalls}.`);
     }
@@ -89,16 +104,33 @@ export abstract class Optimizer<
           identity: this.identity(program, data),
         })
       : Journal.memory();
-    const run = new OptimizerRun(budget, journal, seed, this.options.concurrency ?? 8, this);
-    const estimate = this.estimate(program, data);
-    // Every LM call of the run — whichever LM a predictor, a teacher or a proposer uses — is counted.
-    const best = await withLMMiddleware(budget.middleware, () =>
-      this.optimize(run, student, { ...data, teacher }),
+    const run = new OptimizerRun(
+      budget,
+      journal,
+      seed,
+      this.options.concurrency ?? 8,
+      this,
+      this.options.metricErrors ?? 'stop',
     );
+    const estimate = this.estimate(program, data);
+    const signal = this.options.signal;
+    const stop = () => budget.stop();
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    // Every LM call of the run — whichever LM a predictor, a teacher or a proposer uses — is counted.
+    let best: Module;
+    try {
+      best = await withLMMiddleware(budget.middleware, () =>
+        this.optimize(run, student, { ...data, teacher }),
+      );
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
     const report: OptimizationReport = {
       optimizer: this.name,
       seed,
       stoppedBy: run.stoppedBy,
+      metricErrors: run.metricErrors,
       baselineScore: run.baselineScore,
       bestScore: run.bestScore,
       steps: run.steps,

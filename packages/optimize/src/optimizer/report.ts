@@ -40,7 +40,9 @@ export interface OptimizationReport {
   optimizer: string;
   seed: number;
   /** `'budget'` when `maxCalls`/`maxCost` cut the run short (the best program so far was returned). */
-  stoppedBy: 'completed' | 'budget';
+  stoppedBy: 'completed' | 'budget' | 'interrupted';
+  /** Examples whose metric threw and were scored 0 (only with `metricErrors: 'score-zero'`). */
+  metricErrors: number;
   /** Valset score (percent) of the program as given, when measured. */
   baselineScore?: number;
   /** Valset score (percent) of the returned program, when measured. */

@@ -1,6 +1,8 @@
 import {
   context,
   Evaluate,
+  EvaluationError,
+  type EvaluationReport,
   type Example,
   type Metric,
   type Module,
@@ -42,7 +44,9 @@ interface JournaledCandidate {
 export class OptimizerRun {
   readonly steps: StepRecord[] = [];
   readonly candidates: ScoredCandidate[] = [];
-  stoppedBy: 'completed' | 'budget' = 'completed';
+  stoppedBy: 'completed' | 'budget' | 'interrupted' = 'completed';
+  /** Examples whose metric threw, scored 0 because the run was told to (`metricErrors: 'score-zero'`). */
+  metricErrors = 0;
   baselineScore?: number;
   bestScore?: number;
   /** Set by search optimizers: the space they explored, for the report. */
@@ -54,18 +58,24 @@ export class OptimizerRun {
     readonly seed: number,
     readonly concurrency: number,
     private readonly events: TypedEmitter<OptimizerEvents>,
+    /** What a metric that throws does: stop the run (default), or score the example 0 and count it. */
+    readonly metricErrorPolicy: 'stop' | 'score-zero' = 'stop',
   ) {}
 
-  /** True when no further work may start: the budget is spent (the run is then marked as stopped by it). */
+  /** True when no further work may start: the budget is spent or the run was interrupted. */
   get outOfBudget(): boolean {
-    if (this.budget.exhausted || this.budget.spent) this.stoppedBy = 'budget';
-    return this.stoppedBy === 'budget';
+    if (this.budget.exhausted || this.budget.spent) this.markStopped();
+    return this.stoppedBy !== 'completed';
   }
 
   /** True once the budget refused a call: whatever ran at that moment is incomplete. */
   get interrupted(): boolean {
-    if (this.budget.exhausted) this.stoppedBy = 'budget';
+    if (this.budget.exhausted) this.markStopped();
     return this.budget.exhausted;
+  }
+
+  private markStopped(): void {
+    this.stoppedBy = this.budget.stopped ? 'interrupted' : 'budget';
   }
 
   /** Emits a progress event. */
@@ -93,14 +103,35 @@ export class OptimizerRun {
 
   /**
    * Scores `program` on `devset` (percent) through `Evaluate`, concurrently; undefined when the budget ran
-   * out during the evaluation (a partial score would be wrong).
+   * out during the evaluation (a partial score would be wrong). A failed LM call is never scored: it ends
+   * the run with the LM's own error (the journal keeps what finished; resume continues). A metric that
+   * throws ends it too, naming the example, unless the run counts such examples as 0.
    */
-  async evaluate(program: Module, devset: readonly Example[], metric: Metric): Promise<number | undefined> {
+  async evaluate(
+    program: Module,
+    devset: readonly Example[],
+    metric: Metric,
+    options: { baseline?: boolean } = {},
+  ): Promise<number | undefined> {
     if (this.outOfBudget) return undefined;
-    const report = await new Evaluate({ devset, metric, concurrency: this.concurrency, progress: false }).run(
-      program,
-    );
-    return this.interrupted ? undefined : report.score;
+    let report;
+    try {
+      report = await new Evaluate({
+        devset,
+        metric,
+        concurrency: this.concurrency,
+        progress: false,
+        lmErrors: 'stop',
+        metricErrors: this.metricErrorPolicy === 'stop' ? 'stop' : 'fail-example',
+      }).run(program);
+    } catch (error) {
+      if (this.interrupted) return undefined;
+      throw error;
+    }
+    if (this.interrupted) return undefined;
+    if (options.baseline && report.total > 0 && report.errors === report.total) throw allFailed(report);
+    this.metricErrors += report.failures.metric;
+    return report.score;
   }
 
   /**
@@ -133,6 +164,7 @@ export class OptimizerRun {
     build: () => Promise<Module>,
     devset: readonly Example[],
     metric: Metric,
+    options: { baseline?: boolean } = {},
   ): Promise<ScoredCandidate | undefined> {
     const journaled = this.journal.get<JournaledCandidate>('candidate', spec.key);
     let scored: ScoredCandidate;
@@ -144,7 +176,7 @@ export class OptimizerRun {
       const outcome = await metered(meter, async () => {
         const program = await build();
         if (this.interrupted) return undefined;
-        const score = await this.evaluate(program, devset, metric);
+        const score = await this.evaluate(program, devset, metric, options);
         return score === undefined ? undefined : { program, score };
       });
       if (!outcome) return undefined;
@@ -191,4 +223,20 @@ export class OptimizerRun {
         `paid calls, $${this.budget.cost.toFixed(4)}) — raise the budget or use a smaller valset.`,
     );
   }
+}
+
+/**
+ * The error of a baseline on which every example failed: its score (0%) would say nothing, so the run
+ * stops, with the first failure as the cause and advice that fits it.
+ */
+function allFailed(report: EvaluationReport): EvaluationError {
+  const first = report.results.find((r) => r.error !== undefined);
+  const error = first?.error;
+  const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new EvaluationError(
+    `Every one of the ${report.total} baseline examples failed, so there is nothing to optimize from; the first ` +
+      `(example ${first?.index ?? 0}): ${what} — the program cannot use the LM's replies: check its prompts and ` +
+      'parsing with sigil inspect, and the LM it runs against.',
+    { errors: report.errors, lastError: error, code: 'EVALUATION_ALL_FAILED' },
+  );
 }

@@ -105,7 +105,7 @@ export class BootstrapRandomSearch extends Optimizer<BootstrapRandomSearchOption
       const spec = { key: `seed:${seed}`, label: labelOf(seed), index, total: seeds.length };
       const scored = await run.step(
         `candidate ${spec.key}`,
-        () => run.scoreCandidate(spec, () => build(seed), valset, options.metric),
+        () => run.scoreCandidate(spec, () => build(seed), valset, options.metric, { baseline: seed === -3 }),
         (c) => c?.score,
       );
       if (!scored) {
