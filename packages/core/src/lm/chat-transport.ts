@@ -9,14 +9,10 @@ import type { ResolvedEndpoint } from './endpoint';
 import { type FailureContext, toLMError } from './error-mapping';
 import { LMError } from './errors';
 import type { LMEvents } from './events';
-import { createOpenAIClient } from './openai-client';
-import {
-  completionsFromWire,
-  estimateTokens,
-  readCompletionBody,
-  StreamAccumulator,
-  usageFromWire,
-} from './openai-wire';
+import { createOpenAIClient, loadedOpenAIModule } from './openai-client';
+import { brokenStream, type ReplyContext, readChatCompletion } from './completion-reply';
+import type { TransportOptions } from './http/transport-options';
+import { completionsFromWire, estimateTokens, StreamAccumulator, usageFromWire } from './openai-wire';
 import { costFromHeaders, costOf, type ModelPrice } from './prices';
 import { type RetryOptions, withRetries } from './retry';
 import type { Scheduler, SchedulerLease } from './scheduler';
@@ -39,6 +35,7 @@ export interface TransportParts {
   events: LMEvents;
   accounting: Accounting;
   price?: ModelPrice;
+  transport: TransportOptions;
 }
 
 /** A text delta of choice `index`, as `lm.stream()` yields it. */
@@ -83,22 +80,47 @@ export class ChatTransport {
               signal: signal.signal,
             })
             .withResponse();
+          // A server that ignores `stream: true` answers with one whole completion: read it as one.
+          const contentType = result.response.headers.get('content-type') ?? '';
+          const whole = contentType.includes('text/event-stream')
+            ? undefined
+            : await readChatCompletion(result.response, this.replyContext(signal.signal));
           lease = granted;
           attempt = signal;
-          return result;
+          return { ...result, whole };
         } catch (error) {
           granted.release();
           signal.dispose();
           throw this.failure(error, signal, call);
         }
       });
+      if (opened.whole) {
+        const completions = completionsFromWire(opened.whole.choices);
+        for (const [index, completion] of completions.entries()) {
+          if (completion.text) yield { type: 'delta', index, text: completion.text };
+        }
+        usage = usageFromWire(opened.whole.usage);
+        return this.responseOf(completions, usage, opened.response.headers, call);
+      }
       const accumulator = new StreamAccumulator();
+      let chunks = 0;
       try {
         for await (const chunk of opened.data) {
+          chunks++;
           for (const delta of accumulator.add(chunk)) yield { type: 'delta', ...delta };
         }
       } catch (error) {
-        throw this.failure(error, attempt as AttemptSignal, call);
+        const signal = attempt as AttemptSignal;
+        const sdk = loadedOpenAIModule();
+        if (
+          signal.timedOut ||
+          signal.callerAborted ||
+          error instanceof LMError ||
+          (sdk && error instanceof sdk.APIError)
+        ) {
+          throw this.failure(error, signal, call);
+        }
+        throw brokenStream(opened.response, error, chunks, this.replyContext(signal.signal));
       }
       usage = accumulator.usage ?? usageFromWire(undefined);
       return this.responseOf(accumulator.completions(), usage, opened.response.headers, call);
@@ -128,14 +150,15 @@ export class ChatTransport {
     this.beforeRequest(messages, call, number);
     try {
       // The raw response, read here: the SDK's own parse (`.withResponse()`) adds request-log bookkeeping
-      // and a second pass over the headers that no caller uses, ~10 µs a call.
+      // and a second pass over the headers that no caller uses, ~10 µs a call, and would let a 200 that
+      // is not a completion through as a string or `{}`.
       const http = await this.openai()
         .chat.completions.create(
           this.body(messages, call) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
           { signal: attempt.signal },
         )
         .asResponse();
-      const data = (await readCompletionBody(http)) as OpenAI.ChatCompletion;
+      const data = await readChatCompletion(http, this.replyContext(attempt.signal));
       const completions = completionsFromWire(data.choices);
       const response = this.responseOf(completions, usageFromWire(data.usage), http.headers, call);
       lease.release(response.usage.totalTokens);
@@ -222,6 +245,11 @@ export class ChatTransport {
     return toLMError(error, { ...this.context(call), timedOut: attempt.timedOut, aborted: false });
   }
 
+  private replyContext(signal: AbortSignal): ReplyContext {
+    const { endpoint } = this.parts;
+    return { model: endpoint.wireModel, endpoint: endpoint.baseURL, apiKey: endpoint.apiKey, signal };
+  }
+
   private context(call: PreparedCall): Omit<FailureContext, 'aborted' | 'timedOut'> {
     const { endpoint } = this.parts;
     return {
@@ -233,7 +261,7 @@ export class ChatTransport {
   }
 
   private openai(): OpenAI {
-    this.client ??= createOpenAIClient(this.parts.endpoint, `LM "${this.parts.model}"`);
+    this.client ??= createOpenAIClient(this.parts.endpoint, `LM "${this.parts.model}"`, this.parts.transport);
     return this.client;
   }
 }

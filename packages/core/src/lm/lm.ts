@@ -11,6 +11,7 @@ import { type LMEventName, LMEvents, type LMListener } from './events';
 import { CallHistory, globalHistory, type InspectOptions, inspectEntries } from './history';
 import { ABANDONED, type DrainResult, InFlightWork, SharedRequest } from './in-flight';
 import { cacheFrom, type LMDefaults, type LMOptions, type LMStreamEvent } from './lm-options';
+import { validateTransportOptions } from './http/transport-options';
 import { wireParameters } from './openai-wire';
 import { chatRequestKey } from './request-key';
 import { Scheduler } from './scheduler';
@@ -43,6 +44,7 @@ export class LM implements LanguageModel {
 
   constructor(model: string, options: LMOptions = {}) {
     this.model = model;
+    validateTransportOptions(options, `LM "${model}"`);
     this.endpoint = resolveEndpoint(model, options);
     this.supportsStructuredOutputs = options.supportsStructuredOutputs ?? true;
     this.defaults = {
@@ -67,6 +69,7 @@ export class LM implements LanguageModel {
       events: this.events,
       accounting: this.accounting,
       price: options.price,
+      transport: { transport: options.transport, connections: options.connections },
     });
   }
 
