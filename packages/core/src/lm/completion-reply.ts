@@ -154,7 +154,7 @@ export async function readChatCompletion(response: Response, context: ReplyConte
     };
     throw failure(response, '', kind, context);
   }
-  if (text.trim() === '') {
+  if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) {
     throw failure(response, text, { what: 'an empty body', advice: 'Retried.', retryable: true }, context);
   }
   let data: unknown;

@@ -74,17 +74,16 @@ function toolCallsFromWire(calls: unknown[] | null | undefined): ToolCall[] | un
 
 /** Completions from OpenAI's `choices`, in choice order. */
 export function completionsFromWire(choices: WireChoice[]): Completion[] {
-  return [...choices]
-    .sort((a, b) => a.index - b.index)
-    .map((choice) => {
-      const completion: Completion = {
-        text: choice.message.content ?? '',
-        finishReason: choice.finish_reason,
-      };
-      const toolCalls = toolCallsFromWire(choice.message.tool_calls);
-      if (toolCalls) completion.toolCalls = toolCalls;
-      return completion;
-    });
+  const ordered = choices.length > 1 ? [...choices].sort((a, b) => a.index - b.index) : choices;
+  return ordered.map((choice) => {
+    const completion: Completion = {
+      text: choice.message.content ?? '',
+      finishReason: choice.finish_reason,
+    };
+    const toolCalls = toolCallsFromWire(choice.message.tool_calls);
+    if (toolCalls) completion.toolCalls = toolCalls;
+    return completion;
+  });
 }
 
 interface StreamChoiceDelta {

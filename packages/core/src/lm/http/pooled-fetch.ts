@@ -60,7 +60,7 @@ function headerList(headers: RequestInit['headers']): HeaderList {
   const list: HeaderList = [];
   if (!headers) return list;
   if (typeof (headers as Headers).forEach === 'function' && !Array.isArray(headers)) {
-    (headers as Headers).forEach((value, name) => list.push([name.toLowerCase(), value]));
+    (headers as Headers).forEach((value, name) => list.push([name, value]));
   } else if (Array.isArray(headers)) {
     for (const [name, value] of headers as [string, string][]) list.push([name.toLowerCase(), String(value)]);
   } else {
@@ -120,13 +120,23 @@ export function createPooledFetch(options: PoolOptions = {}): typeof fetch {
     return dispatcher;
   };
 
-  const { request } = undiciModule();
+  // The SDK asks for the same few URLs over and over: parse each once.
+  let lastInput: string | undefined;
+  let lastURL: URL | undefined;
+  const parse = (input: string | URL): URL => {
+    if (typeof input !== 'string') return new URL(input);
+    if (input !== lastInput) {
+      lastURL = new URL(input);
+      lastInput = input;
+    }
+    return lastURL as URL;
+  };
 
   async function pooledFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
     if (typeof input !== 'string' && !(input instanceof URL)) {
       return fetch(input, { ...init, dispatcher: dispatcherFor(new URL(input.url)) } as RequestInit);
     }
-    let url = new URL(input);
+    let url = parse(input);
     const signal = init.signal ?? undefined;
     if (signal?.aborted) throw abortReason(signal);
     let method = (init.method ?? 'GET').toUpperCase();
@@ -139,12 +149,13 @@ export function createPooledFetch(options: PoolOptions = {}): typeof fetch {
     for (let redirects = 0; ; redirects++) {
       let reply: RawReply;
       try {
-        reply = (await request(url, {
+        reply = (await dispatcherFor(url).request({
+          origin: url.origin,
+          path: url.pathname + url.search,
           method: method as Dispatcher.HttpMethod,
           headers: flat(headers),
           body,
           signal,
-          dispatcher: dispatcherFor(url),
         })) as unknown as RawReply;
       } catch (error) {
         if (signal?.aborted) throw abortReason(signal);

@@ -33,7 +33,7 @@ export class ResponseHeaders {
   }
 
   *entries(): IterableIterator<[string, string]> {
-    for (const key of Object.keys(this.raw).sort()) {
+    for (const key in this.raw) {
       const value = this.raw[key];
       if (value === undefined) continue;
       if (key === 'set-cookie' && typeof value !== 'string') for (const cookie of value) yield [key, cookie];
