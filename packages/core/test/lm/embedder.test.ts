@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CacheMissError, Embedder } from '@sigil/core';
 import { FakeOpenAIServer } from '@sigil/testing';
-import { TRANSPORTS } from './transports';
+import { TRANSPORTS } from './support/transports';
 
 describe.each(TRANSPORTS)('Embedder (%s transport)', (transport) => {
   let server: FakeOpenAIServer;

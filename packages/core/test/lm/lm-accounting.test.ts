@@ -2,7 +2,7 @@ import { inspectHistory, LM, LMBadRequestError, registerPrices } from '@sigil/co
 import { costOf, globalHistory, priceOf } from '@sigil/core/internal';
 import type { ChatMessage, LMOptions } from '@sigil/core';
 import { FakeOpenAIServer } from '@sigil/testing';
-import { TRANSPORTS } from './transports';
+import { TRANSPORTS } from './support/transports';
 
 const ask = (content: string): ChatMessage[] => [{ role: 'user', content }];
 const KEY = 'sk-accounting-secret-999999';

@@ -13,7 +13,7 @@ import {
 } from '@sigil/core';
 import type { ChatMessage, LMOptions, LMStreamEvent } from '@sigil/core';
 import { FakeOpenAIServer } from '@sigil/testing';
-import { TRANSPORTS } from './transports';
+import { TRANSPORTS } from './support/transports';
 
 const ask = (content: string): ChatMessage[] => [{ role: 'user', content }];
 const fastRetries = { baseDelayMs: 1, maxDelayMs: 5 };

@@ -1,7 +1,7 @@
 import { LM } from '@sigil/core';
 import { Scheduler } from '@sigil/core/internal';
 import { FakeOpenAIServer } from '@sigil/testing';
-import { TRANSPORTS } from './transports';
+import { TRANSPORTS } from './support/transports';
 
 describe.each(TRANSPORTS)('LM under injected faults (%s transport)', (transport) => {
   it('completes 1,000 calls with the right answers while 25% of requests fail', async () => {

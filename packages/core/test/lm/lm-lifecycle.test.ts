@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { LM, LMAbortedError } from '@sigil/core';
 import type { ChatMessage, LMOptions } from '@sigil/core';
 import { FakeOpenAIServer } from '@sigil/testing';
-import { TRANSPORTS } from './transports';
+import { TRANSPORTS } from './support/transports';
 
 const ask = (content: string): ChatMessage[] => [{ role: 'user', content }];
 

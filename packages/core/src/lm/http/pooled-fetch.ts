@@ -38,7 +38,9 @@ function sharedDispatcher(connections: number | undefined, proxy: string | undef
     // short that the caller allowed.
     const options = { connections: connections ?? null, headersTimeout: 0, bodyTimeout: 0 };
     const { Agent, ProxyAgent } = undiciModule();
-    dispatcher = proxy ? new ProxyAgent({ ...options, uri: proxy }) : new Agent(options);
+    // proxyTunnel false: http endpoints go to the proxy as absolute-form requests, as curl sends them
+    // (many proxies allow CONNECT to port 443 only); https ones through a CONNECT tunnel.
+    dispatcher = proxy ? new ProxyAgent({ ...options, uri: proxy, proxyTunnel: false }) : new Agent(options);
     dispatchers.set(key, dispatcher);
   }
   return dispatcher;
@@ -54,27 +56,23 @@ const CONTENT_HEADERS = [
   'content-location',
 ];
 
-type HeaderList = [string, string][];
+type HeaderRecord = Record<string, string>;
 
-function headerList(headers: RequestInit['headers']): HeaderList {
-  const list: HeaderList = [];
-  if (!headers) return list;
+/** Request headers as a plain record with lower-case names (what undici and its proxy agent take). */
+function headerRecord(headers: RequestInit['headers']): HeaderRecord {
+  const record: HeaderRecord = {};
+  if (!headers) return record;
   if (typeof (headers as Headers).forEach === 'function' && !Array.isArray(headers)) {
-    (headers as Headers).forEach((value, name) => list.push([name, value]));
-  } else if (Array.isArray(headers)) {
-    for (const [name, value] of headers as [string, string][]) list.push([name.toLowerCase(), String(value)]);
+    (headers as Headers).forEach((value, name) => (record[name] = value));
   } else {
-    for (const [name, value] of Object.entries(headers as Record<string, string>)) {
-      if (value !== undefined) list.push([name.toLowerCase(), String(value)]);
+    const entries = Array.isArray(headers) ? (headers as [string, string][]) : Object.entries(headers);
+    for (const [name, value] of entries) {
+      if (value === undefined) continue;
+      const key = name.toLowerCase();
+      record[key] = key in record ? `${record[key]}, ${String(value)}` : String(value);
     }
   }
-  return list;
-}
-
-function flat(list: HeaderList): string[] {
-  const out: string[] = [];
-  for (const [name, value] of list) out.push(name, value);
-  return out;
+  return record;
 }
 
 function abortReason(signal: AbortSignal): unknown {
@@ -84,11 +82,11 @@ function abortReason(signal: AbortSignal): unknown {
 /** The body as undici sends it, with the content type fetch would add; undefined for bodies left to fetch. */
 function encodeBody(
   body: RequestInit['body'],
-  headers: HeaderList,
+  headers: HeaderRecord,
 ): { body: string | Uint8Array | null } | undefined {
   if (body === undefined || body === null) return { body: null };
   const typed = (type: string) => {
-    if (!headers.some(([name]) => name === 'content-type')) headers.push(['content-type', type]);
+    headers['content-type'] ??= type;
   };
   if (typeof body === 'string') {
     typed('text/plain;charset=UTF-8');
@@ -140,7 +138,7 @@ export function createPooledFetch(options: PoolOptions = {}): typeof fetch {
     const signal = init.signal ?? undefined;
     if (signal?.aborted) throw abortReason(signal);
     let method = (init.method ?? 'GET').toUpperCase();
-    let headers = headerList(init.headers);
+    const headers = headerRecord(init.headers);
     const encoded = encodeBody(init.body, headers);
     if (!encoded || url.username || url.password) {
       return fetch(url, { ...init, dispatcher: dispatcherFor(url) } as RequestInit);
@@ -153,7 +151,7 @@ export function createPooledFetch(options: PoolOptions = {}): typeof fetch {
           origin: url.origin,
           path: url.pathname + url.search,
           method: method as Dispatcher.HttpMethod,
-          headers: flat(headers),
+          headers,
           body,
           signal,
         })) as unknown as RawReply;
@@ -184,9 +182,9 @@ export function createPooledFetch(options: PoolOptions = {}): typeof fetch {
       if (toGet) {
         method = 'GET';
         body = null;
-        headers = headers.filter(([name]) => !CONTENT_HEADERS.includes(name));
+        for (const name of CONTENT_HEADERS) delete headers[name];
       }
-      if (next.origin !== url.origin) headers = headers.filter(([name]) => name !== 'authorization');
+      if (next.origin !== url.origin) delete headers.authorization;
       url = next;
     }
   }
