@@ -123,19 +123,27 @@ export class PooledResponse {
   get body(): ReadableStream<Uint8Array> | null {
     if (this.stream !== undefined) return this.stream;
     if (!this.hasBody) return (this.stream = null);
-    this.used = true;
     const nodeStream = Readable.toWeb(this.decoded()) as NodeReadableStream<Uint8Array>;
     this.stream = nodeStream as unknown as ReadableStream<Uint8Array>;
     return this.stream;
   }
 
   get bodyUsed(): boolean {
-    return this.used;
+    return this.used || (this.stream?.locked ?? false);
   }
 
   private claim(): void {
-    if (this.used || this.stream) throw new TypeError('Body is unusable: Body has already been read');
+    if (this.bodyUsed) throw new TypeError('Body is unusable: Body has already been read');
     this.used = true;
+  }
+
+  /** The body as one buffer: from the web stream once `body` was looked at (the SDK's logging does). */
+  private async buffer(): Promise<Buffer> {
+    if (!this.stream) return collectBytes(this.decoded());
+    const parts: Uint8Array[] = [];
+    const reader = this.stream.getReader();
+    for (let next = await reader.read(); !next.done; next = await reader.read()) parts.push(next.value);
+    return Buffer.concat(parts);
   }
 
   async text(): Promise<string> {
@@ -145,7 +153,8 @@ export class PooledResponse {
       return '';
     }
     try {
-      const text = this.decodedIsRaw() ? await this.reply.body.text() : await collect(this.decoded());
+      const fast = this.decodedIsRaw() && !this.stream;
+      const text = fast ? await this.reply.body.text() : (await this.buffer()).toString('utf8');
       return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     } catch (error) {
       throw terminated(error, this.signal);
@@ -164,7 +173,7 @@ export class PooledResponse {
     this.claim();
     if (!this.hasBody) return new Uint8Array(0);
     try {
-      const buffer = await collectBytes(this.decoded());
+      const buffer = await this.buffer();
       return new Uint8Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length));
     } catch (error) {
       throw terminated(error, this.signal);
@@ -196,8 +205,4 @@ async function collectBytes(stream: Readable): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const part of stream) parts.push(part as Buffer);
   return Buffer.concat(parts);
-}
-
-async function collect(stream: Readable): Promise<string> {
-  return (await collectBytes(stream)).toString('utf8');
 }
