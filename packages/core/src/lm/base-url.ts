@@ -25,6 +25,13 @@ export function withoutCredentials(url: string): string {
  */
 export function parseBaseURL(raw: string, source: string, explicitApiKey: boolean): ParsedBaseURL {
   const shown = withoutCredentials(raw);
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw.trim())) {
+    throw new InvalidOptionError(
+      `${source} ${JSON.stringify(shown)} has no scheme: write it with http:// or https:// in front ` +
+        `(e.g. "http://${shown.trim()}").`,
+      { option: 'baseURL' },
+    );
+  }
   let url: URL;
   try {
     url = new URL(raw.trim());

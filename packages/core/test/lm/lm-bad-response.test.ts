@@ -168,7 +168,8 @@ describe('LM base URLs are checked at construction', () => {
   });
 
   it.each([
-    ['not a URL', 'localhost:4000 /v1', /is not a URL/],
+    ['a URL without its scheme', 'localhost:4000/v1', /has no scheme.*"http:\/\/localhost:4000\/v1"/],
+    ['text that is not a URL', 'http://exa mple.com/v1', /is not a URL/],
     ['another scheme', 'ftp://127.0.0.1/v1', /uses ftp:, but an endpoint is reached over http: or https:/],
   ])('refuses %s with InvalidOptionError naming baseURL', (_label, baseURL, message) => {
     const error = (() => {
@@ -186,7 +187,7 @@ describe('LM base URLs are checked at construction', () => {
 
   it('names the environment variable a bad URL came from', () => {
     process.env.SIGIL_LM_BASE_URL = 'nope';
-    expect(() => new LM('openai/m', { cache: false })).toThrow(/SIGIL_LM_BASE_URL "nope" is not a URL/);
+    expect(() => new LM('openai/m', { cache: false })).toThrow(/SIGIL_LM_BASE_URL "nope" has no scheme/);
   });
 
   it('refuses credentials in the URL together with an apiKey, showing the URL redacted', () => {
