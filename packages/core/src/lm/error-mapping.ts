@@ -57,7 +57,7 @@ function causeOf(error: unknown): string {
   const seen = new Set<unknown>();
   let current: unknown = error;
   const parts: string[] = [];
-  while (current instanceof Error && !seen.has(current)) {
+  while (isErrorLike(current) && !seen.has(current)) {
     seen.add(current);
     const code = (current as { code?: unknown }).code;
     parts.push(typeof code === 'string' ? `${current.message} (${code})` : current.message);
@@ -66,9 +66,17 @@ function causeOf(error: unknown): string {
   return parts.join(': ') || String(error);
 }
 
+/**
+ * Error-shaped, whatever realm made it: socket and TLS errors come from Node's own realm, where a test
+ * sandbox's (or another vm context's) `instanceof Error` is false.
+ */
+function isErrorLike(value: unknown): value is Error {
+  return typeof value === 'object' && value !== null && typeof (value as Error).message === 'string';
+}
+
 /** The certificate error code anywhere in the cause chain, if the TLS handshake rejected the server. */
 function certificateCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+  for (let current = error, depth = 0; isErrorLike(current) && depth < 5; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && CERTIFICATE_CODES.test(code)) return code;
     current = (current as { cause?: unknown }).cause;
@@ -77,7 +85,7 @@ function certificateCode(error: unknown): string | undefined {
 }
 
 function looksLikeConnectionFailure(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+  for (let current = error, depth = 0; isErrorLike(current) && depth < 5; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('UND_ERR'))) return true;
     if (/fetch failed|terminated|other side closed|socket/i.test(current.message)) return true;
