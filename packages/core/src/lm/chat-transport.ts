@@ -5,6 +5,7 @@
 import type OpenAI from 'openai';
 import type { Accounting } from './accounting';
 import { AttemptSignal } from './attempt-signal';
+import type { CallControl } from './call-control';
 import type { ResolvedEndpoint } from './endpoint';
 import { type FailureContext, toLMError } from './error-mapping';
 import { LMError } from './errors';
@@ -21,6 +22,8 @@ import type { CallOptions, ChatMessage, Completion, LMResponse, Usage } from './
 /** One call after defaults are merged: its options, wire parameters and cache key. */
 export interface PreparedCall {
   options: CallOptions;
+  /** What stops the call (its caller's signal, `drain()`, a shared request's last caller leaving). */
+  control?: CallControl;
   parameters: Record<string, unknown>;
   key?: string;
   started: number;
@@ -67,7 +70,7 @@ export class ChatTransport {
     try {
       const opened = await this.withRetries(call, async (number) => {
         const granted = await this.acquire(messages, call);
-        const signal = new AttemptSignal(call.options.signal, call.options.timeoutMs);
+        const signal = new AttemptSignal(call.control, call.options.timeoutMs);
         this.beforeRequest(messages, call, number);
         try {
           const body = {
@@ -135,7 +138,7 @@ export class ChatTransport {
    * `lm.drain()` gives), else an `LMAbortedError` naming the caller's AbortSignal.
    */
   abortedError(call: PreparedCall): LMError {
-    const reason: unknown = call.options.signal?.reason;
+    const reason: unknown = call.control?.reason ?? call.options.signal?.reason;
     if (reason instanceof LMError) return reason;
     return toLMError(new Error('aborted'), {
       ...this.context(call),
@@ -146,7 +149,7 @@ export class ChatTransport {
 
   private async attempt(messages: ChatMessage[], call: PreparedCall, number: number): Promise<LMResponse> {
     const lease = this.tryAcquire(messages, call) ?? (await this.acquire(messages, call));
-    const attempt = new AttemptSignal(call.options.signal, call.options.timeoutMs);
+    const attempt = new AttemptSignal(call.control, call.options.timeoutMs);
     this.beforeRequest(messages, call, number);
     try {
       // The raw response, read here: the SDK's own parse (`.withResponse()`) adds request-log bookkeeping
@@ -173,10 +176,11 @@ export class ChatTransport {
 
   /** A scheduler slot without waiting, when one is free (the common case): no promise, no queue entry. */
   private tryAcquire(messages: ChatMessage[], call: PreparedCall): SchedulerLease | undefined {
+    // A stopped call goes to acquire(), which rejects it.
+    if (call.control?.aborted) return undefined;
     return this.parts.scheduler.tryAcquire({
       priority: call.options.priority,
       tokens: estimateTokens(messages, call.options),
-      signal: call.options.signal,
     });
   }
 
@@ -185,10 +189,10 @@ export class ChatTransport {
       return await this.parts.scheduler.acquire({
         priority: call.options.priority,
         tokens: estimateTokens(messages, call.options),
-        signal: call.options.signal,
+        signal: call.control?.signal ?? call.options.signal,
       });
     } catch (error) {
-      if (call.options.signal?.aborted) throw this.abortedError(call);
+      if (call.control?.aborted ?? call.options.signal?.aborted) throw this.abortedError(call);
       throw toLMError(error, { ...this.context(call), aborted: true, timedOut: false });
     }
   }
@@ -196,7 +200,10 @@ export class ChatTransport {
   private withRetries<T>(call: PreparedCall, run: (attempt: number) => Promise<T>): Promise<T> {
     const { retry, accounting, scheduler, events, model } = this.parts;
     return withRetries(run, retry, {
-      signal: call.options.signal,
+      // Read only when a retry waits: the call's AbortSignal is made then, not for every call.
+      get signal() {
+        return call.control?.signal ?? call.options.signal;
+      },
       onAbort: () => this.abortedError(call),
       onRetry: ({ attempt, delayMs, error }) => {
         accounting.retry();

@@ -4,6 +4,7 @@
  */
 import type OpenAI from 'openai';
 import { AttemptSignal } from './attempt-signal';
+import { CallControl } from './call-control';
 import { type CacheMode, type CacheOptions, ResponseCache } from './cache';
 import { type EndpointOptions, type ResolvedEndpoint, resolveEndpoint } from './endpoint';
 import { type FailureContext, toLMError } from './error-mapping';
@@ -175,7 +176,8 @@ export class Embedder {
       } catch (error) {
         throw toLMError(error, { ...context, aborted: true, timedOut: false });
       }
-      const signal = new AttemptSignal(options.signal, context.timeoutMs);
+      const control = new CallControl(options.signal);
+      const signal = new AttemptSignal(control, context.timeoutMs);
       this.totals.requests++;
       try {
         const response = await this.openai().embeddings.create(
@@ -202,6 +204,7 @@ export class Embedder {
         throw toLMError(error, { ...context, timedOut: signal.timedOut, aborted: signal.callerAborted });
       } finally {
         signal.dispose();
+        control.dispose();
       }
     };
     return withRetries(attempt, this.options.retry ?? {}, {

@@ -18,7 +18,7 @@ import { TRANSPORTS, type TransportName } from './support/transports';
 function clientTrusting(caFile: string, baseURL: string, transport: TransportName, proxy: string) {
   const script = path.join(__dirname, 'fixtures', 'tls-client.ts');
   return new Promise<{ direct: string; proxied: string }>((resolve, reject) => {
-    const env = { ...process.env, NODE_EXTRA_CA_CERTS: caFile };
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_EXTRA_CA_CERTS: caFile };
     for (const name of ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy'])
       delete env[name];
     const child = spawn(
@@ -50,7 +50,7 @@ describe('LM over HTTPS with a self-signed loopback server', () => {
     // on the machine is needed, and node:crypto cannot issue X.509 certificates.
     const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
       keyType: 'ec',
-      days: 1,
+      notAfterDate: new Date(Date.now() + 24 * 60 * 60 * 1000),
       algorithm: 'sha256',
       extensions: [
         { name: 'basicConstraints', cA: true },
