@@ -18,14 +18,39 @@ export interface PoolOptions {
   connections?: number;
 }
 
-let undici: typeof Undici | undefined;
+/** The parts of undici the pooled fetch uses. */
+interface UndiciParts {
+  Agent: typeof Undici.Agent;
+  request: (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+}
 
-/** undici, required when the first pool is made (it takes ~15 ms to load; an import of core stays fast). */
-function undiciModule(): typeof Undici {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  undici ??= require('undici') as typeof Undici;
+let undici: UndiciParts | undefined;
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+/**
+ * undici's Agent and `request`, required when the first pool is made (an import of core stays fast).
+ * Only those two files: the package's entry point also loads fetch, WebSocket, caches and mocks, ~30 ms
+ * more at the first request. It is the fallback should a release move them.
+ */
+function undiciModule(): UndiciParts {
+  if (undici) return undici;
+  try {
+    undici = {
+      Agent: require('undici/lib/dispatcher/agent.js') as typeof Undici.Agent,
+      request: require('undici/lib/api/api-request.js') as UndiciParts['request'],
+    };
+  } catch {
+    const whole = require('undici') as typeof Undici;
+    undici = { Agent: whole.Agent, request: whole.Dispatcher.prototype.request };
+  }
   return undici;
 }
+
+/** undici's ProxyAgent, from the entry point: its tunnels use the API the entry point installs. */
+function proxyAgentClass(): typeof Undici.ProxyAgent {
+  return (require('undici') as typeof Undici).ProxyAgent;
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Dispatchers by pool size and proxy, shared process-wide so LMs made per request reuse connections. */
 const dispatchers = new Map<string, Dispatcher>();
@@ -37,10 +62,14 @@ function sharedDispatcher(connections: number | undefined, proxy: string | undef
     // Sigil's per-attempt AbortSignal is the one timeout: undici's own 300 s limits would cut a long call
     // short that the caller allowed.
     const options = { connections: connections ?? null, headersTimeout: 0, bodyTimeout: 0 };
-    const { Agent, ProxyAgent } = undiciModule();
+    const { Agent } = undiciModule();
+    const ProxyAgent = proxy ? proxyAgentClass() : undefined;
     // proxyTunnel false: http endpoints go to the proxy as absolute-form requests, as curl sends them
     // (many proxies allow CONNECT to port 443 only); https ones through a CONNECT tunnel.
-    dispatcher = proxy ? new ProxyAgent({ ...options, uri: proxy, proxyTunnel: false }) : new Agent(options);
+    dispatcher =
+      proxy && ProxyAgent
+        ? new ProxyAgent({ ...options, uri: proxy, proxyTunnel: false })
+        : new Agent(options);
     dispatchers.set(key, dispatcher);
   }
   return dispatcher;
@@ -118,6 +147,7 @@ export function createPooledFetch(options: PoolOptions = {}): typeof fetch {
     return dispatcher;
   };
 
+  const { request } = undiciModule();
   // The SDK asks for the same few URLs over and over: parse each once.
   let lastInput: string | undefined;
   let lastURL: URL | undefined;
@@ -147,7 +177,7 @@ export function createPooledFetch(options: PoolOptions = {}): typeof fetch {
     for (let redirects = 0; ; redirects++) {
       let reply: RawReply;
       try {
-        reply = (await dispatcherFor(url).request({
+        reply = (await request.call(dispatcherFor(url), {
           origin: url.origin,
           path: url.pathname + url.search,
           method: method as Dispatcher.HttpMethod,
