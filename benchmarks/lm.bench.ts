@@ -14,7 +14,14 @@
  */
 import { spawn } from 'node:child_process';
 import { ax, AxAIOpenAI } from '@ax-llm/ax';
-import { createPooledFetch, LM, Predict, signature, type ChatMessage, type LMOptions } from '@sigil/core';
+import {
+  createPooledFetch,
+  LM,
+  Predict,
+  signature,
+  type ChatMessage,
+  type LMOptions,
+} from '@sigil/core/internal';
 import OpenAI from 'openai';
 import { nodeHttpFetch, nodeHttpPost } from './support/node-http-fetch';
 import { startFakeServer } from './support/processes';

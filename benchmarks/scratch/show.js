@@ -1,1 +1,0 @@
-const f=JSON.parse(require("fs").readFileSync(0));console.log("hit",f.cacheHit.median);for(const [k,v] of Object.entries(f.perCall))console.log(k.padEnd(14),v.wallMicros.median,v.cpuMicros.median);for (const [k,v] of Object.entries(f.ratios)) console.log(k, v.median, v.rounds.join(' '))
