@@ -32,6 +32,8 @@ export {
   LMServerError,
   LMTimeoutError,
   LMConnectionError,
+  LMBadResponseError,
+  LMTruncatedResponseError,
   LMAbortedError,
   LMConfigurationError,
   CacheMissError,

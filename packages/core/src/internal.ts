@@ -29,11 +29,13 @@ export {
   LMServerError,
   LMTimeoutError,
   LMConnectionError,
+  LMBadResponseError,
+  LMTruncatedResponseError,
   LMAbortedError,
   LMConfigurationError,
   CacheMissError,
 } from './lm/errors';
-export type { LMErrorDetails } from './lm/errors';
+export type { LMErrorDetails, BadResponseDetails } from './lm/errors';
 export { ResponseCache, DEFAULT_CACHE_DIR } from './lm/cache';
 export type { CacheMode, CacheOptions, CacheStats } from './lm/cache';
 export type { DiskStoreStats } from './lm/disk-store';
@@ -53,6 +55,9 @@ export { inspectHistory, formatHistory, CallHistory, globalHistory } from './lm/
 export type { HistoryEntry, InspectOptions } from './lm/history';
 export type { LMEventMap, LMEventName, LMListener } from './lm/events';
 export type { EndpointOptions } from './lm/endpoint';
+export type { TransportOptions } from './lm/http/transport-options';
+export { createPooledFetch } from './lm/http/pooled-fetch';
+export type { PoolOptions } from './lm/http/pooled-fetch';
 
 // data
 export { Example } from './data/example';

@@ -1,31 +1,22 @@
 /**
- * One attempt's AbortSignal: fires when the caller aborts or the attempt's timeout passes, and remembers
- * which, so the failure can be reported as an abort (not retried) or a timeout (retried).
+ * One attempt's AbortSignal: fires when its call is stopped (see {@link CallControl}) or the attempt's
+ * timeout passes, and remembers which, so the failure can be reported as an abort (not retried) or a
+ * timeout (retried).
  */
+import type { CallControl } from './call-control';
+
 export class AttemptSignal {
   private readonly controller = new AbortController();
   private readonly timer?: NodeJS.Timeout;
-  private readonly onCallerAbort?: () => void;
   timedOut = false;
   callerAborted = false;
 
   constructor(
-    private readonly caller: AbortSignal | undefined,
+    private readonly call: CallControl | undefined,
     timeoutMs: number | undefined,
   ) {
-    if (caller) {
-      if (caller.aborted) {
-        this.callerAborted = true;
-        this.controller.abort(caller.reason);
-      } else {
-        this.onCallerAbort = () => {
-          this.callerAborted = true;
-          this.controller.abort(caller.reason);
-        };
-        caller.addEventListener('abort', this.onCallerAbort, { once: true });
-      }
-    }
-    if (timeoutMs !== undefined && timeoutMs > 0 && timeoutMs !== Infinity) {
+    call?.attach(this);
+    if (!this.callerAborted && timeoutMs !== undefined && timeoutMs > 0 && timeoutMs !== Infinity) {
       this.timer = setTimeout(() => {
         this.timedOut = true;
         this.controller.abort(new Error(`timed out after ${timeoutMs} ms`));
@@ -37,10 +28,17 @@ export class AttemptSignal {
     return this.controller.signal;
   }
 
-  /** Stops the timer and detaches from the caller; `abort` also cancels whatever is still running. */
+  /** The call was stopped: abort this attempt with the call's reason. */
+  callAborted(reason: unknown): void {
+    if (this.timedOut || this.callerAborted) return;
+    this.callerAborted = true;
+    this.controller.abort(reason);
+  }
+
+  /** Stops the timer and detaches from the call; `abort` also cancels whatever is still running. */
   dispose(abort = false): void {
     if (this.timer) clearTimeout(this.timer);
-    if (this.onCallerAbort) this.caller?.removeEventListener('abort', this.onCallerAbort);
+    this.call?.detach(this);
     if (abort && !this.controller.signal.aborted) this.controller.abort(new Error('attempt finished'));
   }
 }

@@ -5,18 +5,15 @@
 import type OpenAI from 'openai';
 import type { Accounting } from './accounting';
 import { AttemptSignal } from './attempt-signal';
+import type { CallControl } from './call-control';
 import type { ResolvedEndpoint } from './endpoint';
 import { type FailureContext, toLMError } from './error-mapping';
 import { LMError } from './errors';
 import type { LMEvents } from './events';
-import { createOpenAIClient } from './openai-client';
-import {
-  completionsFromWire,
-  estimateTokens,
-  readCompletionBody,
-  StreamAccumulator,
-  usageFromWire,
-} from './openai-wire';
+import { createOpenAIClient, loadedOpenAIModule } from './openai-client';
+import { brokenStream, type ReplyContext, readChatCompletion } from './completion-reply';
+import type { TransportOptions } from './http/transport-options';
+import { completionsFromWire, estimateTokens, StreamAccumulator, usageFromWire } from './openai-wire';
 import { costFromHeaders, costOf, type ModelPrice } from './prices';
 import { type RetryOptions, withRetries } from './retry';
 import type { Scheduler, SchedulerLease } from './scheduler';
@@ -25,6 +22,8 @@ import type { CallOptions, ChatMessage, Completion, LMResponse, Usage } from './
 /** One call after defaults are merged: its options, wire parameters and cache key. */
 export interface PreparedCall {
   options: CallOptions;
+  /** What stops the call (its caller's signal, `drain()`, a shared request's last caller leaving). */
+  control?: CallControl;
   parameters: Record<string, unknown>;
   key?: string;
   started: number;
@@ -39,6 +38,7 @@ export interface TransportParts {
   events: LMEvents;
   accounting: Accounting;
   price?: ModelPrice;
+  transport: TransportOptions;
 }
 
 /** A text delta of choice `index`, as `lm.stream()` yields it. */
@@ -70,7 +70,7 @@ export class ChatTransport {
     try {
       const opened = await this.withRetries(call, async (number) => {
         const granted = await this.acquire(messages, call);
-        const signal = new AttemptSignal(call.options.signal, call.options.timeoutMs);
+        const signal = new AttemptSignal(call.control, call.options.timeoutMs);
         this.beforeRequest(messages, call, number);
         try {
           const body = {
@@ -83,22 +83,47 @@ export class ChatTransport {
               signal: signal.signal,
             })
             .withResponse();
+          // A server that ignores `stream: true` answers with one whole completion: read it as one.
+          const contentType = result.response.headers.get('content-type') ?? '';
+          const whole = contentType.includes('text/event-stream')
+            ? undefined
+            : await readChatCompletion(result.response, this.replyContext(signal.signal));
           lease = granted;
           attempt = signal;
-          return result;
+          return { ...result, whole };
         } catch (error) {
           granted.release();
           signal.dispose();
           throw this.failure(error, signal, call);
         }
       });
+      if (opened.whole) {
+        const completions = completionsFromWire(opened.whole.choices);
+        for (const [index, completion] of completions.entries()) {
+          if (completion.text) yield { type: 'delta', index, text: completion.text };
+        }
+        usage = usageFromWire(opened.whole.usage);
+        return this.responseOf(completions, usage, opened.response.headers, call);
+      }
       const accumulator = new StreamAccumulator();
+      let chunks = 0;
       try {
         for await (const chunk of opened.data) {
+          chunks++;
           for (const delta of accumulator.add(chunk)) yield { type: 'delta', ...delta };
         }
       } catch (error) {
-        throw this.failure(error, attempt as AttemptSignal, call);
+        const signal = attempt as AttemptSignal;
+        const sdk = loadedOpenAIModule();
+        if (
+          signal.timedOut ||
+          signal.callerAborted ||
+          error instanceof LMError ||
+          (sdk && error instanceof sdk.APIError)
+        ) {
+          throw this.failure(error, signal, call);
+        }
+        throw brokenStream(opened.response, error, chunks, this.replyContext(signal.signal));
       }
       usage = accumulator.usage ?? usageFromWire(undefined);
       return this.responseOf(accumulator.completions(), usage, opened.response.headers, call);
@@ -113,7 +138,7 @@ export class ChatTransport {
    * `lm.drain()` gives), else an `LMAbortedError` naming the caller's AbortSignal.
    */
   abortedError(call: PreparedCall): LMError {
-    const reason: unknown = call.options.signal?.reason;
+    const reason: unknown = call.control?.reason ?? call.options.signal?.reason;
     if (reason instanceof LMError) return reason;
     return toLMError(new Error('aborted'), {
       ...this.context(call),
@@ -124,18 +149,19 @@ export class ChatTransport {
 
   private async attempt(messages: ChatMessage[], call: PreparedCall, number: number): Promise<LMResponse> {
     const lease = this.tryAcquire(messages, call) ?? (await this.acquire(messages, call));
-    const attempt = new AttemptSignal(call.options.signal, call.options.timeoutMs);
+    const attempt = new AttemptSignal(call.control, call.options.timeoutMs);
     this.beforeRequest(messages, call, number);
     try {
       // The raw response, read here: the SDK's own parse (`.withResponse()`) adds request-log bookkeeping
-      // and a second pass over the headers that no caller uses, ~10 µs a call.
+      // and a second pass over the headers that no caller uses, ~10 µs a call, and would let a 200 that
+      // is not a completion through as a string or `{}`.
       const http = await this.openai()
         .chat.completions.create(
           this.body(messages, call) as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
           { signal: attempt.signal },
         )
         .asResponse();
-      const data = (await readCompletionBody(http)) as OpenAI.ChatCompletion;
+      const data = await readChatCompletion(http, this.replyContext(attempt.signal));
       const completions = completionsFromWire(data.choices);
       const response = this.responseOf(completions, usageFromWire(data.usage), http.headers, call);
       lease.release(response.usage.totalTokens);
@@ -150,10 +176,11 @@ export class ChatTransport {
 
   /** A scheduler slot without waiting, when one is free (the common case): no promise, no queue entry. */
   private tryAcquire(messages: ChatMessage[], call: PreparedCall): SchedulerLease | undefined {
+    // A stopped call goes to acquire(), which rejects it.
+    if (call.control?.aborted) return undefined;
     return this.parts.scheduler.tryAcquire({
       priority: call.options.priority,
       tokens: estimateTokens(messages, call.options),
-      signal: call.options.signal,
     });
   }
 
@@ -162,10 +189,10 @@ export class ChatTransport {
       return await this.parts.scheduler.acquire({
         priority: call.options.priority,
         tokens: estimateTokens(messages, call.options),
-        signal: call.options.signal,
+        signal: call.control?.signal ?? call.options.signal,
       });
     } catch (error) {
-      if (call.options.signal?.aborted) throw this.abortedError(call);
+      if (call.control?.aborted ?? call.options.signal?.aborted) throw this.abortedError(call);
       throw toLMError(error, { ...this.context(call), aborted: true, timedOut: false });
     }
   }
@@ -173,7 +200,10 @@ export class ChatTransport {
   private withRetries<T>(call: PreparedCall, run: (attempt: number) => Promise<T>): Promise<T> {
     const { retry, accounting, scheduler, events, model } = this.parts;
     return withRetries(run, retry, {
-      signal: call.options.signal,
+      // Read only when a retry waits: the call's AbortSignal is made then, not for every call.
+      get signal() {
+        return call.control?.signal ?? call.options.signal;
+      },
       onAbort: () => this.abortedError(call),
       onRetry: ({ attempt, delayMs, error }) => {
         accounting.retry();
@@ -222,6 +252,11 @@ export class ChatTransport {
     return toLMError(error, { ...this.context(call), timedOut: attempt.timedOut, aborted: false });
   }
 
+  private replyContext(signal: AbortSignal): ReplyContext {
+    const { endpoint } = this.parts;
+    return { model: endpoint.wireModel, endpoint: endpoint.baseURL, apiKey: endpoint.apiKey, signal };
+  }
+
   private context(call: PreparedCall): Omit<FailureContext, 'aborted' | 'timedOut'> {
     const { endpoint } = this.parts;
     return {
@@ -233,7 +268,7 @@ export class ChatTransport {
   }
 
   private openai(): OpenAI {
-    this.client ??= createOpenAIClient(this.parts.endpoint, `LM "${this.parts.model}"`);
+    this.client ??= createOpenAIClient(this.parts.endpoint, `LM "${this.parts.model}"`, this.parts.transport);
     return this.client;
   }
 }

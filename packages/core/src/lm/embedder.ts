@@ -4,10 +4,12 @@
  */
 import type OpenAI from 'openai';
 import { AttemptSignal } from './attempt-signal';
+import { CallControl } from './call-control';
 import { type CacheMode, type CacheOptions, ResponseCache } from './cache';
 import { type EndpointOptions, type ResolvedEndpoint, resolveEndpoint } from './endpoint';
 import { type FailureContext, toLMError } from './error-mapping';
 import { CacheMissError } from './errors';
+import { type TransportOptions, validateTransportOptions } from './http/transport-options';
 import { createOpenAIClient } from './openai-client';
 import { costOf, type ModelPrice } from './prices';
 import { sha256 } from './request-key';
@@ -16,7 +18,7 @@ import { Scheduler, type SchedulerOptions } from './scheduler';
 import type { Priority } from './types';
 
 /** Everything `new Embedder(model, options)` accepts. */
-export interface EmbedderOptions extends EndpointOptions, SchedulerOptions {
+export interface EmbedderOptions extends EndpointOptions, TransportOptions, SchedulerOptions {
   /** Texts per request (default 128). */
   batchSize?: number;
   /** Output dimensions, for models that support shortening (text-embedding-3-*). */
@@ -76,6 +78,7 @@ export class Embedder {
   constructor(model: string, options: EmbedderOptions = {}) {
     this.model = model;
     this.options = options;
+    validateTransportOptions(options, `Embedder "${model}"`);
     this.endpoint = resolveEndpoint(model, options);
     const cache = options.cache;
     this.cache =
@@ -173,7 +176,8 @@ export class Embedder {
       } catch (error) {
         throw toLMError(error, { ...context, aborted: true, timedOut: false });
       }
-      const signal = new AttemptSignal(options.signal, context.timeoutMs);
+      const control = new CallControl(options.signal);
+      const signal = new AttemptSignal(control, context.timeoutMs);
       this.totals.requests++;
       try {
         const response = await this.openai().embeddings.create(
@@ -200,6 +204,7 @@ export class Embedder {
         throw toLMError(error, { ...context, timedOut: signal.timedOut, aborted: signal.callerAborted });
       } finally {
         signal.dispose();
+        control.dispose();
       }
     };
     return withRetries(attempt, this.options.retry ?? {}, {
@@ -210,7 +215,7 @@ export class Embedder {
   }
 
   private openai(): OpenAI {
-    this.client ??= createOpenAIClient(this.endpoint, `Embedder "${this.model}"`);
+    this.client ??= createOpenAIClient(this.endpoint, `Embedder "${this.model}"`, this.options);
     return this.client;
   }
 }

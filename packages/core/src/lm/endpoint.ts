@@ -1,6 +1,7 @@
 /**
  * Where requests go and under which model name: LiteLLM-style names, base URL and key resolution.
  */
+import { parseBaseURL } from './base-url';
 
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
@@ -35,12 +36,20 @@ function env(name: string): string | undefined {
  * with a proxy the full LiteLLM name goes out; against OpenAI the `openai/` prefix is dropped.
  */
 export function resolveEndpoint(model: string, options: EndpointOptions): ResolvedEndpoint {
-  const configured = options.baseURL ?? env('SIGIL_LM_BASE_URL') ?? env('OPENAI_BASE_URL');
-  const baseURL = (configured ?? OPENAI_BASE_URL).replace(/\/+$/, '');
+  const from = options.baseURL !== undefined ? 'baseURL' : ['SIGIL_LM_BASE_URL', 'OPENAI_BASE_URL'].find(env);
+  const configured = from === 'baseURL' ? options.baseURL : from && env(from);
+  const parsed = parseBaseURL(
+    configured ?? OPENAI_BASE_URL,
+    `"${model}": ${from ?? 'baseURL'}`,
+    !!options.apiKey,
+  );
+  const baseURL = parsed.baseURL;
   const isOpenAI = isOpenAIHost(baseURL);
   const apiKey = options.apiKey ?? env('SIGIL_LM_API_KEY') ?? env('OPENAI_API_KEY');
   const wireModel = isOpenAI && model.startsWith('openai/') ? model.slice('openai/'.length) : model;
-  return { baseURL, apiKey, headers: { ...options.headers }, isOpenAI, wireModel };
+  const headers = { ...options.headers };
+  if (parsed.authorization) headers.authorization = parsed.authorization;
+  return { baseURL, apiKey, headers, isOpenAI, wireModel };
 }
 
 function isOpenAIHost(baseURL: string): boolean {

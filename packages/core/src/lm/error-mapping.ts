@@ -8,6 +8,7 @@ import { loadedOpenAIModule } from './openai-client';
 import { parseRetryAfter } from './retry';
 import {
   ContextWindowExceededError,
+  LMBadResponseError,
   LMAbortedError,
   LMAuthenticationError,
   LMBadRequestError,
@@ -34,6 +35,9 @@ export interface FailureContext {
 
 const CONTEXT_WINDOW =
   /context[_ ]length|context[_ ]window|maximum context|prompt is too long|too many tokens/i;
+// Node's codes for a certificate the client does not trust; the same every attempt.
+const CERTIFICATE_CODES =
+  /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID|CERT_UNTRUSTED|CERT_REJECTED)$/;
 const CONNECTION_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
@@ -53,7 +57,7 @@ function causeOf(error: unknown): string {
   const seen = new Set<unknown>();
   let current: unknown = error;
   const parts: string[] = [];
-  while (current instanceof Error && !seen.has(current)) {
+  while (isErrorLike(current) && !seen.has(current)) {
     seen.add(current);
     const code = (current as { code?: unknown }).code;
     parts.push(typeof code === 'string' ? `${current.message} (${code})` : current.message);
@@ -62,16 +66,29 @@ function causeOf(error: unknown): string {
   return parts.join(': ') || String(error);
 }
 
+/**
+ * Error-shaped, whatever realm made it: socket and TLS errors come from Node's own realm, where a test
+ * sandbox's (or another vm context's) `instanceof Error` is false.
+ */
+function isErrorLike(value: unknown): value is Error {
+  return typeof value === 'object' && value !== null && typeof (value as Error).message === 'string';
+}
+
+/** The certificate error code anywhere in the cause chain, if the TLS handshake rejected the server. */
+function certificateCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; isErrorLike(current) && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && CERTIFICATE_CODES.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 function looksLikeConnectionFailure(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+  for (let current = error, depth = 0; isErrorLike(current) && depth < 5; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('UND_ERR'))) return true;
-    if (
-      current instanceof SyntaxError ||
-      /fetch failed|terminated|other side closed|socket/i.test(current.message)
-    ) {
-      return true;
-    }
+    if (/fetch failed|terminated|other side closed|socket/i.test(current.message)) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;
@@ -101,12 +118,28 @@ export function toLMError(error: unknown, context: FailureContext): unknown {
     (!isAPIError && looksLikeConnectionFailure(error))
   ) {
     const cause = redactSecrets(causeOf((error as Error).cause ?? error), context.apiKey);
+    const certificate = certificateCode(error);
+    if (certificate) {
+      return new LMConnectionError(
+        `${where}: the server's TLS certificate is not trusted (${cause}). If the endpoint uses a private ` +
+          `or self-signed CA, start Node with NODE_EXTRA_CA_CERTS=/path/to/ca.pem; retrying will not help.`,
+        { ...details, code: 'LM_TLS_CERTIFICATE', retryable: false },
+      );
+    }
     return new LMConnectionError(
       `${where}: connection failed (${cause}). Check that the endpoint is running and reachable.`,
       details,
     );
   }
-  if (!isAPIError || (error as APIError).status === undefined) return error;
+  if (!isAPIError) return error;
+  if ((error as APIError).status === undefined) {
+    // The SDK raises an APIError without status for an `error` event inside a stream.
+    const message = redactSecrets((error as APIError).message, context.apiKey);
+    return new LMBadResponseError(
+      `${where}: the event stream carried an error event: "${message}". Streams are retried only before their first chunk.`,
+      { ...details, bodyStart: '', retryable: true },
+    );
+  }
   return statusError(error as APIError, where, context);
 }
 

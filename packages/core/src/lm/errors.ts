@@ -133,3 +133,41 @@ export class CacheMissError extends LMError {
     this.digest = details.digest;
   }
 }
+
+/** What a {@link LMBadResponseError} adds: what the body looked like. */
+export interface BadResponseDetails extends LMErrorDetails {
+  /** The reply's content type, as sent. */
+  contentType?: string;
+  /** The first characters of the body (secrets redacted). */
+  bodyStart: string;
+}
+
+/**
+ * The endpoint answered with a success status but not with a chat completion: an error object in a 200,
+ * `{}`, plain text, an HTML page, an event stream that was not asked for. Code `LM_BAD_RESPONSE`. Retried
+ * when it looks transient (an error object, an empty body); not when the endpoint would answer the same
+ * again (a web page or another service at `baseURL`).
+ */
+export class LMBadResponseError extends LMError {
+  static override readonly code: string = 'LM_BAD_RESPONSE';
+  /** The reply's content type, as sent. */
+  readonly contentType?: string;
+  /** The first characters of the body (secrets redacted). */
+  readonly bodyStart: string;
+  constructor(message: string, details: BadResponseDetails & SigilErrorOptions) {
+    super(message, details);
+    this.contentType = details.contentType;
+    this.bodyStart = details.bodyStart;
+  }
+}
+
+/**
+ * The reply's body ended before it was complete (the connection closed mid-body, or the JSON stops
+ * short); retried. Code `LM_TRUNCATED_RESPONSE`.
+ */
+export class LMTruncatedResponseError extends LMBadResponseError {
+  static override readonly code: string = 'LM_TRUNCATED_RESPONSE';
+  constructor(message: string, details: BadResponseDetails & SigilErrorOptions) {
+    super(message, { ...details, retryable: details.retryable ?? true });
+  }
+}

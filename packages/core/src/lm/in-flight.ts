@@ -1,3 +1,5 @@
+import { CallControl } from './call-control';
+
 /**
  * What an `LM` has in flight: the requests identical calls share, and the bookkeeping `lm.drain()` needs
  * to wait for them (and abort the ones still running when its time is up).
@@ -8,23 +10,23 @@
  * whose signal fires rejects alone; the request itself is aborted only once every waiter has gone.
  */
 export class SharedRequest<T> {
-  /** Aborts the request itself; its signal is the one the request runs with. */
-  readonly controller = new AbortController();
+  /** Stops the request itself. */
+  readonly control = new CallControl();
   private live = 0;
   private promise?: Promise<T>;
 
   constructor(private readonly onAbandoned: (request: SharedRequest<T>) => void) {}
 
-  /** Starts the request; `run` receives the signal that stops it. Called once, before any `join`. */
-  start(run: (signal: AbortSignal) => Promise<T>): void {
-    this.promise = run(this.controller.signal);
+  /** Starts the request; `run` receives what stops it. Called once, before any `join`. */
+  start(run: (control: CallControl) => Promise<T>): void {
+    this.promise = run(this.control);
     // Waiters handle the outcome; a request whose waiters all aborted has no one left to tell.
     this.promise.catch(() => undefined);
   }
 
   /** Whether every waiter aborted (the request is being cancelled and must not gain new waiters). */
   get abandoned(): boolean {
-    return this.controller.signal.aborted;
+    return this.control.aborted;
   }
 
   /** The shared outcome, or `abortedError()` as soon as this waiter's own `signal` fires. */
@@ -36,7 +38,7 @@ export class SharedRequest<T> {
       const leave = () => {
         reject(abortedError());
         if (--this.live === 0) {
-          this.controller.abort(ABANDONED);
+          this.control.abort(ABANDONED);
           this.onAbandoned(this);
         }
       };
@@ -70,9 +72,14 @@ export interface DrainResult {
 /** How long aborted requests get to settle before `drain` returns anyway (a stalled stream reader). */
 const ABORT_GRACE_MS = 1_000;
 
+/** What `drain()` stops a request with: an AbortController or a {@link CallControl}. */
+export interface Abortable {
+  abort(reason?: unknown): void;
+}
+
 /** Counts the requests in flight and can abort them all; the heart of `lm.drain()`. */
 export class InFlightWork {
-  private readonly running = new Set<AbortController>();
+  private readonly running = new Set<Abortable>();
   private idle: (() => void)[] = [];
 
   /** Requests started and not settled. */
@@ -81,13 +88,13 @@ export class InFlightWork {
   }
 
   /** Registers a request: `controller` aborts it; `done` settles when it has finished either way. */
-  add(controller: AbortController, done: Promise<unknown>): void {
+  add(controller: Abortable, done: Promise<unknown>): void {
     const end = this.begin(controller);
     done.then(end, end);
   }
 
   /** Registers a request and returns the function to call (once) when it has finished either way. */
-  begin(controller: AbortController): () => void {
+  begin(controller: Abortable): () => void {
     this.running.add(controller);
     return () => {
       if (!this.running.delete(controller) || this.running.size > 0) return;

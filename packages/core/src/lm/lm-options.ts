@@ -3,6 +3,7 @@
  */
 import { type CacheMode, type CacheOptions, ResponseCache } from './cache';
 import type { EndpointOptions } from './endpoint';
+import type { TransportOptions } from './http/transport-options';
 import type { ModelPrice } from './prices';
 import type { RetryOptions } from './retry';
 import type { Scheduler, SchedulerOptions } from './scheduler';
@@ -15,7 +16,7 @@ export type LMDefaults = Pick<
 >;
 
 /** Everything `new LM(model, options)` accepts. */
-export interface LMOptions extends EndpointOptions, LMDefaults, SchedulerOptions {
+export interface LMOptions extends EndpointOptions, TransportOptions, LMDefaults, SchedulerOptions {
   /** A cache mode, cache settings, a shared `ResponseCache`, or `false` (same as `'off'`). Default read-write under `.sigil/cache`. */
   cache?: CacheMode | CacheOptions | ResponseCache<LMResponse> | false;
   /** A scheduler shared with other LMs on the same endpoint (otherwise one is made from the limits here). */

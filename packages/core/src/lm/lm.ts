@@ -4,6 +4,7 @@
  */
 import { Accounting, type LMStats } from './accounting';
 import type { ResponseCache } from './cache';
+import { CallControl } from './call-control';
 import { ChatTransport, type PreparedCall } from './chat-transport';
 import { type ResolvedEndpoint, resolveEndpoint } from './endpoint';
 import { CacheMissError, LMAbortedError } from './errors';
@@ -11,12 +12,22 @@ import { type LMEventName, LMEvents, type LMListener } from './events';
 import { CallHistory, globalHistory, type InspectOptions, inspectEntries } from './history';
 import { ABANDONED, type DrainResult, InFlightWork, SharedRequest } from './in-flight';
 import { cacheFrom, type LMDefaults, type LMOptions, type LMStreamEvent } from './lm-options';
+import { validateTransportOptions } from './http/transport-options';
 import { wireParameters } from './openai-wire';
 import { chatRequestKey } from './request-key';
 import { Scheduler } from './scheduler';
 import type { CallOptions, ChatMessage, LanguageModel, LMResponse, Usage } from './types';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** Call options that never change the request body: a call with only these sends the LM's default parameters. */
+const NOT_PARAMETERS: ReadonlySet<string> = new Set([
+  'signal',
+  'timeoutMs',
+  'priority',
+  'cache',
+  'rolloutId',
+]);
 
 /**
  * An OpenAI-compatible language model.
@@ -33,6 +44,8 @@ export class LM implements LanguageModel {
   readonly history: CallHistory;
   private readonly endpoint: ResolvedEndpoint;
   private readonly defaults: LMDefaults;
+  /** The wire parameters of a call that sets none of its own, made once (frozen: calls share it). */
+  private defaultParameters?: Readonly<Record<string, unknown>>;
   private readonly events = new LMEvents();
   private readonly accounting = new Accounting();
   private readonly transport: ChatTransport;
@@ -43,6 +56,7 @@ export class LM implements LanguageModel {
 
   constructor(model: string, options: LMOptions = {}) {
     this.model = model;
+    validateTransportOptions(options, `LM "${model}"`);
     this.endpoint = resolveEndpoint(model, options);
     this.supportsStructuredOutputs = options.supportsStructuredOutputs ?? true;
     this.defaults = {
@@ -67,6 +81,7 @@ export class LM implements LanguageModel {
       events: this.events,
       accounting: this.accounting,
       price: options.price,
+      transport: { transport: options.transport, connections: options.connections },
     });
   }
 
@@ -112,10 +127,11 @@ export class LM implements LanguageModel {
       if (this.shared.get(key) === request) this.shared.delete(key);
     };
     const request = new SharedRequest<LMResponse>(forget);
-    request.start((signal) => {
-      const shared: PreparedCall = { ...call, options: { ...call.options, signal } };
+    request.start((control) => {
+      // The shared request is not any one caller's: its control stops it, the callers' signals do not.
+      const shared: PreparedCall = { ...call, options: { ...call.options, signal: undefined }, control };
       const done = this.loadOrFetch(messages, shared, key);
-      this.work.add(request.controller, done);
+      this.work.add(control, done);
       done.then(
         () => forget(request),
         () => forget(request),
@@ -227,25 +243,26 @@ export class LM implements LanguageModel {
       merged.extraBody = { ...this.defaults.extraBody, ...options.extraBody };
     }
     merged.timeoutMs ??= DEFAULT_TIMEOUT_MS;
-    const parameters = wireParameters(this.endpoint.wireModel, merged);
+    let ownParameters = false;
+    for (const name in options) {
+      if (options[name as keyof CallOptions] !== undefined && !NOT_PARAMETERS.has(name)) ownParameters = true;
+    }
+    const parameters = ownParameters
+      ? wireParameters(this.endpoint.wireModel, merged)
+      : (this.defaultParameters ??= Object.freeze(wireParameters(this.endpoint.wireModel, this.defaults)));
     const useCache = this.cache.readable && options.cache !== false;
     const key = useCache ? this.cacheKey(messages, parameters, merged.rolloutId) : undefined;
     return { options: merged, parameters, key, started: performance.now() };
   }
 
-  /** A call's own abort controller, linked to its caller's signal and registered for `drain`. */
+  /** A call's control, following its caller's signal and registered for `drain`. */
   private track(call: PreparedCall): { tracked: PreparedCall; finished: () => void } {
-    const controller = new AbortController();
-    const caller = call.options.signal;
-    const forward = () => controller.abort(caller?.reason);
-    if (caller?.aborted) forward();
-    else caller?.addEventListener('abort', forward, { once: true });
-    const finished = this.work.begin(controller);
-    const tracked: PreparedCall = { ...call, options: { ...call.options, signal: controller.signal } };
+    const control = new CallControl(call.options.signal);
+    const finished = this.work.begin(control);
     return {
-      tracked,
+      tracked: { ...call, control },
       finished: () => {
-        caller?.removeEventListener('abort', forward);
+        control.dispose();
         finished();
       },
     };
@@ -297,7 +314,7 @@ export class LM implements LanguageModel {
       return response;
     } catch (error) {
       // A shared request whose callers all aborted has each of them recorded already.
-      if (call.options.signal?.reason !== ABANDONED) this.failed(error, messages, call);
+      if (call.control?.reason !== ABANDONED) this.failed(error, messages, call);
       throw error;
     }
   }

@@ -7,6 +7,7 @@ import type * as OpenAIModule from 'openai';
 import type OpenAI from 'openai';
 import type { ResolvedEndpoint } from './endpoint';
 import { LMAuthenticationError } from './errors';
+import { clientTransport, type TransportOptions } from './http/transport-options';
 
 let sdk: typeof OpenAIModule | undefined;
 
@@ -22,8 +23,15 @@ export function loadedOpenAIModule(): typeof OpenAIModule | undefined {
   return sdk;
 }
 
-/** An SDK client for an endpoint; fails without a request when OpenAI itself is the endpoint and no key is set. */
-export function createOpenAIClient(endpoint: ResolvedEndpoint, label: string): OpenAI {
+/**
+ * An SDK client for an endpoint over the chosen transport; fails without a request when OpenAI itself is
+ * the endpoint and no key is set.
+ */
+export function createOpenAIClient(
+  endpoint: ResolvedEndpoint,
+  label: string,
+  transport: TransportOptions = {},
+): OpenAI {
   const { apiKey, baseURL, isOpenAI, headers } = endpoint;
   if (!apiKey && isOpenAI) {
     throw new LMAuthenticationError(
@@ -40,5 +48,6 @@ export function createOpenAIClient(endpoint: ResolvedEndpoint, label: string): O
     // Sigil's retry loop and per-attempt timer replace the SDK's own.
     maxRetries: 0,
     timeout: 24 * 60 * 60 * 1000,
+    ...clientTransport(baseURL, transport),
   });
 }

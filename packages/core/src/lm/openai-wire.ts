@@ -33,7 +33,8 @@ export function estimateTokens(messages: ChatMessage[], options: CallOptions): n
   return Math.ceil(characters / 4) + (options.maxTokens ?? 0) * (options.n ?? 1);
 }
 
-interface WireUsage {
+/** OpenAI's `usage` object. */
+export interface WireUsage {
   prompt_tokens?: number;
   completion_tokens?: number;
   total_tokens?: number;
@@ -52,20 +53,8 @@ export function usageFromWire(usage: WireUsage | null | undefined): Usage {
   };
 }
 
-/**
- * The body of a non-streaming reply, read as the `openai` SDK reads it: JSON when the content type says
- * so (`undefined` for an empty body), text otherwise, `null` for a 204.
- */
-export async function readCompletionBody(response: Response): Promise<unknown> {
-  if (response.status === 204) return null;
-  const mediaType = response.headers.get('content-type')?.split(';')[0]?.trim();
-  if (mediaType?.includes('application/json') || mediaType?.endsWith('+json')) {
-    return response.headers.get('content-length') === '0' ? undefined : response.json();
-  }
-  return response.text();
-}
-
-interface WireChoice {
+/** One choice of a chat completion, as sent. */
+export interface WireChoice {
   index: number;
   finish_reason: string | null;
   message: { content?: string | null; tool_calls?: unknown[] | null };
@@ -85,17 +74,16 @@ function toolCallsFromWire(calls: unknown[] | null | undefined): ToolCall[] | un
 
 /** Completions from OpenAI's `choices`, in choice order. */
 export function completionsFromWire(choices: WireChoice[]): Completion[] {
-  return [...choices]
-    .sort((a, b) => a.index - b.index)
-    .map((choice) => {
-      const completion: Completion = {
-        text: choice.message.content ?? '',
-        finishReason: choice.finish_reason,
-      };
-      const toolCalls = toolCallsFromWire(choice.message.tool_calls);
-      if (toolCalls) completion.toolCalls = toolCalls;
-      return completion;
-    });
+  const ordered = choices.length > 1 ? [...choices].sort((a, b) => a.index - b.index) : choices;
+  return ordered.map((choice) => {
+    const completion: Completion = {
+      text: choice.message.content ?? '',
+      finishReason: choice.finish_reason,
+    };
+    const toolCalls = toolCallsFromWire(choice.message.tool_calls);
+    if (toolCalls) completion.toolCalls = toolCalls;
+    return completion;
+  });
 }
 
 interface StreamChoiceDelta {

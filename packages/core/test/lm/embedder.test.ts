@@ -3,8 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CacheMissError, Embedder } from '@sigil/core';
 import { FakeOpenAIServer } from '@sigil/testing';
+import { TRANSPORTS } from './support/transports';
 
-describe('Embedder', () => {
+describe.each(TRANSPORTS)('Embedder (%s transport)', (transport) => {
   let server: FakeOpenAIServer;
   let baseURL: string;
   let dir: string;
@@ -23,6 +24,7 @@ describe('Embedder', () => {
     const embedder = new Embedder('openai/text-embedding-3-small', {
       baseURL,
       apiKey: 'sk-e',
+      transport,
       batchSize: 2,
       cache: { dir },
     });
@@ -44,6 +46,7 @@ describe('Embedder', () => {
     const again = new Embedder('openai/text-embedding-3-small', {
       baseURL,
       apiKey: 'sk-e',
+      transport,
       cache: { dir, mode: 'replay' },
     });
     expect(await again.embed(['gamma', 'beta'])).toEqual([vectors[2], vectors[1]]);
@@ -54,7 +57,13 @@ describe('Embedder', () => {
 
   it('retries failed batches and passes dimensions through', async () => {
     server.failNext('server-error');
-    const embedder = new Embedder('emb', { baseURL, cache: false, dimensions: 4, retry: { baseDelayMs: 1 } });
+    const embedder = new Embedder('emb', {
+      baseURL,
+      cache: false,
+      dimensions: 4,
+      retry: { baseDelayMs: 1 },
+      transport,
+    });
     const vector = await embedder.embedOne('text');
     expect(vector).toHaveLength(4);
     expect(server.requests.map((r) => r.body.dimensions)).toEqual([4, 4]);

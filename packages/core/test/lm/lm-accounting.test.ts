@@ -2,6 +2,7 @@ import { inspectHistory, LM, LMBadRequestError, registerPrices } from '@sigil/co
 import { costOf, globalHistory, priceOf } from '@sigil/core/internal';
 import type { ChatMessage, LMOptions } from '@sigil/core';
 import { FakeOpenAIServer } from '@sigil/testing';
+import { TRANSPORTS } from './support/transports';
 
 const ask = (content: string): ChatMessage[] => [{ role: 'user', content }];
 const KEY = 'sk-accounting-secret-999999';
@@ -25,7 +26,7 @@ describe('prices', () => {
   });
 });
 
-describe('LM accounting and history', () => {
+describe.each(TRANSPORTS)('LM accounting and history (%s transport)', (transport) => {
   let server: FakeOpenAIServer;
   let baseURL: string;
 
@@ -41,7 +42,14 @@ describe('LM accounting and history', () => {
   afterEach(() => server.stop());
 
   const lmFor = (model = 'openai/gpt-4o-mini', options: LMOptions = {}) =>
-    new LM(model, { baseURL, apiKey: KEY, cache: { dir: false }, retry: { baseDelayMs: 1 }, ...options });
+    new LM(model, {
+      baseURL,
+      apiKey: KEY,
+      cache: { dir: false },
+      retry: { baseDelayMs: 1 },
+      transport,
+      ...options,
+    });
 
   it('reports usage per call and sums it per LM, cost from the price table', async () => {
     const lm = lmFor();

@@ -13,12 +13,13 @@ import {
 } from '@sigil/core';
 import type { ChatMessage, LMOptions, LMStreamEvent } from '@sigil/core';
 import { FakeOpenAIServer } from '@sigil/testing';
+import { TRANSPORTS } from './support/transports';
 
 const ask = (content: string): ChatMessage[] => [{ role: 'user', content }];
 const fastRetries = { baseDelayMs: 1, maxDelayMs: 5 };
 const KEY = 'sk-test-key-1234567890';
 
-describe('LM against FakeOpenAIServer', () => {
+describe.each(TRANSPORTS)('LM against FakeOpenAIServer (%s transport)', (transport) => {
   let server: FakeOpenAIServer;
   let baseURL: string;
   const savedEnv = { ...process.env };
@@ -33,7 +34,7 @@ describe('LM against FakeOpenAIServer', () => {
   });
 
   const lmFor = (model = 'openai/gpt-4o-mini', options: LMOptions = {}) =>
-    new LM(model, { baseURL, apiKey: KEY, cache: false, retry: fastRetries, ...options });
+    new LM(model, { baseURL, apiKey: KEY, cache: false, retry: fastRetries, transport, ...options });
 
   describe('model names and endpoint', () => {
     it('sends the full LiteLLM name to a proxy and returns completion and usage', async () => {
@@ -48,7 +49,8 @@ describe('LM against FakeOpenAIServer', () => {
 
     it('drops the openai/ prefix only when talking to OpenAI itself', () => {
       expect(
-        new LM('openai/gpt-4o-mini', { baseURL: 'https://api.openai.com/v1', cache: false }).wireModel,
+        new LM('openai/gpt-4o-mini', { baseURL: 'https://api.openai.com/v1', cache: false, transport })
+          .wireModel,
       ).toBe('gpt-4o-mini');
       delete process.env.SIGIL_LM_BASE_URL;
       delete process.env.OPENAI_BASE_URL;
@@ -63,7 +65,7 @@ describe('LM against FakeOpenAIServer', () => {
       process.env.SIGIL_LM_BASE_URL = baseURL;
       process.env.OPENAI_API_KEY = 'sk-openai-env';
       process.env.SIGIL_LM_API_KEY = 'sk-sigil-env';
-      const lm = new LM('openai/m', { cache: false });
+      const lm = new LM('openai/m', { cache: false, transport });
       expect(lm.baseURL).toBe(baseURL);
       await lm.call(ask('env'));
       expect(server.requests[0].headers.authorization).toBe('Bearer sk-sigil-env');
@@ -72,7 +74,11 @@ describe('LM against FakeOpenAIServer', () => {
     it('fails with a typed error and no request when OpenAI is the endpoint and no key is set', async () => {
       delete process.env.SIGIL_LM_API_KEY;
       delete process.env.OPENAI_API_KEY;
-      const lm = new LM('openai/gpt-4o-mini', { baseURL: 'https://api.openai.com/v1', cache: false });
+      const lm = new LM('openai/gpt-4o-mini', {
+        baseURL: 'https://api.openai.com/v1',
+        cache: false,
+        transport,
+      });
       await expect(lm.call(ask('x'))).rejects.toThrow(/no API key.*OPENAI_API_KEY/);
     });
   });
@@ -277,6 +283,7 @@ describe('LM against FakeOpenAIServer', () => {
       const lm = new LM('openai/m', {
         baseURL: 'http://127.0.0.1:9/v1',
         cache: false,
+        transport,
         retry: { maxAttempts: 1 },
       });
       await expect(lm.call(ask('nobody home'))).rejects.toBeInstanceOf(LMConnectionError);

@@ -1,8 +1,9 @@
 import { LM } from '@sigil/core';
 import { Scheduler } from '@sigil/core/internal';
 import { FakeOpenAIServer } from '@sigil/testing';
+import { TRANSPORTS } from './support/transports';
 
-describe('LM under injected faults', () => {
+describe.each(TRANSPORTS)('LM under injected faults (%s transport)', (transport) => {
   it('completes 1,000 calls with the right answers while 25% of requests fail', async () => {
     const server = new FakeOpenAIServer({
       faultRate: 0.25,
@@ -26,6 +27,7 @@ describe('LM under injected faults', () => {
         baseURL,
         apiKey: 'sk-fault',
         cache: false,
+        transport,
         timeoutMs: 400,
         retry: { maxAttempts: 12, baseDelayMs: 2, maxDelayMs: 20 },
         scheduler: new Scheduler({ maxConcurrency: 16 }),

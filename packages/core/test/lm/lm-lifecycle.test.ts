@@ -4,10 +4,11 @@ import * as path from 'node:path';
 import { LM, LMAbortedError } from '@sigil/core';
 import type { ChatMessage, LMOptions } from '@sigil/core';
 import { FakeOpenAIServer } from '@sigil/testing';
+import { TRANSPORTS } from './support/transports';
 
 const ask = (content: string): ChatMessage[] => [{ role: 'user', content }];
 
-describe('LM sharing, drain and close', () => {
+describe.each(TRANSPORTS)('LM sharing, drain and close (%s transport)', (transport) => {
   let server: FakeOpenAIServer;
   let baseURL: string;
   let counter = 0;
@@ -25,6 +26,7 @@ describe('LM sharing, drain and close', () => {
       apiKey: 'sk-test',
       cache: { dir: false },
       retry: { baseDelayMs: 1 },
+      transport,
       ...options,
     });
 

@@ -73,6 +73,13 @@ const BY_CODE: Record<string, Answer> = {
     body(503, 'LM_ABORTED', 'The language model call was cancelled before it finished.', upstream(e)),
   LM_CONNECTION: (e) =>
     body(502, 'LM_UNREACHABLE', `The language model endpoint could not be reached${after(e)}.`, upstream(e)),
+  LM_TLS_CERTIFICATE: (e) =>
+    body(
+      502,
+      'LM_UNREACHABLE',
+      'The language model endpoint could not be reached (its TLS certificate is not trusted).',
+      upstream(e),
+    ),
   LM_SERVER_ERROR: (e) =>
     body(
       502,
@@ -85,6 +92,13 @@ const BY_CODE: Record<string, Answer> = {
       502,
       'LM_BAD_RESPONSE',
       `The language model endpoint answered with something that is not a completion${statusText(e)}${after(e)}.`,
+      upstream(e),
+    ),
+  LM_TRUNCATED_RESPONSE: (e) =>
+    body(
+      502,
+      'LM_BAD_RESPONSE',
+      `The language model endpoint's answer was cut short${after(e)}.`,
       upstream(e),
     ),
   LM_AUTHENTICATION: (e) =>

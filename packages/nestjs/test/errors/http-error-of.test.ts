@@ -3,7 +3,9 @@ import {
   ConfigurationError,
   ContextWindowExceededError,
   LMAuthenticationError,
+  LMBadResponseError,
   LMConnectionError,
+  LMTruncatedResponseError,
   LMRateLimitError,
   LMServerError,
   LMTimeoutError,
@@ -18,6 +20,13 @@ describe('httpErrorOf', () => {
   it.each([
     [new LMServerError('x', { ...where, status: 500, attempts: 5 }), 502, 'LM_UPSTREAM_ERROR'],
     [new LMConnectionError('x', where), 502, 'LM_UNREACHABLE'],
+    [new LMBadResponseError('x', { ...where, status: 200, bodyStart: '<html>' }), 502, 'LM_BAD_RESPONSE'],
+    [new LMTruncatedResponseError('x', { ...where, status: 200, bodyStart: '{"id' }), 502, 'LM_BAD_RESPONSE'],
+    [
+      new LMConnectionError('x', { ...where, code: 'LM_TLS_CERTIFICATE', retryable: false }),
+      502,
+      'LM_UNREACHABLE',
+    ],
     [new LMAuthenticationError('x', { ...where, status: 401 }), 502, 'LM_AUTH_FAILED'],
     [new ContextWindowExceededError('x', { ...where, status: 400 }), 502, 'LM_REQUEST_REJECTED'],
     [new LMRateLimitError('x', { ...where, status: 429, retryAfterMs: 2_500 }), 503, 'LM_RATE_LIMITED'],

@@ -1,0 +1,68 @@
+/**
+ * How one call is stopped: by its caller's AbortSignal, by `lm.drain()`, or (a shared request) when every
+ * caller has gone. It is not an AbortSignal itself: making one costs several µs, and a request needs only
+ * its attempt's own signal, which this aborts. A real signal is made only when something must wait on one
+ * (a queued scheduler slot, the pause between retries).
+ */
+import type { AttemptSignal } from './attempt-signal';
+
+export class CallControl {
+  private stopped = false;
+  private why: unknown;
+  private attempt?: AttemptSignal;
+  private made?: AbortController;
+  private readonly onCallerAbort?: () => void;
+
+  constructor(private readonly caller?: AbortSignal) {
+    if (caller?.aborted) {
+      this.stopped = true;
+      this.why = caller.reason;
+    } else if (caller) {
+      this.onCallerAbort = () => this.abort(caller.reason);
+      caller.addEventListener('abort', this.onCallerAbort, { once: true });
+    }
+  }
+
+  /** True once the call was stopped. */
+  get aborted(): boolean {
+    return this.stopped;
+  }
+
+  /** Why the call was stopped (the caller's abort reason, drain's `LMAbortedError` …). */
+  get reason(): unknown {
+    return this.why;
+  }
+
+  /** Stops the call: the running attempt aborts, and so does any signal handed out. */
+  abort(reason?: unknown): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.why = reason ?? new DOMException('This operation was aborted', 'AbortError');
+    this.attempt?.callAborted(this.why);
+    this.made?.abort(this.why);
+  }
+
+  /** An AbortSignal that fires with this control, made on first use. */
+  get signal(): AbortSignal {
+    if (!this.made) {
+      this.made = new AbortController();
+      if (this.stopped) this.made.abort(this.why);
+    }
+    return this.made.signal;
+  }
+
+  /** Makes `attempt` the one `abort()` stops (aborting it now if the call already stopped). */
+  attach(attempt: AttemptSignal): void {
+    this.attempt = attempt;
+    if (this.stopped) attempt.callAborted(this.why);
+  }
+
+  detach(attempt: AttemptSignal): void {
+    if (this.attempt === attempt) this.attempt = undefined;
+  }
+
+  /** Stops following the caller's signal (the call has finished). */
+  dispose(): void {
+    if (this.onCallerAbort) this.caller?.removeEventListener('abort', this.onCallerAbort);
+  }
+}
