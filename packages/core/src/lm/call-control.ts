@@ -1,15 +1,18 @@
+/** What a call tells the attempt running for it (an `AttemptSignal`) when the call is stopped. */
+export interface AttemptListener {
+  callAborted(reason: unknown): void;
+}
 /**
  * How one call is stopped: by its caller's AbortSignal, by `lm.drain()`, or (a shared request) when every
  * caller has gone. It is not an AbortSignal itself: making one costs several µs, and a request needs only
  * its attempt's own signal, which this aborts. A real signal is made only when something must wait on one
  * (a queued scheduler slot, the pause between retries).
  */
-import type { AttemptSignal } from './attempt-signal';
 
 export class CallControl {
   private stopped = false;
   private why: unknown;
-  private attempt?: AttemptSignal;
+  private attempt?: AttemptListener;
   private made?: AbortController;
   private readonly onCallerAbort?: () => void;
 
@@ -52,12 +55,12 @@ export class CallControl {
   }
 
   /** Makes `attempt` the one `abort()` stops (aborting it now if the call already stopped). */
-  attach(attempt: AttemptSignal): void {
+  attach(attempt: AttemptListener): void {
     this.attempt = attempt;
     if (this.stopped) attempt.callAborted(this.why);
   }
 
-  detach(attempt: AttemptSignal): void {
+  detach(attempt: AttemptListener): void {
     if (this.attempt === attempt) this.attempt = undefined;
   }
 
