@@ -121,6 +121,13 @@ export async function optimizeCommand(taskFile: string, flags: OptimizeFlags, io
       'The budget ran out: the best program found so far was kept. Raise it and --resume to go on.',
     );
   }
+  const unparsable = report.search?.unparsableProposals ?? 0;
+  if (unparsable > 0) {
+    writeLine(
+      io.stdout,
+      `${unparsable} instruction proposal${unparsable === 1 ? '' : 's'} came back in no usable format and ${unparsable === 1 ? 'was' : 'were'} skipped.`,
+    );
+  }
   if (report.metricErrors > 0) {
     writeLine(
       io.stdout,

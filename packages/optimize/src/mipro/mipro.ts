@@ -162,10 +162,11 @@ export class MIPRO extends Optimizer<MIPROOptions> {
       : await run.step('bootstrap demo sets', () => this.demoSets(run, base, data, p));
     if (run.outOfBudget) return finish(run, base, baseline);
 
-    const instructions = await run.step('propose instructions', () =>
+    const proposed = await run.step('propose instructions', () =>
       this.instructions(run, base, data, demoSets, p),
     );
-    if (!instructions || run.outOfBudget) return finish(run, base, baseline);
+    if (!proposed || run.outOfBudget) return finish(run, base, baseline);
+    const instructions = proposed.instructions;
 
     const space = new SearchSpace(base, instructions, demoSets);
     const Search = p.minibatch && p.fidelity === 'halving' ? HalvingSearch : TrialSearch;
@@ -190,6 +191,7 @@ export class MIPRO extends Optimizer<MIPROOptions> {
         : undefined,
       trials: p.numTrials,
       fullEvaluations: 0,
+      unparsableProposals: proposed.unparsable,
     };
     const best = await run.step('search', () => search.search());
     run.search.fullEvaluations = search.fullEvaluations;
@@ -249,7 +251,7 @@ export class MIPRO extends Optimizer<MIPROOptions> {
     data: CompileData,
     demoSets: Record<string, Demo[][]> | undefined,
     p: ReturnType<MIPRO['plan']>,
-  ): Promise<Record<string, string[]> | undefined> {
+  ): Promise<{ instructions: Record<string, string[]>; unparsable: number } | undefined> {
     return run.memo('instructions', `n=${p.numCandidates}`, async () => {
       const proposer = new InstructionProposer();
       const lm = this.options.promptModel;
@@ -276,7 +278,7 @@ export class MIPRO extends Optimizer<MIPROOptions> {
           );
           if (run.outOfBudget) return undefined;
         }
-        return out;
+        return { instructions: out, unparsable: proposer.unparsable };
       };
       return lm ? context({ lm }, propose) : propose();
     });

@@ -1,5 +1,7 @@
 import {
+  AdapterParseError,
   ChainOfThought,
+  OutputValidationError,
   Input,
   Output,
   Predict,
@@ -61,12 +63,30 @@ export interface ProposalTarget {
 export class InstructionProposer {
   readonly describe = new Predict(DescribeDataset);
   readonly propose = new ChainOfThought(ProposeInstruction);
+  /**
+   * Proposer replies that could not be parsed (after the module's own retries): each is skipped and
+   * counted — one bad reply never stops the optimization, and a resumed run gets past it the same way.
+   */
+  unparsable = 0;
 
-  /** Summarises the trainset (a few examples) once per compile. */
+  /** Summarises the trainset (a few examples) once per compile; an unusable reply gives no summary. */
   async describeDataset(examples: readonly Record<string, unknown>[]): Promise<string> {
     const blocks = examples.map((e, i) => `Example ${i + 1}:\n${formatObject(e)}`).join('\n\n');
-    const out = await this.describe.forward({ examples: blocks || '(no examples)' });
-    return out.summary;
+    const out = await this.skipUnparsable(() =>
+      this.describe.forward({ examples: blocks || '(no examples)' }),
+    );
+    return out?.summary ?? '(no description: the proposer LM gave an unusable reply)';
+  }
+
+  /** `fn`'s result, or undefined (counted) when the LM's reply could not be parsed or validated. */
+  private async skipUnparsable<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!AdapterParseError.isInstance(error) && !OutputValidationError.isInstance(error)) throw error;
+      this.unparsable++;
+      return undefined;
+    }
   }
 
   /** Proposes `count` instructions for `target` (index 0 of the result is always the current instruction). */
@@ -83,18 +103,21 @@ export class InstructionProposer {
     for (let i = 1; i < count; i++) {
       const tip = PROPOSAL_TIPS[Math.floor(random() * PROPOSAL_TIPS.length)];
       const demos = target.demos.slice(0, 3).map((d, k) => `Example ${k + 1}:\n${formatObject(d)}`);
-      const prediction = await this.propose.forward(
-        {
-          dataset_description: datasetDescription,
-          program_structure: structure,
-          step_signature: describeSignature(target.signature),
-          step_examples: demos.join('\n\n') || '(no examples yet)',
-          previous_instructions: out.map((text, k) => `${k + 1}. ${text}`).join('\n'),
-          current_instruction: target.signature.instructions,
-          tip,
-        },
-        { config: { temperature: 1, rolloutId: `mipro-propose-${target.path}-${i}` } },
+      const prediction = await this.skipUnparsable(() =>
+        this.propose.forward(
+          {
+            dataset_description: datasetDescription,
+            program_structure: structure,
+            step_signature: describeSignature(target.signature),
+            step_examples: demos.join('\n\n') || '(no examples yet)',
+            previous_instructions: out.map((text, k) => `${k + 1}. ${text}`).join('\n'),
+            current_instruction: target.signature.instructions,
+            tip,
+          },
+          { config: { temperature: 1, rolloutId: `mipro-propose-${target.path}-${i}` } },
+        ),
       );
+      if (!prediction) continue;
       const text = cleanInstruction(prediction.proposed_instruction);
       if (text && !out.includes(text)) {
         out.push(text);

@@ -72,6 +72,8 @@ export interface SearchSummary {
   demoSetSizes?: Record<string, number[]>;
   trials: number;
   fullEvaluations: number;
+  /** Proposer replies that could not be parsed: skipped, counted here (MIPRO). */
+  unparsableProposals?: number;
 }
 
 const reports = new WeakMap<object, OptimizationReport>();
