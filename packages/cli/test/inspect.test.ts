@@ -64,4 +64,12 @@ describe('sigil inspect', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("option '--example <n>' argument '-1' is invalid");
   });
+
+  it('shows every predictor when outputs carry class-validator constraints (@IsIn, @Min/@Max, lengths)', async () => {
+    const result = await run(['inspect', 'constrained.task.ts']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('predictor rate (Rate)');
+    expect(result.stdout).toContain('predictor classify (Sentiment)');
+    expect(result.stdout).toMatch(/\(\d stars, kitchen\)/);
+  });
 });

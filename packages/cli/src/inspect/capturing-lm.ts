@@ -10,7 +10,7 @@ import {
   type LMResponse,
   type SignatureSpec,
 } from '@sigil/core';
-import { type FieldType, formatFieldValue } from '@sigil/core/internal';
+import { type Constraint, type FieldType, formatFieldValue } from '@sigil/core/internal';
 import { CliError } from '../errors';
 
 /** One predictor's first request. */
@@ -72,7 +72,9 @@ function placeholderReply(
   options: CallOptions,
 ): string {
   const fields = signature.outputFields;
-  const values = Object.fromEntries(fields.map((f) => [f.name, placeholderValue(f.name, f.type)]));
+  const values = Object.fromEntries(
+    fields.map((f) => [f.name, constrained(placeholderValue(f.name, f.type), f.constraints)]),
+  );
   const system = messages.find((m) => m.role === 'system')?.content ?? '';
   if (options.responseFormat || system.includes('Outputs will be a JSON object'))
     return JSON.stringify(values);
@@ -97,6 +99,8 @@ function placeholderValue(name: string, type: FieldType): unknown {
     case 'literal':
       // ReAct's tool choice: finishing ends the loop after one step.
       return type.values.includes('finish') ? 'finish' : type.values[0];
+    case 'enum':
+      return type.members[0]?.value;
     case 'optional':
       return placeholderValue(name, type.inner);
     case 'class':
@@ -104,4 +108,48 @@ function placeholderValue(name: string, type: FieldType): unknown {
         type.fields.map((member) => [member.name, placeholderValue(member.name, member.type)]),
       );
   }
+}
+
+/**
+ * A placeholder changed to satisfy the field's class-validator constraints (`@IsIn`, `@Min`/`@Max`, lengths,
+ * sizes, `@IsEmail`, `@IsUrl` …), so the reply parses and validates and the program goes on to its next
+ * predictors. Constraints it cannot satisfy (a `@Matches` pattern) leave the value as it is.
+ */
+export function constrained(value: unknown, constraints: readonly Constraint[]): unknown {
+  let out = value;
+  for (const { kind, args } of constraints) {
+    const [a, b] = args as [unknown, unknown];
+    if (kind === 'isIn' && Array.isArray(a) && a.length > 0) return a[0];
+    if (kind === 'equals') return a;
+    if (typeof out === 'number') out = withinBounds(out, kind, Number(a));
+    else if (typeof out === 'string') out = withinLength(out, kind, a, b);
+    else if (Array.isArray(out)) {
+      const list: unknown[] = out;
+      if (kind === 'arrayMinSize' && list.length < Number(a))
+        out = Array.from({ length: Number(a) }, () => '(placeholder)');
+      else if (kind === 'arrayMaxSize' && list.length > Number(a)) out = list.slice(0, Number(a));
+    }
+  }
+  return out;
+}
+
+function withinBounds(value: number, kind: string, bound: number): number {
+  if ((kind === 'min' || kind === 'ge') && value < bound) return bound;
+  if (kind === 'gt' && value <= bound) return bound + 1;
+  if ((kind === 'max' || kind === 'le') && value > bound) return bound;
+  if (kind === 'lt' && value >= bound) return bound - 1;
+  if (kind === 'isPositive' && value <= 0) return 1;
+  if (kind === 'isNegative' && value >= 0) return -1;
+  return value;
+}
+
+function withinLength(value: string, kind: string, a: unknown, b: unknown): string {
+  if (kind === 'isEmail') return 'placeholder@example.com';
+  if (kind === 'isUrl') return 'https://example.com/placeholder';
+  const min = kind === 'minLength' || kind === 'isLength' ? Number(a) : undefined;
+  const max = kind === 'maxLength' ? Number(a) : kind === 'isLength' ? Number(b) : undefined;
+  let out = value;
+  if (min !== undefined && out.length < min) out = out.padEnd(min, '.');
+  if (max !== undefined && Number.isFinite(max) && out.length > max) out = out.slice(0, max);
+  return out;
 }
