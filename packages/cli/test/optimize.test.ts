@@ -17,7 +17,7 @@ describe('sigil optimize', () => {
     );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Optimizing task "sentiment" with MIPRO (auto: light, 4 trials, seed 0)');
-    expect(result.stdout).toMatch(/Estimate: up to \d+ LM calls/);
+    expect(result.stdout).toMatch(/Estimate: about \d+ LM calls, at most [\d,]+/);
     expect(result.stdout.indexOf('Estimate')).toBeLessThan(result.stdout.indexOf('Baseline score'));
     expect(result.stderr).toContain('▸ baseline…');
     expect(result.stderr).toMatch(/trial 4\/4 [\d.]+%/);

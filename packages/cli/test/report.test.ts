@@ -20,7 +20,7 @@ function reportData(overrides: Partial<RunReportData> = {}): RunReportData {
     usage: { promptTokens: 900, completionTokens: 100, cachedTokens: 0, totalTokens: 1000 },
     cost: 0.0123,
     durationMs: 1500,
-    estimate: { lmCalls: 80, programCalls: 80, steps: [] },
+    estimate: { lmCalls: 80, maxLmCalls: 80, programCalls: 80, steps: [] },
   };
   return {
     task: 'qa',

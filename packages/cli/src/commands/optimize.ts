@@ -58,7 +58,8 @@ export async function optimizeCommand(taskFile: string, flags: OptimizeFlags, io
   writeLine(io.stdout, `LM: ${resolved.description}`);
   writeLine(
     io.stdout,
-    `Estimate: up to ${formatCount(estimate.lmCalls)} LM calls (${formatCount(estimate.programCalls)} program calls; cached answers are free)`,
+    `Estimate: about ${formatCount(estimate.lmCalls)} LM calls, at most ${formatCount(estimate.maxLmCalls)} ` +
+      `(${formatCount(estimate.programCalls)} program calls at most; cached answers are free)`,
   );
   for (const step of estimate.steps) {
     writeLine(

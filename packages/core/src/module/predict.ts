@@ -66,6 +66,11 @@ export class Predict<S extends SignatureLike = SignatureLike>
   adapter?: Adapter;
   config: Partial<CallOptions>;
   maxRetries?: number;
+  /**
+   * How many times its program calls it per call (what optimizers' estimates assume): once, unless the
+   * module that owns it says otherwise (ReAct's step predictor runs once per tool call).
+   */
+  callsPerForward: { expected: number; max: number } = { expected: 1, max: 1 };
   /** The signature this predictor was built with: what `reset()` restores. */
   readonly initialSignature: SignatureSpec<any, any>;
 

@@ -17,6 +17,8 @@ export interface PredictorHandle<T = unknown> extends ParameterHandle<T> {
   readonly signature: SignatureSpec<any, any>;
   /** The predictor itself, to recognise its calls in a trace; not for writing its fields. */
   readonly owner: object;
+  /** LM calls the predictor makes per call of its program: expected, and at most (for estimates). */
+  readonly calls: { readonly expected: number; readonly max: number };
 }
 
 /** What the handles of a predictor need from it (Predict implements it). */
@@ -25,6 +27,9 @@ export interface PredictorState {
   demos: Demo[];
   lm?: LanguageModel;
   readonly initialSignature: SignatureSpec<any, any>;
+  /** LM calls per call of its program, when a module that owns it calls it more than once (ReAct). */
+  readonly callsPerForward?: { readonly expected: number; readonly max: number };
+  readonly maxRetries?: number;
 }
 
 /** Keys DSPy writes into demos that are not signature fields. */
@@ -49,6 +54,12 @@ export function predictorHandles(state: PredictorState, path: string): Predictor
     owner: state,
     get signature() {
       return state.signature;
+    },
+    get calls() {
+      // Each call may be re-asked with feedback (maxRetries, default 2) and once through JSONAdapter.
+      const perCall = 1 + (state.maxRetries ?? 2) + 1;
+      const own = state.callsPerForward ?? { expected: 1, max: 1 };
+      return { expected: own.expected, max: own.max * perCall };
     },
   });
 

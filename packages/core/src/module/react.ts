@@ -123,6 +123,8 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
       maxRetries: options.maxRetries,
     };
     this.react = new Predict(new SignatureSpec(spec.name, reactFields, instructions) as any, predictOptions);
+    // For estimates: a typical episode is one tool call and `finish`; at most `maxIters` steps.
+    this.react.callsPerForward = { expected: 2, max: Math.max(1, this.maxIters) };
     const fallback = new SignatureSpec(
       spec.name,
       [...spec.inputFields, trajectory, ...spec.outputFields],

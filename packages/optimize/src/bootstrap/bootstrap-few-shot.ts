@@ -9,7 +9,7 @@ import {
 } from '@sigil/core';
 import { type Demo, predictorPaths, setDemos } from '../optimizer/candidate';
 import { OptimizerError } from '../optimizer/errors';
-import { Optimizer, predictorCount, type CompileData, type OptimizerOptions } from '../optimizer/optimizer';
+import { estimateFrom, Optimizer, type CompileData, type OptimizerOptions } from '../optimizer/optimizer';
 import type { Estimate } from '../optimizer/report';
 import type { OptimizerRun } from '../optimizer/run';
 import { labeledDemos } from './labeled-few-shot';
@@ -47,11 +47,16 @@ export class BootstrapFewShot extends Optimizer<BootstrapFewShotOptions> {
 
   estimate(program: Module, data: CompileData): Estimate {
     const bootstrap = data.trainset.length * (this.options.maxRounds ?? 1);
+    // Bootstrapping stops once it has its demos: expect about two teacher runs per demo (half pass).
+    const expectedBootstrap = Math.min(data.trainset.length, 2 * (this.options.maxBootstrappedDemos ?? 4));
     const validation = this.options.metric && data.valset ? 2 * data.valset.length : 0;
     const steps = [{ name: 'bootstrap', programCalls: bootstrap }];
     if (validation) steps.unshift({ name: 'baseline and final', programCalls: validation });
-    const programCalls = bootstrap + validation;
-    return { lmCalls: programCalls * predictorCount(program), programCalls, steps };
+    return estimateFrom(
+      program,
+      { expected: expectedBootstrap + validation, most: bootstrap + validation },
+      steps,
+    );
   }
 
   protected optimize(run: OptimizerRun, student: Module, data: CompileData): Promise<Module> {

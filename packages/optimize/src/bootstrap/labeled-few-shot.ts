@@ -1,6 +1,6 @@
 import { type Example, type Metric, type Module, sample } from '@sigil/core';
 import { type Demo, setDemos } from '../optimizer/candidate';
-import { Optimizer, predictorCount, type CompileData, type OptimizerOptions } from '../optimizer/optimizer';
+import { estimateFrom, Optimizer, type CompileData, type OptimizerOptions } from '../optimizer/optimizer';
 import type { Estimate } from '../optimizer/report';
 import type { OptimizerRun } from '../optimizer/run';
 import { measureAround } from './measure';
@@ -26,7 +26,7 @@ export class LabeledFewShot extends Optimizer<LabeledFewShotOptions> {
   estimate(program: Module, data: CompileData): Estimate {
     const validation = this.options.metric && data.valset ? 2 * data.valset.length : 0;
     const steps = validation ? [{ name: 'baseline and final', programCalls: validation }] : [];
-    return { lmCalls: validation * predictorCount(program), programCalls: validation, steps };
+    return estimateFrom(program, { expected: validation, most: validation }, steps);
   }
 
   protected optimize(run: OptimizerRun, student: Module, data: CompileData): Promise<Module> {

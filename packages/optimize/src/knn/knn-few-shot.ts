@@ -3,7 +3,7 @@ import { BootstrapFewShot, type BootstrapFewShotOptions } from '../bootstrap/boo
 import { measureAround } from '../bootstrap/measure';
 import { type Demo, setDemos } from '../optimizer/candidate';
 import { OptimizerError } from '../optimizer/errors';
-import { Optimizer, predictorCount, type CompileData, type OptimizerOptions } from '../optimizer/optimizer';
+import { estimateFrom, Optimizer, type CompileData, type OptimizerOptions } from '../optimizer/optimizer';
 import type { Estimate } from '../optimizer/report';
 import type { OptimizerRun } from '../optimizer/run';
 import { type EmbedderLike, inputText, VectorIndex } from './nearest';
@@ -52,7 +52,7 @@ export class KNNFewShot extends Optimizer<KNNFewShotOptions> {
     const validation = this.options.metric && data.valset ? 2 * data.valset.length : 0;
     const steps = [{ name: 'embed trainset (embedding calls, not LM calls)', programCalls: 0 }];
     if (validation) steps.push({ name: 'baseline and final', programCalls: validation });
-    return { lmCalls: validation * predictorCount(program), programCalls: validation, steps };
+    return estimateFrom(program, { expected: validation, most: validation }, steps);
   }
 
   protected optimize(run: OptimizerRun, student: Module, data: CompileData): Promise<Module> {

@@ -13,7 +13,13 @@ import { labeledDemos } from '../bootstrap/labeled-few-shot';
 import { TeacherRuns } from '../bootstrap/teacher-runs';
 import { type Demo, predictorPaths, setDemos, withState } from '../optimizer/candidate';
 import { OptimizerError } from '../optimizer/errors';
-import { type CompileData, Optimizer, type OptimizerOptions, predictorCount } from '../optimizer/optimizer';
+import {
+  type CompileData,
+  estimateFrom,
+  Optimizer,
+  type OptimizerOptions,
+  predictorCount,
+} from '../optimizer/optimizer';
 import type { Estimate } from '../optimizer/report';
 import type { OptimizerRun } from '../optimizer/run';
 import { HalvingSearch, halvingPromotionCalls } from './halving';
@@ -127,10 +133,10 @@ export class MIPRO extends Optimizer<MIPROOptions> {
     const promotionCalls = halving ? halvingPromotionCalls(p.numTrials, p.minibatchSize, p.valSize) : 0;
     const baseline = p.valSize;
     const programCalls = baseline + bootstrap + trialCalls + fullEvals * p.valSize + promotionCalls;
-    return {
-      lmCalls: programCalls * predictors + proposals,
-      programCalls,
-      steps: [
+    return estimateFrom(
+      program,
+      { expected: programCalls, most: programCalls },
+      [
         { name: 'baseline', programCalls: baseline },
         { name: 'bootstrap demo sets', programCalls: bootstrap },
         { name: `propose instructions (${proposals} LM calls)`, programCalls: 0 },
@@ -139,7 +145,8 @@ export class MIPRO extends Optimizer<MIPROOptions> {
           ? { name: 'successive-halving promotions', programCalls: promotionCalls }
           : { name: `${fullEvals} full evaluations`, programCalls: fullEvals * p.valSize },
       ],
-    };
+      proposals,
+    );
   }
 
   protected async optimize(run: OptimizerRun, student: Module, data: CompileData): Promise<Module> {

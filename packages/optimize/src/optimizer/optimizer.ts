@@ -223,7 +223,39 @@ function checkData(optimizer: string, data: CompileData): void {
   if (data.valset) check(data.valset, 'valset');
 }
 
-/** The number of predictors, for turning program calls into LM calls in estimates. */
+/** The number of predictors (DSPy's trial formula counts them). */
 export function predictorCount(program: Module): number {
   return Math.max(1, predictorsOf(program).length);
+}
+
+/**
+ * LM calls per program call, for estimates: expected (each predictor once, ReAct's step predictor once per
+ * tool call of a typical episode) and at most (every re-ask and fallback, ReAct's `maxIters` steps).
+ */
+export function callsPerProgramCall(program: Module): { expected: number; max: number } {
+  const predictors = predictorsOf(program);
+  if (predictors.length === 0) return { expected: 1, max: 1 };
+  return predictors.reduce(
+    (sum, p) => ({ expected: sum.expected + p.demos.calls.expected, max: sum.max + p.demos.calls.max }),
+    { expected: 0, max: 0 },
+  );
+}
+
+/**
+ * An estimate from program calls: `expected` and `most` program calls (they differ when a bootstrap is
+ * expected to stop early), turned into LM calls, plus LM calls made outside program calls (proposals).
+ */
+export function estimateFrom(
+  program: Module,
+  programCalls: { expected: number; most: number },
+  steps: Estimate['steps'],
+  extraCalls = 0,
+): Estimate {
+  const per = callsPerProgramCall(program);
+  return {
+    lmCalls: Math.round(programCalls.expected * per.expected + extraCalls),
+    maxLmCalls: Math.round(programCalls.most * per.max + extraCalls * 4),
+    programCalls: programCalls.most,
+    steps,
+  };
 }

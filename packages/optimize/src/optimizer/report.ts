@@ -28,8 +28,13 @@ export interface CandidateRecord {
 
 /** Planned LM calls, stated before a run by `optimizer.estimate()`. */
 export interface Estimate {
-  /** Upper bound on LM calls, assuming each predictor is called once per program call. */
+  /**
+   * The LM calls a run is expected to pay (each predictor once per program call, ReAct's steps per a
+   * typical episode, bootstraps stopping once they have their demos), before cache hits.
+   */
   lmCalls: number;
+  /** The most LM calls it can make: every re-ask and fallback, every bootstrap example, ReAct's maxIters. */
+  maxLmCalls: number;
   /** Upper bound on program calls (one per example run through the program or its teacher). */
   programCalls: number;
   steps: { name: string; programCalls: number }[];

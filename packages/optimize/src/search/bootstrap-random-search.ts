@@ -8,7 +8,7 @@ import {
 import { labeledDemos } from '../bootstrap/labeled-few-shot';
 import { TeacherRuns } from '../bootstrap/teacher-runs';
 import { OptimizerError } from '../optimizer/errors';
-import { Optimizer, predictorCount, type CompileData } from '../optimizer/optimizer';
+import { estimateFrom, Optimizer, type CompileData } from '../optimizer/optimizer';
 import type { Estimate } from '../optimizer/report';
 import type { OptimizerRun, ScoredCandidate } from '../optimizer/run';
 import { setDemos } from '../optimizer/candidate';
@@ -54,14 +54,10 @@ export class BootstrapRandomSearch extends Optimizer<BootstrapRandomSearchOption
     const bootstrap = data.trainset.length * (this.options.maxRounds ?? 1);
     const evaluation = candidates * valset;
     const programCalls = bootstrap + evaluation;
-    return {
-      lmCalls: programCalls * predictorCount(program),
-      programCalls,
-      steps: [
-        { name: 'bootstrap (teacher runs, shared by candidates)', programCalls: bootstrap },
-        { name: `evaluate ${candidates} candidates`, programCalls: evaluation },
-      ],
-    };
+    return estimateFrom(program, { expected: programCalls, most: programCalls }, [
+      { name: 'bootstrap (teacher runs, shared by candidates)', programCalls: bootstrap },
+      { name: `evaluate ${candidates} candidates`, programCalls: evaluation },
+    ]);
   }
 
   protected async optimize(run: OptimizerRun, student: Module, data: CompileData): Promise<Module> {
