@@ -45,6 +45,21 @@ export interface Adapter {
   readonly fallback?: Adapter;
 }
 
+/**
+ * Whether a demo reaches the prompt, as DSPy's `format_demos` decides: `complete` (every field set, not
+ * null), `incomplete` (some missing, but at least one input and one output: sent with a note), or `never`
+ * (the adapter drops it, so optimizers should not choose it or report it).
+ */
+export function demoReach(
+  signature: SignatureSpec<any, any>,
+  demo: Demo,
+): 'complete' | 'incomplete' | 'never' {
+  if (signature.fields.every((f) => demo[f.name] !== undefined && demo[f.name] !== null)) return 'complete';
+  return signature.inputNames.some((n) => n in demo) && signature.outputNames.some((n) => n in demo)
+    ? 'incomplete'
+    : 'never';
+}
+
 const INCOMPLETE_DEMO_PREFIX =
   'This is an example of the task, though some input or output fields are not supplied.';
 export const MISSING_FIELD_MESSAGE = 'Not supplied for this particular example. ';
@@ -198,11 +213,9 @@ export abstract class BaseAdapter implements Adapter {
     const complete: [Demo, string][] = [];
     const incomplete: [Demo, string][] = [];
     demos.forEach((demo, i) => {
-      const isComplete = signature.fields.every((f) => demo[f.name] !== undefined && demo[f.name] !== null);
-      if (isComplete) complete.push([demo, `demo ${i}`]);
-      else if (signature.inputNames.some((n) => n in demo) && signature.outputNames.some((n) => n in demo)) {
-        incomplete.push([demo, `demo ${i}`]);
-      }
+      const reach = demoReach(signature, demo);
+      if (reach === 'complete') complete.push([demo, `demo ${i}`]);
+      else if (reach === 'incomplete') incomplete.push([demo, `demo ${i}`]);
     });
     const messages: ChatMessage[] = [];
     for (const [demo, where] of incomplete) {

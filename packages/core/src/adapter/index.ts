@@ -1,5 +1,5 @@
 export type { Adapter, AdapterOptions, AdapterTarget, Demo } from './adapter';
-export { BaseAdapter } from './adapter';
+export { BaseAdapter, demoReach } from './adapter';
 export { ChatAdapter } from './chat-adapter';
 export { JSONAdapter } from './json-adapter';
 export { AdapterFormatError, AdapterParseError } from './errors';

@@ -138,4 +138,13 @@ describe('BootstrapFewShot', () => {
       ],
     });
   });
+
+  it('chooses no labelled demo that can never reach a predictor’s prompt (no input or no output of it)', async () => {
+    const optimized = await new LabeledFewShot({ k: 4 }).compile(new RewriteThenAnswer(), { trainset });
+    // Examples hold { question, answer }: `question -> query` has no output there, `query -> answer` no input.
+    expect(optimized.rewrite.demos).toEqual([]);
+    expect(optimized.respond.demos).toEqual([]);
+    const single = await new LabeledFewShot({ k: 4 }).compile(questionAnswerer(), { trainset });
+    expect(single.demos).toHaveLength(4);
+  });
 });
