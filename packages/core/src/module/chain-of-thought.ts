@@ -5,6 +5,7 @@ import type { SignatureSpec } from '../signature/signature-spec';
 import { Module } from './module';
 import { type ForwardOptions, Predict, type PredictOptions } from './predict';
 import { Predictor } from './decorators';
+import { SignatureError } from '../signature/errors';
 
 /** The outputs of ChainOfThought: the signature's outputs after a `reasoning` string. */
 export type WithReasoning<O> = { reasoning: string } & O;
@@ -22,12 +23,21 @@ export class ChainOfThought<S extends SignatureLike = SignatureLike> extends Mod
 
   constructor(signature: S, options: PredictOptions & { reasoningDesc?: string } = {}) {
     super();
-    const extended = signatureOf(signature).prepend('reasoning', {
+    const spec = signatureOf(signature);
+    if (spec.field('reasoning')) {
+      throw new SignatureError(
+        `ChainOfThought(${spec.name}): the signature already has a field "reasoning", which ChainOfThought adds ` +
+          'itself as its first output — rename your field (e.g. "rationale"), or use Predict for this signature.',
+        { signature: spec.name, field: 'reasoning' },
+      );
+    }
+    const extended = spec.prepend('reasoning', {
       io: 'output',
       desc: options.reasoningDesc,
       prefix: 'Reasoning:',
     }) as unknown as SignatureSpec<InputsOf<S>, WithReasoning<OutputsOf<S>>>;
     this.predict = new Predict(extended, options);
+    this.predict.displayName = 'ChainOfThought';
   }
 
   forward(

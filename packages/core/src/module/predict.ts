@@ -11,6 +11,7 @@ import type { SignatureSpec } from '../signature/signature-spec';
 import { ConfigurationError, ModuleInputError, OutputValidationError } from './errors';
 import type { ParameterHandle } from '../persist/parameter';
 import { declaredPredictors, Module } from './module';
+import { checkInputs } from './input-check';
 import { predictorHandles } from './predictor-state';
 import type { Learnable } from './walk';
 import { callThrough } from '../lm/middleware';
@@ -38,6 +39,8 @@ export interface PredictOptions {
   config?: Partial<CallOptions>;
   /** Retries that feed a parse or validation failure back to the model (default: settings, else 2). */
   maxRetries?: number;
+  /** Check each input against its field's type before calling the LM (default: settings, else true). */
+  validateInputs?: boolean;
 }
 
 /** Per-call overrides: `predict.forward(inputs, { config: { temperature: 1 }, rolloutId: 2 })`. */
@@ -66,6 +69,9 @@ export class Predict<S extends SignatureLike = SignatureLike>
   adapter?: Adapter;
   config: Partial<CallOptions>;
   maxRetries?: number;
+  validateInputs?: boolean;
+  /** The module name errors and spans use; a module built on this Predict (ChainOfThought, ReAct) sets its own. */
+  displayName = 'Predict';
   /**
    * How many times its program calls it per call (what optimizers' estimates assume): once, unless the
    * module that owns it says otherwise (ReAct's step predictor runs once per tool call).
@@ -82,6 +88,12 @@ export class Predict<S extends SignatureLike = SignatureLike>
     this.adapter = options.adapter;
     this.config = { ...(options.config ?? {}) };
     this.maxRetries = options.maxRetries;
+    this.validateInputs = options.validateInputs;
+  }
+
+  /** How errors and spans name this predictor: `Predict(QA)`, or its owner's name (`ChainOfThought(QA)`). */
+  get label(): string {
+    return `${this.displayName}(${this.signature.name})`;
   }
 
   /** The instructions currently used (an optimizer's choice, or the signature's own). */
@@ -112,14 +124,19 @@ export class Predict<S extends SignatureLike = SignatureLike>
     const lm = options.lm ?? this.lm ?? current.lm;
     if (!lm) {
       throw new ConfigurationError(
-        `Predict(${this.signature.name}) has no LM: call configure({ lm: new LM('openai/gpt-4o-mini') }), ` +
+        `${this.label} has no LM: call configure({ lm: new LM('openai/gpt-4o-mini') }), ` +
           `run inside context({ lm }, …), or pass { lm } to the module.`,
         { code: 'NO_LM' },
       );
     }
-    const values = checkInputs(this.signature, inputs as Record<string, unknown>);
+    const values = checkInputs(
+      this.signature,
+      inputs as Record<string, unknown>,
+      this.label,
+      this.validateInputs ?? current.validateInputs ?? true,
+    );
     const run = () => this.predict(lm, values, options, current);
-    return observing(current) ? instrument('module', `Predict(${this.signature.name})`, values, run) : run();
+    return observing(current) ? instrument('module', `${this.label}`, values, run) : run();
   }
 
   private async predict(
@@ -174,7 +191,7 @@ export class Predict<S extends SignatureLike = SignatureLike>
           const problems = signature.validateOutputs(outputs);
           if (problems.length > 0) {
             throw new OutputValidationError(
-              `Predict(${signature.name}): the reply breaks the signature's constraints: ${problems.join('; ')}.`,
+              `${this.label}: the reply breaks the signature's constraints: ${problems.join('; ')}.`,
               { signature: signature.name, problems, completion: completion.text },
             );
           }
@@ -196,7 +213,7 @@ export class Predict<S extends SignatureLike = SignatureLike>
         }) as Prediction<OutputsOf<S> & object>;
       }
       if (!failure) {
-        throw new AdapterParseError(`Predict(${signature.name}): the LM returned no completion.`, {
+        throw new AdapterParseError(`${this.label}: the LM returned no completion.`, {
           signature: signature.name,
           adapter: adapter.name,
           completion: '',
@@ -230,33 +247,4 @@ function feedbackMessage(failure: AdapterParseError | OutputValidationError): Ch
       `Your previous response could not be used: ${problems.join('; ') || failure.message}. ` +
       'Respond again with every output field, following the required format and constraints exactly.',
   };
-}
-
-function checkInputs(
-  signature: SignatureSpec<any, any>,
-  inputs: Record<string, unknown>,
-): Record<string, unknown> {
-  if (inputs === null || typeof inputs !== 'object') {
-    throw new ModuleInputError(
-      `Predict(${signature.name}) takes an object of inputs { ${signature.inputNames.join(', ')} }, got ${inputs === null ? 'null' : typeof inputs}.`,
-      { signature: signature.name, fields: [] },
-    );
-  }
-  const missing = signature.inputFields
-    .filter((f) => inputs[f.name] === undefined && f.type.kind !== 'optional' && !f.defaultValue)
-    .map((f) => f.name);
-  if (missing.length > 0) {
-    throw new ModuleInputError(
-      `Predict(${signature.name}) is missing input field(s) ${missing.map((m) => `"${m}"`).join(', ')}; ` +
-        `it takes { ${signature.inputNames.join(', ')} }.`,
-      { signature: signature.name, fields: missing },
-    );
-  }
-  const values: Record<string, unknown> = {};
-  for (const field of signature.inputFields) {
-    if (inputs[field.name] !== undefined) values[field.name] = inputs[field.name];
-    // As DSPy's Predict: a missing input with a default takes it.
-    else if (field.defaultValue) values[field.name] = field.defaultValue.value;
-  }
-  return values;
 }

@@ -133,6 +133,8 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
       spec.validates,
     );
     this.extract = new ChainOfThought(fallback as any, predictOptions);
+    this.react.displayName = 'ReAct';
+    this.extract.predict.displayName = 'ReAct.extract';
   }
 
   forward(

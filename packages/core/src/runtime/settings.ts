@@ -38,6 +38,8 @@ export interface Settings {
   lmOptions?: Partial<CallOptions>;
   /** How many times a reply that fails parsing or validation is fed back to the model (default 2). */
   maxRetries?: number;
+  /** Check each predictor input against its field's type before calling the LM (default true). */
+  validateInputs?: boolean;
   /** Free-form labels (request id, tenant) that callbacks and spans carry. */
   tags?: Readonly<Record<string, string>>;
   /** Set by `traced()`; predictors append their calls here. */

@@ -172,3 +172,44 @@ describe('ChainOfThought', () => {
     expect(new ChainOfThought(QA).namedPredictors().map(([path]) => path)).toEqual(['predict']);
   });
 });
+
+describe('inputs checked at the call', () => {
+  const lm = new ScriptedLM(['[[ ## answer ## ]]\nParis\n\n[[ ## completed ## ]]'], { cycle: true });
+  const plans = signature('plan: Literal["free", "pro"], ticket: str, tags: list[str] -> answer');
+
+  it('rejects an input of the wrong type, naming the field, the type and the value', async () => {
+    const predict = new Predict(plans, { lm });
+    const wrong = await predict
+      .forward({ plan: 'gold', ticket: 42, tags: ['a'] } as never)
+      .catch((e: unknown) => e);
+    expect(wrong).toBeInstanceOf(ModuleInputError);
+    expect(wrong).toMatchObject({ code: 'MODULE_INPUT', fields: ['plan', 'ticket'] });
+    expect((wrong as Error).message).toMatch(
+      /"plan" must be one of 'free', 'pro', got "gold"; "ticket" must be a string, got number 42/,
+    );
+    await expect(
+      predict.forward({ plan: 'pro', ticket: 'T-1', tags: ['a', 3] } as never),
+    ).rejects.toMatchObject({
+      code: 'MODULE_INPUT',
+      message: expect.stringMatching(/"tags" item 1 must be a string/),
+    });
+    expect(lm.calls).toHaveLength(0);
+  });
+
+  it('sends the values as they are when validateInputs is off', async () => {
+    const predict = new Predict(plans, { lm, validateInputs: false });
+    await expect(predict.forward({ plan: 'gold', ticket: 42, tags: [] } as never)).resolves.toMatchObject({
+      answer: 'Paris',
+    });
+  });
+
+  it('names the module that owns the predictor in its errors', async () => {
+    const cot = new ChainOfThought(signature('question -> answer'));
+    await expect(cot.forward({ question: 'q' })).rejects.toThrow(
+      /^ChainOfThought\(StringSignature\) has no LM/,
+    );
+    expect(() => new ChainOfThought(signature('question -> reasoning, answer'))).toThrow(
+      /ChainOfThought\(StringSignature\): the signature already has a field "reasoning", which ChainOfThought adds itself/,
+    );
+  });
+});

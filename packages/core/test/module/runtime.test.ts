@@ -114,14 +114,14 @@ describe('callbacks', () => {
     );
     expect(events).toEqual([
       'start module TwoStep',
-      'start module Predict(QA)',
+      'start module ChainOfThought(QA)',
       'start adapter ChatAdapter.format',
       'end adapter ChatAdapter.format',
       'start lm A',
       'end lm A',
       'start adapter ChatAdapter.parse',
       'end adapter ChatAdapter.parse',
-      'end module Predict(QA)',
+      'end module ChainOfThought(QA)',
       'start module Predict(StringSignature)',
       'start adapter ChatAdapter.format',
       'end adapter ChatAdapter.format',
