@@ -9,9 +9,9 @@ import { ChatTransport, type PreparedCall } from './chat-transport';
 import { type ResolvedEndpoint, resolveEndpoint } from './endpoint';
 import { CacheMissError, LMAbortedError } from './errors';
 import { type LMEventName, LMEvents, type LMListener } from './events';
-import { CallHistory, globalHistory, type InspectOptions, inspectEntries } from './history';
+import { CallHistory, entrySize, globalHistory, type InspectOptions, inspectEntries } from './history';
 import { ABANDONED, type DrainResult, InFlightWork, SharedRequest } from './in-flight';
-import { cacheFrom, type LMDefaults, type LMOptions, type LMStreamEvent } from './lm-options';
+import { cacheFrom, historyLimits, type LMDefaults, type LMOptions, type LMStreamEvent } from './lm-options';
 import { validateTransportOptions } from './http/transport-options';
 import { wireParameters } from './openai-wire';
 import { chatRequestKey } from './request-key';
@@ -72,7 +72,7 @@ export class LM implements LanguageModel {
     };
     this.cache = cacheFrom(options.cache);
     this.scheduler = options.scheduler ?? new Scheduler(options);
-    this.history = new CallHistory(options.historySize ?? 200);
+    this.history = new CallHistory(historyLimits(options));
     this.transport = new ChatTransport({
       model,
       endpoint: this.endpoint,
@@ -326,16 +326,19 @@ export class LM implements LanguageModel {
   }
 
   private record(messages: ChatMessage[], call: PreparedCall, response?: LMResponse, error?: string): void {
-    const entry = {
-      at: Date.now(),
-      model: this.model,
-      messages,
-      parameters: call.parameters,
-      response,
-      error,
-    };
-    this.history.push(entry);
-    globalHistory.push(entry);
+    if (this.history.enabled) {
+      const entry = {
+        at: Date.now(),
+        model: this.model,
+        messages,
+        parameters: call.parameters,
+        response,
+        error,
+      };
+      const size = entrySize(entry);
+      this.history.push(entry, size);
+      globalHistory.push(entry, size);
+    }
     if (response && this.events.has('response')) {
       this.events.emit('response', { model: this.model, messages, response });
     }
