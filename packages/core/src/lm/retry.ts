@@ -2,6 +2,7 @@
  * Retries: exponential backoff with jitter for errors that retrying can fix, the server's Retry-After
  * honoured, and a bounded number of attempts.
  */
+import { onAbort } from './abort-listeners';
 import { LMError } from './errors';
 
 /** How persistently a failed request is retried. */
@@ -52,15 +53,16 @@ export function backoffDelay(attempt: number, options: RetryOptions = {}, random
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      stop?.();
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stop =
+      signal &&
+      onAbort(signal, () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      });
   });
 }
 

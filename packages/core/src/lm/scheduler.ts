@@ -3,6 +3,7 @@
  * tokens-per-minute budgets, and a priority queue — lower priority numbers go first, FIFO within one.
  * Several LMs can share one scheduler to share one provider's limits.
  */
+import { onAbort } from './abort-listeners';
 import { BinaryHeap } from './binary-heap';
 import { RateBucket } from './rate-limit';
 import type { Priority } from './types';
@@ -102,22 +103,24 @@ export class Scheduler {
     const now = this.tryAcquire(options);
     if (now) return Promise.resolve(now);
     return new Promise<SchedulerLease>((resolve, reject) => {
-      const onAbort = () => {
-        if (waiter.done) return;
-        waiter.done = true;
-        reject(signal?.reason);
-      };
+      let stop: (() => void) | undefined;
       const waiter: Waiter = {
         priority: priorityValue(options.priority),
         sequence: this.sequence++,
         tokens: options.tokens ?? 0,
         done: false,
         grant: (lease) => {
-          signal?.removeEventListener('abort', onAbort);
+          stop?.();
           resolve(lease);
         },
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal) {
+        stop = onAbort(signal, () => {
+          if (waiter.done) return;
+          waiter.done = true;
+          reject(signal.reason);
+        });
+      }
       this.queue.push(waiter);
       this.pump();
     });
