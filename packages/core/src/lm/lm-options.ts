@@ -13,7 +13,16 @@ import type { CallOptions, LMResponse } from './types';
 /** Call parameters an LM applies to every call unless the call overrides them. */
 export type LMDefaults = Pick<
   CallOptions,
-  'temperature' | 'maxTokens' | 'n' | 'stop' | 'seed' | 'topP' | 'extraBody' | 'timeoutMs' | 'priority'
+  | 'temperature'
+  | 'maxTokens'
+  | 'n'
+  | 'stop'
+  | 'seed'
+  | 'topP'
+  | 'extraBody'
+  | 'timeoutMs'
+  | 'deadlineMs'
+  | 'priority'
 >;
 
 /** Everything `new LM(model, options)` accepts. */
