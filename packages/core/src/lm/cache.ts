@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import { LRUCache } from 'lru-cache';
+import { CACHE_SHAPES } from './cache-shapes';
 import { DiskStore, type DiskStoreStats } from './disk-store';
 
 /**
@@ -26,6 +27,11 @@ export interface CacheOptions {
   maxMemoryBytes?: number;
   /** Answers larger than this (default 1 MB) are kept on disk only, never in memory. */
   maxMemoryEntryBytes?: number;
+  /**
+   * Whether a value read from disk has the right shape (default: the check of Sigil's own namespaces,
+   * `lm` and `embeddings`); a value that fails is a miss and is overwritten by the next answer.
+   */
+  validate?: (value: unknown) => boolean;
 }
 
 /** Counters of one cache. */
@@ -83,7 +89,11 @@ export class ResponseCache<V extends object> {
       sizeCalculation: approximateSize,
     });
     const dir = options.dir === undefined ? DEFAULT_CACHE_DIR : options.dir;
-    if (dir !== false && this.mode !== 'off') this.disk = new DiskStore<V>(path.resolve(dir, namespace));
+    if (dir !== false && this.mode !== 'off') {
+      const validate =
+        options.validate ?? (Object.hasOwn(CACHE_SHAPES, namespace) ? CACHE_SHAPES[namespace] : undefined);
+      this.disk = new DiskStore<V>(path.resolve(dir, namespace), { validate });
+    }
   }
 
   /** Whether lookups happen at all. */
