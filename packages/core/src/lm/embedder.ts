@@ -91,6 +91,16 @@ export class Embedder {
     this.scheduler = options.scheduler ?? new Scheduler(options);
   }
 
+  /** What `JSON.stringify(embedder)` writes: the model and endpoint, never the key or headers. */
+  toJSON(): Record<string, unknown> {
+    return { model: this.model, baseURL: this.endpoint.baseURL, cache: this.cache.mode };
+  }
+
+  /** What `console.log(embedder)` prints: the same as `toJSON`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Embedder { model: '${this.model}', baseURL: '${this.endpoint.baseURL}', cache: '${this.cache.mode}' }`;
+  }
+
   /** One vector per text, in input order. */
   async embed(texts: string[], options: EmbedOptions = {}): Promise<number[][]> {
     const vectors = new Array<number[] | undefined>(texts.length);
@@ -154,7 +164,7 @@ export class Embedder {
 
   private keyOf(text: string): string {
     return sha256(
-      `sigil-embedding-v1\u0000${this.endpoint.wireModel}\u0000${this.options.dimensions ?? ''}\u0000${text}`,
+      `sigil-embedding-v2\u0000${this.endpoint.baseURL}\u0000${this.endpoint.wireModel}\u0000${this.options.dimensions ?? ''}\u0000${text}`,
     );
   }
 

@@ -3,6 +3,7 @@
  * conversation: each role as a header, the reply highlighted. Entries hold messages, parameters and the
  * reply — never keys or headers.
  */
+import { holdsSecret, redactSecrets } from './secrets';
 import type { ChatMessage, LMResponse } from './types';
 
 /** One recorded call. */
@@ -115,6 +116,25 @@ export class CallHistory {
     this.sizes = [];
     this.total = 0;
   }
+}
+
+/**
+ * `entry`, or a copy of it with every registered secret redacted when one of its texts holds one (an
+ * endpoint echoing an auth header in its reply). The caller's objects are never changed.
+ */
+export function withoutSecrets(entry: HistoryEntry): HistoryEntry {
+  const texts = [
+    ...entry.messages.map((message) => message.content),
+    ...(entry.response?.completions ?? []).map((completion) => completion.text),
+  ];
+  if (!texts.some(holdsSecret)) return entry;
+  const messages = entry.messages.map((message) => ({ ...message, content: redactSecrets(message.content) }));
+  const out: HistoryEntry = { ...entry, messages };
+  if (entry.response) {
+    const completions = entry.response.completions.map((c) => ({ ...c, text: redactSecrets(c.text) }));
+    out.response = { ...entry.response, completions };
+  }
+  return out;
 }
 
 const CLIP_NOTE = (dropped: number) => `… [${dropped} characters not kept in history]`;

@@ -9,7 +9,14 @@ import { ChatTransport, type PreparedCall } from './chat-transport';
 import { type ResolvedEndpoint, resolveEndpoint } from './endpoint';
 import { CacheMissError, LMAbortedError } from './errors';
 import { type LMEventName, LMEvents, type LMListener } from './events';
-import { CallHistory, entrySize, globalHistory, type InspectOptions, inspectEntries } from './history';
+import {
+  CallHistory,
+  entrySize,
+  globalHistory,
+  type InspectOptions,
+  inspectEntries,
+  withoutSecrets,
+} from './history';
 import { ABANDONED, type DrainResult, InFlightWork, SharedRequest } from './in-flight';
 import { cacheFrom, historyLimits, type LMDefaults, type LMOptions, type LMStreamEvent } from './lm-options';
 import { validateTransportOptions } from './http/transport-options';
@@ -68,6 +75,7 @@ export class LM implements LanguageModel {
       topP: options.topP,
       extraBody: options.extraBody,
       timeoutMs: options.timeoutMs,
+      deadlineMs: options.deadlineMs,
       priority: options.priority,
     };
     this.cache = cacheFrom(options.cache);
@@ -93,6 +101,22 @@ export class LM implements LanguageModel {
   /** The endpoint's base URL. */
   get baseURL(): string {
     return this.endpoint.baseURL;
+  }
+
+  /** What `JSON.stringify(lm)` writes: the model and endpoint, never the key or headers. */
+  toJSON(): Record<string, unknown> {
+    return {
+      model: this.model,
+      baseURL: this.endpoint.baseURL,
+      cache: this.cache.mode,
+      inFlight: this.inFlight,
+    };
+  }
+
+  /** What `console.log(lm)` and `util.inspect(lm)` print: the same as `toJSON`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const { model, baseURL, cache, inFlight } = this.toJSON();
+    return `LM { model: '${model}', baseURL: '${baseURL}', cache: '${cache}', inFlight: ${inFlight} }`;
   }
 
   /** Requests in flight (identical calls sharing one request count once). */
@@ -278,13 +302,12 @@ export class LM implements LanguageModel {
   }
 
   private cacheKey(messages: ChatMessage[], parameters: Record<string, unknown>, rolloutId: unknown): string {
-    return chatRequestKey(this.endpoint.wireModel, messages, parameters, rolloutId);
+    return chatRequestKey(this.endpoint.baseURL, this.endpoint.wireModel, messages, parameters, rolloutId);
   }
 
   private refuseInReplay(call: PreparedCall): void {
     if (this.cache.mode !== 'replay') return;
-    const digest =
-      call.key ?? chatRequestKey(this.endpoint.wireModel, [], call.parameters, call.options.rolloutId);
+    const digest = call.key ?? this.cacheKey([], call.parameters, call.options.rolloutId);
     throw new CacheMissError(
       `LM "${this.model}": no cached answer for request ${digest.slice(0, 16)} and the cache is in replay mode, ` +
         `so the network is not used. Record it first with cache mode 'read-write'` +
@@ -327,14 +350,14 @@ export class LM implements LanguageModel {
 
   private record(messages: ChatMessage[], call: PreparedCall, response?: LMResponse, error?: string): void {
     if (this.history.enabled) {
-      const entry = {
+      const entry = withoutSecrets({
         at: Date.now(),
         model: this.model,
         messages,
         parameters: call.parameters,
         response,
         error,
-      };
+      });
       const size = entrySize(entry);
       this.history.push(entry, size);
       globalHistory.push(entry, size);
