@@ -17,6 +17,11 @@ import { type RetryOptions, withRetries } from './retry';
 import { Scheduler, type SchedulerOptions } from './scheduler';
 import type { Priority } from './types';
 
+import { checkNumbers, LIMIT_MS, POSITIVE_COUNT } from '../errors/option-checks';
+import { RETRY_RULES, SCHEDULER_RULES } from './option-rules';
+
+const EMBEDDER_RULES = { batchSize: POSITIVE_COUNT, dimensions: POSITIVE_COUNT, timeoutMs: LIMIT_MS };
+
 /** Everything `new Embedder(model, options)` accepts. */
 export interface EmbedderOptions extends EndpointOptions, TransportOptions, SchedulerOptions {
   /** Texts per request (default 128). */
@@ -77,6 +82,9 @@ export class Embedder {
 
   constructor(model: string, options: EmbedderOptions = {}) {
     this.model = model;
+    checkNumbers(options, EMBEDDER_RULES, `Embedder "${model}"`);
+    checkNumbers(options.retry, RETRY_RULES, `Embedder "${model}"`, 'retry.');
+    checkNumbers(options, SCHEDULER_RULES, `Embedder "${model}"`);
     this.options = options;
     validateTransportOptions(options, `Embedder "${model}"`);
     this.endpoint = resolveEndpoint(model, options);

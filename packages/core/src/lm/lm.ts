@@ -20,7 +20,9 @@ import {
 import { ABANDONED, type DrainResult, InFlightWork, SharedRequest } from './in-flight';
 import { cacheFrom, historyLimits, type LMDefaults, type LMOptions, type LMStreamEvent } from './lm-options';
 import { validateTransportOptions } from './http/transport-options';
+import { checkNumber, COUNT, DURATION_MS } from '../errors/option-checks';
 import { wireParameters } from './openai-wire';
+import { checkCallOptions, checkLMOptions } from './option-rules';
 import { chatRequestKey } from './request-key';
 import { Scheduler } from './scheduler';
 import type { CallOptions, ChatMessage, LanguageModel, LMResponse, Usage } from './types';
@@ -62,6 +64,7 @@ export class LM implements LanguageModel {
   private closed = false;
 
   constructor(model: string, options: LMOptions = {}) {
+    checkLMOptions(options, `LM "${model}"`);
     this.model = model;
     validateTransportOptions(options, `LM "${model}"`);
     this.endpoint = resolveEndpoint(model, options);
@@ -201,6 +204,7 @@ export class LM implements LanguageModel {
    * @example const { drained, aborted } = await lm.drain(10_000);
    */
   drain(timeoutMs = Infinity): Promise<DrainResult> {
+    checkNumber(timeoutMs, 'timeoutMs', DURATION_MS, `LM "${this.model}".drain()`);
     return this.work.drain(
       timeoutMs,
       () =>
@@ -252,6 +256,7 @@ export class LM implements LanguageModel {
 
   /** Prints (and returns) this LM's last `n` calls. */
   inspectHistory(n = 1, options: InspectOptions = {}): string {
+    checkNumber(n, 'n', COUNT, `LM "${this.model}".inspectHistory()`);
     return inspectEntries(this.history, n, options);
   }
 
@@ -262,6 +267,7 @@ export class LM implements LanguageModel {
         { model: this.endpoint.wireModel, endpoint: this.endpoint.baseURL },
       );
     }
+    checkCallOptions(options, `LM "${this.model}" call`);
     const merged: CallOptions = { ...this.defaults, ...withoutUndefined(options) };
     if (this.defaults.extraBody && options.extraBody) {
       merged.extraBody = { ...this.defaults.extraBody, ...options.extraBody };

@@ -4,7 +4,9 @@
  * FIFO within one. Several LMs can share one scheduler to share one provider's limits.
  */
 import TinyQueue from 'tinyqueue';
+import { checkNumbers } from '../errors/option-checks';
 import { onAbort } from './abort-listeners';
+import { SCHEDULER_RULES } from './option-rules';
 import { RateBucket } from './rate-limit';
 import type { Priority } from './types';
 
@@ -80,6 +82,7 @@ export class Scheduler {
   private timerAt = 0;
 
   constructor(options: SchedulerOptions = {}) {
+    checkNumbers(options, SCHEDULER_RULES, 'Scheduler');
     this.maxConcurrency = Math.max(1, options.maxConcurrency ?? 16);
     this.maxRateLimitPauseMs = Math.max(0, options.maxRateLimitPauseMs ?? 10_000);
     this.window = Math.max(32, 2 * this.maxConcurrency);

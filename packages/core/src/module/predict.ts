@@ -28,6 +28,7 @@ declare module './module' {
 Module.prototype.namedPredictors = function namedPredictors(this: Module) {
   return declaredPredictors(this) as [string, Predict][];
 };
+import { checkNumber, COUNT } from '../errors/option-checks';
 
 /** Options of a Predict (and of modules built on it). */
 export interface PredictOptions {
@@ -81,6 +82,7 @@ export class Predict<S extends SignatureLike = SignatureLike>
     this.lm = options.lm;
     this.adapter = options.adapter;
     this.config = { ...(options.config ?? {}) };
+    checkNumber(options.maxRetries, 'maxRetries', COUNT, `Predict(${this.signature.name})`);
     this.maxRetries = options.maxRetries;
   }
 

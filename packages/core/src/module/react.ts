@@ -18,6 +18,7 @@ import { checkTimeout, Tool, type ToolLike } from './tool';
 import { ToolTimeoutError } from './tool-errors';
 import { ModuleRunError, OutputValidationError, ToolCallError } from './errors';
 import { Predictor } from './decorators';
+import { checkNumber, COUNT } from '../errors/option-checks';
 
 /** The steps so far, keyed as DSPy keys them: `thought_0`, `tool_name_0`, `tool_args_0`, `observation_0`, … */
 export type Trajectory = Record<string, unknown>;
@@ -82,13 +83,8 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
     super();
     const spec = signatureOf(signature) as SignatureSpec<InputsOf<S>, OutputsOf<S>>;
     this.signature = spec;
+    checkNumber(options.maxIters, 'maxIters', COUNT, `ReAct(${spec.name})`);
     this.maxIters = options.maxIters ?? 20;
-    if (!Number.isInteger(this.maxIters) || this.maxIters < 0) {
-      throw new InvalidOptionError(
-        `ReAct(${spec.name}): maxIters must be a non-negative integer, got ${options.maxIters}.`,
-        { option: 'maxIters' },
-      );
-    }
     this.toolTimeoutMs = checkTimeout(options.toolTimeoutMs, `ReAct(${spec.name}): toolTimeoutMs`);
     this.onToolTimeout = options.onToolTimeout ?? 'observation';
     if (this.onToolTimeout !== 'observation' && this.onToolTimeout !== 'error') {
@@ -184,6 +180,7 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
 
   private async run(inputs: Record<string, unknown>, options: ReActForwardOptions) {
     const { maxIters = this.maxIters, toolTimeoutMs, ...forwardOptions } = options;
+    checkNumber(maxIters, 'maxIters', COUNT, `ReAct(${this.signature.name}).forward`);
     const toolOptions = {
       signal: forwardOptions.config?.signal ?? settings().lmOptions?.signal,
       timeoutMs:
