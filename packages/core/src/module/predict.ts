@@ -14,6 +14,8 @@ import { declaredPredictors, Module } from './module';
 import { predictorHandles } from './predictor-state';
 import type { Learnable } from './walk';
 import { callThrough } from '../lm/middleware';
+import { checkNumber, COUNT } from '../errors/option-checks';
+import { warnIfLargePrompt } from './prompt-size';
 
 declare module './module' {
   interface Module {
@@ -28,7 +30,6 @@ declare module './module' {
 Module.prototype.namedPredictors = function namedPredictors(this: Module) {
   return declaredPredictors(this) as [string, Predict][];
 };
-import { checkNumber, COUNT } from '../errors/option-checks';
 
 /** Options of a Predict (and of modules built on it). */
 export interface PredictOptions {
@@ -146,6 +147,7 @@ export class Predict<S extends SignatureLike = SignatureLike>
           )
         : a.format(signature, demos, inputs);
     let messages = format(adapter);
+    warnIfLargePrompt(this, `Predict(${signature.name})`, messages, demos.length, current.largePromptChars);
     let usedFallback = false;
     let feedbacks = 0;
     for (;;) {
