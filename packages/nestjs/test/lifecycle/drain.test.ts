@@ -3,7 +3,7 @@ import {
   Controller,
   Injectable,
   type INestApplication,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
   Post,
 } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
