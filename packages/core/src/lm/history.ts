@@ -78,9 +78,12 @@ export class CallHistory {
     return this.maxEntries > 0 && this.maxBytes > 0;
   }
 
-  /** Records one call; the oldest entries go once `maxEntries` or `maxBytes` would be exceeded. */
-  push(entry: HistoryEntry, size = entrySize(entry)): void {
-    if (!this.enabled) return;
+  /**
+   * Records one call (clipped when larger than `maxBytes`); the oldest entries go once `maxEntries` or
+   * `maxBytes` would be exceeded. Returns what was kept, to share it.
+   */
+  push(entry: HistoryEntry, size = entrySize(entry)): HistoryEntry {
+    if (!this.enabled) return entry;
     let kept = entry;
     if (size > this.maxBytes) {
       kept = clipEntry(entry, this.maxBytes);
@@ -93,6 +96,7 @@ export class CallHistory {
       this.entries.shift();
       this.total -= this.sizes.shift() as number;
     }
+    return kept;
   }
 
   get size(): number {
@@ -145,7 +149,9 @@ const UNCLIPPED = 100;
 function clipText(text: string, budget: number): string {
   if (text.length <= budget || text.length <= UNCLIPPED) return text;
   const note = CLIP_NOTE(text.length - budget);
-  return text.slice(0, Math.max(0, budget - note.length)) + note;
+  // A slice of a string keeps the whole string alive in V8; copying the kept part lets the reply go.
+  const head = Buffer.from(text.slice(0, Math.max(0, budget - note.length)), 'utf8').toString('utf8');
+  return head + note;
 }
 
 /** A copy of `entry` whose texts share `maxBytes` in proportion to their lengths (the caller's objects untouched). */

@@ -364,9 +364,8 @@ export class LM implements LanguageModel {
         response,
         error,
       });
-      const size = entrySize(entry);
-      this.history.push(entry, size);
-      globalHistory.push(entry, size);
+      const kept = this.history.push(entry, entrySize(entry));
+      globalHistory.push(kept);
     }
     if (response && this.events.has('response')) {
       this.events.emit('response', { model: this.model, messages, response });
