@@ -9,9 +9,9 @@ import {
   Predict,
   ReAct,
   Refine,
-  Scheduler,
   signature,
 } from '@sigil/core';
+import { Scheduler } from '@sigil/core/internal';
 import { ScriptedLM } from '@sigil/testing';
 
 const qa = signature('question -> answer');

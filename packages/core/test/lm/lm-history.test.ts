@@ -1,4 +1,5 @@
-import { CallHistory, globalHistory, LM } from '@sigil/core';
+import { LM } from '@sigil/core';
+import { CallHistory, globalHistory } from '@sigil/core/internal';
 import type { ChatMessage, LMOptions } from '@sigil/core';
 import { FakeOpenAIServer } from '@sigil/testing';
 

@@ -1,4 +1,5 @@
-import { LM, LMRateLimitError, Scheduler } from '@sigil/core';
+import { LM, LMRateLimitError } from '@sigil/core';
+import { Scheduler } from '@sigil/core/internal';
 import type { ChatMessage } from '@sigil/core';
 import { FakeOpenAIServer } from '@sigil/testing';
 

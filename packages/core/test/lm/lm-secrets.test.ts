@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { context, globalHistory, LM, LMError, Predict, signature } from '@sigil/core';
+import { context, LM, LMError, Predict, signature } from '@sigil/core';
+import { globalHistory } from '@sigil/core/internal';
 import type { Callback, ChatMessage } from '@sigil/core';
 import { FakeOpenAIServer } from '@sigil/testing';
 
