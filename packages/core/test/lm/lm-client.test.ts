@@ -183,7 +183,9 @@ describe.each(TRANSPORTS)('LM against FakeOpenAIServer (%s transport)', (transpo
       server.failNext('stall');
       const controller = new AbortController();
       const call = lmFor().call(ask('abort me'), { signal: controller.signal });
-      setTimeout(() => controller.abort(), 30);
+      // Abort once the request is at the server (a fixed delay can pass before the SDK has even loaded).
+      while (server.chatRequests.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+      controller.abort();
       await expect(call).rejects.toBeInstanceOf(LMAbortedError);
       expect(server.chatRequests).toHaveLength(1);
     });
