@@ -72,7 +72,9 @@ export function checkNumbers(
   prefix = '',
 ): void {
   if (!values) return;
-  for (const [option, rule] of Object.entries(rules)) {
-    checkNumber((values as Record<string, unknown>)[option], `${prefix}${option}`, rule, where);
+  // for…in, not Object.entries: this runs on every LM call and must not allocate.
+  for (const option in rules) {
+    const value = (values as Record<string, unknown>)[option];
+    if (value !== undefined) checkNumber(value, `${prefix}${option}`, rules[option], where);
   }
 }

@@ -122,16 +122,18 @@ export class CallHistory {
   }
 }
 
+function entryHoldsSecret(entry: HistoryEntry): boolean {
+  for (const message of entry.messages) if (holdsSecret(message.content)) return true;
+  for (const completion of entry.response?.completions ?? []) if (holdsSecret(completion.text)) return true;
+  return false;
+}
+
 /**
  * `entry`, or a copy of it with every registered secret redacted when one of its texts holds one (an
  * endpoint echoing an auth header in its reply). The caller's objects are never changed.
  */
 export function withoutSecrets(entry: HistoryEntry): HistoryEntry {
-  const texts = [
-    ...entry.messages.map((message) => message.content),
-    ...(entry.response?.completions ?? []).map((completion) => completion.text),
-  ];
-  if (!texts.some(holdsSecret)) return entry;
+  if (!entryHoldsSecret(entry)) return entry;
   const messages = entry.messages.map((message) => ({ ...message, content: redactSecrets(message.content) }));
   const out: HistoryEntry = { ...entry, messages };
   if (entry.response) {

@@ -49,11 +49,13 @@ export function redactSecrets(text: string, extra?: string | readonly string[]):
   return out.replace(KEY_PATTERN, REDACTED);
 }
 
-/** Whether `text` holds a registered secret or `extra` value (a cheap test before copying anything). */
+/**
+ * Whether `text` holds a registered secret: a cheap test (one `includes` per secret) before copying
+ * anything. Key-shaped text the user wrote is not looked for here; `redactSecrets` removes it too.
+ */
 export function holdsSecret(text: string): boolean {
   for (const secret of known) if (text.includes(secret)) return true;
-  KEY_PATTERN.lastIndex = 0;
-  return KEY_PATTERN.test(text);
+  return false;
 }
 
 /** The credentials a URL carries: user, password and the values of secret-like query parameters. */
