@@ -377,7 +377,7 @@ export const BENCHMARKS: Benchmark[] = [
             const runs = m.right.length;
             return [
               label,
-              `${m.right.join(' / ')} right, ${m.wrong.reduce((a: number, b: number) => a + b, 0)} wrong, ${m.failed.reduce((a: number, b: number) => a + b, 0)} failed (of ${num(f.plan.calls, 0)} a run)`,
+              `${m.right.map((n: number) => num(n, 0)).join(' / ')} right, ${m.wrong.reduce((a: number, b: number) => a + b, 0)} wrong, ${m.failed.reduce((a: number, b: number) => a + b, 0)} failed (of ${num(f.plan.calls, 0)} a run)`,
               m.requests.map((r: number, i: number) => `${num(r, 0)} (${num(m.retries[i], 0)})`).join(', '),
               `**${num(m.medianWallMs / 1000)} s** (${m.wallMs.map((w: number) => num(w / 1000)).join(', ')})`,
               String(runs),
