@@ -11,7 +11,7 @@ import { type InputsOf, type OutputsOf, type SignatureLike, signatureOf } from '
 import { type FieldSpec, inferPrefix, SignatureSpec } from '../signature/signature-spec';
 import { signature as stringSignature } from '../signature/string-signature';
 import { ChainOfThought, type WithReasoning } from './chain-of-thought';
-import { pyRepr } from './py-repr';
+import { pyRepr } from '../adapter/python-repr';
 import { Module, observed } from './module';
 import { type ForwardOptions, Predict, type PredictOptions } from './predict';
 import { checkTimeout, Tool, type ToolLike } from './tool';
