@@ -54,10 +54,26 @@ describe('secrets never printed (issue 16, F6)', () => {
     expect(lm.baseURL).toBe('http://127.0.0.1:9/v1?api-key=[redacted]');
   });
 
-  it('redacts user:password in a base URL wherever it is shown', () => {
-    const lm = new LM('openai/m', { baseURL: `http://bob:${URL_SECRET}@127.0.0.1:9/v1`, cache: false });
-    expect(lm.baseURL).toBe('http://[redacted]@127.0.0.1:9/v1');
-    expectNoSecret(inspect(lm));
+  it('keeps user:password of a base URL (sent as Basic auth) out of everything shown', async () => {
+    const lm = new LM('openai/m', {
+      baseURL: `http://bob:${URL_SECRET}@127.0.0.1:9/v1`,
+      cache: false,
+      retry: { maxAttempts: 1 },
+    });
+    const basic = Buffer.from(`bob:${URL_SECRET}`).toString('base64');
+    expect(lm.baseURL).toBe('http://127.0.0.1:9/v1');
+    const error = (await lm.call(ask('refused')).catch((e: unknown) => e)) as LMError;
+    expect(error).toBeInstanceOf(LMError);
+    for (const text of [
+      inspect(lm),
+      JSON.stringify(lm),
+      error.message,
+      String(error.stack),
+      JSON.stringify(error),
+    ]) {
+      expectNoSecret(text);
+      expect(text).not.toContain(basic);
+    }
   });
 
   it('redacts echoed custom auth headers in errors, stacks, JSON, history, events and callbacks', async () => {
