@@ -5,8 +5,12 @@ import { join } from 'node:path';
 const TS_NODE = ['-r', 'ts-node/register/transpile-only'];
 
 /** Runs a TypeScript script in a fresh Node process and parses the JSON it prints on stdout. */
-export async function runScript<T>(script: string, args: readonly string[] = []): Promise<T> {
-  const child = spawn(process.execPath, [...TS_NODE, script, ...args], {
+export async function runScript<T>(
+  script: string,
+  args: readonly string[] = [],
+  nodeFlags: readonly string[] = [],
+): Promise<T> {
+  const child = spawn(process.execPath, [...nodeFlags, ...TS_NODE, script, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';

@@ -356,6 +356,67 @@ export const BENCHMARKS: Benchmark[] = [
         ]),
       ),
   },
+  {
+    name: 'faults',
+    file: 'faults.bench.ts',
+    markdown: (f) =>
+      table(
+        [
+          'Fault mix (30 % of requests)',
+          'Right / wrong / failed',
+          'Requests (retries)',
+          'Wall, median',
+          'Runs',
+        ],
+        [
+          ['with `429 Retry-After: 1`, 500s, resets, stalls', 'with429'],
+          ['500s, resets, stalls (no 429s)', 'without429'],
+        ]
+          .map(([label, key]) => {
+            const m = f[key];
+            const runs = m.right.length;
+            return [
+              label,
+              `${m.right.map((n: number) => num(n, 0)).join(' / ')} right, ${m.wrong.reduce((a: number, b: number) => a + b, 0)} wrong, ${m.failed.reduce((a: number, b: number) => a + b, 0)} failed (of ${num(f.plan.calls, 0)} a run)`,
+              m.requests.map((r: number, i: number) => `${num(r, 0)} (${num(m.retries[i], 0)})`).join(', '),
+              `**${num(m.medianWallMs / 1000)} s** (${m.wallMs.map((w: number) => num(w / 1000)).join(', ')})`,
+              String(runs),
+            ];
+          })
+          .concat([
+            [
+              '**with 429s ÷ without**',
+              `all right: ${f.allRight ? 'yes' : 'no'}`,
+              '',
+              `**${num(f.ratio, 2)}×**`,
+              `target ≤ 3× and all right: ${pass(f.pass)}`,
+            ],
+          ]),
+      ),
+  },
+  {
+    name: 'largeReplies',
+    file: 'large-replies.bench.ts',
+    markdown: (f) =>
+      table(
+        ['Job', 'Completed', 'Heap after GC: before → after', 'Peak RSS', 'Kept', 'Time', 'Target'],
+        [
+          [
+            `${num(f.calls, 0)} replies of ${f.plan.replyMb} MB, default settings, \`--max-old-space-size=${f.plan.heapLimitMb}\``,
+            f.completed ? 'yes' : `no (${f.failure})`,
+            f.completed
+              ? `${num(f.heapBeforeMb)} → ${num(f.heapAfterMb)} MB (**+${num(f.heapGrowthMb)} MB**)`
+              : '—',
+            f.completed ? `${num(f.peakRssMb, 0)} MB` : '—',
+            f.completed
+              ? `history ${num(f.historyEntries, 0)} entry, ${num(f.historyChars / 1e6)} M characters; memory cache ${num(f.memoryCacheEntries, 0)} entries`
+              : '',
+            f.completed ? `${num(f.wallMs / 1000)} s` : '',
+            `completes, growth ≤ 20 MB: ${pass(f.pass)}`,
+          ],
+        ],
+      ),
+  },
 ];
 
 /** The headline rows: [measurement, Sigil, Ax or reference, ratio, target]. */
@@ -462,6 +523,20 @@ export function summaryRows(r: Record<string, Figures>): string[][] {
       `Ax ${num(t.cpuBound.axForward.callsPerSecond, 0)}; node:http ${num(t.cpuBound.rawHttp.callsPerSecond, 0)}; fetch ${num(t.cpuBound.rawFetch.callsPerSecond, 0)}`,
       `CPU ${num(t.cpuBound.sigilCpuOverRawHttp, 2)}× node:http`,
       '',
+    ],
+    [
+      `6. Faults: ${num(r.faults.plan.calls, 0)} calls at ${r.faults.plan.concurrency}, 30 % faults with \`429 Retry-After\`: wall vs without 429s`,
+      `${num(r.faults.with429.medianWallMs / 1000)} s, ${r.faults.allRight ? 'all right' : 'not all right'}`,
+      `without 429s ${num(r.faults.without429.medianWallMs / 1000)} s`,
+      `${num(r.faults.ratio, 2)}×`,
+      `≤ 3×, all right: ${pass(r.faults.pass)}`,
+    ],
+    [
+      `6. ${num(r.largeReplies.calls ?? r.largeReplies.plan.calls, 0)} replies of 25 MB under a 700 MB heap: heap growth after GC`,
+      r.largeReplies.completed ? `+${num(r.largeReplies.heapGrowthMb)} MB` : 'did not complete',
+      '',
+      '',
+      `completes, ≤ 20 MB: ${pass(r.largeReplies.pass)}`,
     ],
     [
       `Evaluate, ${num(r.evaluate.latency.nodeHttp.examples, 0)} × 50 ms at 64 (node:http client): wall / ideal`,

@@ -1,3 +1,5 @@
+import { terminalSafe } from '@sigil/core/internal';
+
 /** Where a CLI run reads its environment from and writes to; `runCli` takes it so tests run in-process. */
 export interface CliIO {
   stdout: NodeJS.WritableStream;
@@ -9,9 +11,12 @@ export interface CliIO {
   signal?: AbortSignal;
 }
 
-/** Writes one line. */
+/**
+ * Writes one line. Everything the CLI prints goes through here or through core's tables, so terminal
+ * control characters in data (task names, prompts, replies, error messages) are shown, never obeyed.
+ */
 export function writeLine(stream: NodeJS.WritableStream, text = ''): void {
-  stream.write(`${text}\n`);
+  stream.write(`${terminalSafe(text)}\n`);
 }
 
 /** Whether a stream is an interactive terminal (progress bars instead of lines). */

@@ -44,6 +44,12 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
   }
 }
 
+/** Shown under every command's help (issue 16, F17). */
+const TASK_FILES_ARE_CODE =
+  '\nThe task file is code: loading it runs it (its imports and top-level statements) with your ' +
+  'permissions, for every command — inspect too, which calls no LM but still runs the file. Only run ' +
+  'task files you trust.';
+
 function buildProgram(io: CliIO): Command {
   const program = new Command('sigil')
     .description('Evaluate, optimize and inspect Sigil programs described by a task file.')
@@ -69,7 +75,9 @@ function buildProgram(io: CliIO): Command {
         'failed examples (LM, program or metric errors) tolerated before the run fails: a count or a share like 5% (default 0)',
         errorAllowance,
       ),
-  ).action((task: string, flags) => evaluateCommand(task, flags, io));
+  )
+    .addHelpText('after', TASK_FILES_ARE_CODE)
+    .action((task: string, flags) => evaluateCommand(task, flags, io));
 
   withLMOptions(
     program
@@ -110,7 +118,9 @@ function buildProgram(io: CliIO): Command {
           .default('stop'),
       )
       .option('--report <file>', 'write a self-contained HTML report (chart, instructions, trials)'),
-  ).action((task: string, flags) => optimizeCommand(task, flags, io));
+  )
+    .addHelpText('after', TASK_FILES_ARE_CODE)
+    .action((task: string, flags) => optimizeCommand(task, flags, io));
 
   program
     .command('inspect')
@@ -120,6 +130,7 @@ function buildProgram(io: CliIO): Command {
     .option('--example <n>', 'index of the valset example', wholeNumber(0), 0)
     .option('--json', 'print the messages as JSON')
     .option('--verbose', 'print stack traces of errors')
+    .addHelpText('after', TASK_FILES_ARE_CODE)
     .action((task: string, flags) => inspectCommand(task, flags, io));
 
   program
@@ -129,6 +140,7 @@ function buildProgram(io: CliIO): Command {
     .option('--port <n>', 'port to listen on (0: any free one)', wholeNumber(0), 8787)
     .option('--seed <n>', "the simulator's seed (default: the task's simulator, else 0)", wholeNumber(0))
     .option('--verbose', 'print stack traces of errors')
+    .addHelpText('after', TASK_FILES_ARE_CODE)
     .action((task: string, flags) => simCommand(task, flags, io));
 
   return program;

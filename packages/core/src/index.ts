@@ -19,6 +19,7 @@ export {
   OutputValidationError,
   ToolCallError,
 } from './module/errors';
+export { ToolTimeoutError } from './module/tool-errors';
 export { ProgramStateError } from './persist/errors';
 export { DatasetError, ExampleError } from './data/errors';
 export { EvaluationError, MetricError } from './evaluate/errors';

@@ -78,6 +78,7 @@ export type { SplitOptions, SplitSizes, Splits } from './data/split';
 
 // text
 export { normalizeText } from './text/normalize';
+export { terminalSafe } from './text/terminal-text';
 
 // evaluate
 export { Evaluate } from './evaluate/evaluate';

@@ -3,6 +3,7 @@
  * best score so far; LM calls against the estimate with tokens and cost), plain lines otherwise.
  */
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import { terminalSafe } from '@sigil/core/internal';
 import type { Estimate, Optimizer } from '@sigil/optimize';
 import { type CliIO, isInteractive, writeLine } from '../cli-io';
 import { formatCost, formatCount, formatScore } from '../format-numbers';
@@ -81,7 +82,7 @@ function barProgress(
 
 function workPayload(recorder: RunRecorder, unit: string) {
   return {
-    stage: (recorder.currentStep ?? 'starting').slice(0, 28),
+    stage: terminalSafe((recorder.currentStep ?? 'starting').slice(0, 28)),
     unit,
     best: formatScore(recorder.best),
   };

@@ -166,10 +166,10 @@ async function* readCsv(file: string, delimiter: string): AsyncGenerator<RawReco
         };
         continue;
       }
-      const value: Record<string, unknown> = {};
-      header.forEach((column, index) => {
-        value[column] = record[index];
-      });
+      // fromEntries defines own properties, so a column named "__proto__" stays a plain field (as in JSONL).
+      const value: Record<string, unknown> = Object.fromEntries(
+        header.map((column, index) => [column, record[index]]),
+      );
       yield { location, value };
     }
   } catch (error) {

@@ -10,6 +10,15 @@ import { formatResultsTable, isFailure } from './results-table';
 import { ResultsWriter } from './results-writer';
 import { drainConcurrently } from '../runtime/pool';
 import { type FailureCounts, failureKindOf, metricFailure, stopFor } from './failures';
+import { checkNumbers, COUNT, FINITE, type NumberRule, POSITIVE_COUNT } from '../errors/option-checks';
+
+const EVALUATE_RULES: Record<string, NumberRule> = {
+  concurrency: POSITIVE_COUNT,
+  failureScore: FINITE,
+  maxErrors: { min: 0, infinite: true },
+  table: COUNT,
+  total: COUNT,
+};
 
 /** What Evaluate runs: anything with an async `forward(inputs)` — a Program, a Predict, or a plain object. */
 export interface Runnable<I = any, O = any> {
@@ -70,13 +79,16 @@ const EMPTY_PREDICTION = Prediction.from({});
  * console.log(report.score); // e.g. 71.25 (percent)
  */
 export class Evaluate<E extends Example<any, any> = Example, P extends Prediction<any> = Prediction> {
-  constructor(readonly options: EvaluateOptions<E, P>) {}
+  constructor(readonly options: EvaluateOptions<E, P>) {
+    checkNumbers(options, EVALUATE_RULES, 'Evaluate');
+  }
 
   /** Evaluates `program`; `overrides` replace options for this run only. */
   async run(
     program: Runnable,
     overrides: Partial<EvaluateOptions<E, P>> = {},
   ): Promise<EvaluationReport<E, P>> {
+    checkNumbers(overrides, EVALUATE_RULES, 'Evaluate.run');
     const options = checkOptions({ ...this.options, ...overrides });
     if (!program || typeof program.forward !== 'function') {
       throw new EvaluationError(

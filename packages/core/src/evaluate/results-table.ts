@@ -1,4 +1,5 @@
 import type Table from 'cli-table3';
+import { terminalSafe } from '../text/terminal-text';
 import type { EvaluationResult } from './evaluation-result';
 
 /** Longest value shown in one table cell; longer ones are cut with an ellipsis. */
@@ -62,7 +63,8 @@ function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+/** One line of at most CELL_CHARS, control characters from the data shown as escapes. */
 function truncate(text: string): string {
-  const line = text.replace(/\s+/g, ' ');
+  const line = terminalSafe(text.replace(/[ \t\n]+/g, ' '));
   return line.length > CELL_CHARS ? `${line.slice(0, CELL_CHARS - 1)}…` : line;
 }

@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import { LRUCache } from 'lru-cache';
+import { CACHE_SHAPES } from './cache-shapes';
 import { DiskStore, type DiskStoreStats } from './disk-store';
 
 /**
@@ -22,6 +23,15 @@ export interface CacheOptions {
   dir?: string | false;
   /** Entries kept in memory (default 10,000). */
   maxEntries?: number;
+  /** Approximate bytes of answers kept in memory (default 64 MB); the disk tier is not limited. */
+  maxMemoryBytes?: number;
+  /** Answers larger than this (default 1 MB) are kept on disk only, never in memory. */
+  maxMemoryEntryBytes?: number;
+  /**
+   * Whether a value read from disk has the right shape (default: the check of Sigil's own namespaces,
+   * `lm` and `embeddings`); a value that fails is a miss and is overwritten by the next answer.
+   */
+  validate?: (value: unknown) => boolean;
 }
 
 /** Counters of one cache. */
@@ -35,6 +45,20 @@ export interface CacheStats {
 
 /** The default on-disk cache folder. */
 export const DEFAULT_CACHE_DIR = path.join('.sigil', 'cache');
+
+/** Bytes a value roughly holds: its strings' lengths plus 8 per other leaf (at least 1, as lru-cache asks). */
+export function approximateSize(value: unknown): number {
+  let size = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'string') size += item.length;
+    else if (item !== null && typeof item === 'object') {
+      for (const member of Array.isArray(item) ? item : Object.values(item)) stack.push(member);
+    } else size += 8;
+  }
+  return Math.max(1, size);
+}
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -58,9 +82,18 @@ export class ResponseCache<V extends object> {
 
   constructor(namespace: string, options: CacheOptions = {}) {
     this.mode = options.mode ?? 'read-write';
-    this.memory = new LRUCache<string, V>({ max: options.maxEntries ?? 10_000 });
+    this.memory = new LRUCache<string, V>({
+      max: options.maxEntries ?? 10_000,
+      maxSize: options.maxMemoryBytes ?? 64_000_000,
+      maxEntrySize: options.maxMemoryEntryBytes ?? 1_000_000,
+      sizeCalculation: approximateSize,
+    });
     const dir = options.dir === undefined ? DEFAULT_CACHE_DIR : options.dir;
-    if (dir !== false && this.mode !== 'off') this.disk = new DiskStore<V>(path.resolve(dir, namespace));
+    if (dir !== false && this.mode !== 'off') {
+      const validate =
+        options.validate ?? (Object.hasOwn(CACHE_SHAPES, namespace) ? CACHE_SHAPES[namespace] : undefined);
+      this.disk = new DiskStore<V>(path.resolve(dir, namespace), { validate });
+    }
   }
 
   /** Whether lookups happen at all. */

@@ -1,3 +1,5 @@
+import { onAbort } from './abort-listeners';
+
 /** What a call tells the attempt running for it (an `AttemptSignal`) when the call is stopped. */
 export interface AttemptListener {
   callAborted(reason: unknown): void;
@@ -14,15 +16,15 @@ export class CallControl {
   private why: unknown;
   private attempt?: AttemptListener;
   private made?: AbortController;
-  private readonly onCallerAbort?: () => void;
+  private readonly stopWatching?: () => void;
 
-  constructor(private readonly caller?: AbortSignal) {
+  constructor(caller?: AbortSignal) {
     if (caller?.aborted) {
       this.stopped = true;
       this.why = caller.reason;
     } else if (caller) {
-      this.onCallerAbort = () => this.abort(caller.reason);
-      caller.addEventListener('abort', this.onCallerAbort, { once: true });
+      // One listener per signal however many calls share it (see abort-listeners.ts).
+      this.stopWatching = onAbort(caller, () => this.abort(caller.reason));
     }
   }
 
@@ -66,6 +68,6 @@ export class CallControl {
 
   /** Stops following the caller's signal (the call has finished). */
   dispose(): void {
-    if (this.onCallerAbort) this.caller?.removeEventListener('abort', this.onCallerAbort);
+    this.stopWatching?.();
   }
 }

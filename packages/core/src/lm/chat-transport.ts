@@ -199,15 +199,17 @@ export class ChatTransport {
 
   private withRetries<T>(call: PreparedCall, run: (attempt: number) => Promise<T>): Promise<T> {
     const { retry, accounting, scheduler, events, model } = this.parts;
+    const { deadlineMs } = call.options;
     return withRetries(run, retry, {
       // Read only when a retry waits: the call's AbortSignal is made then, not for every call.
       get signal() {
         return call.control?.signal ?? call.options.signal;
       },
+      deadline: deadlineMs !== undefined ? call.started + deadlineMs : undefined,
       onAbort: () => this.abortedError(call),
+      onRateLimited: (_error, waitMs) => scheduler.rateLimited(waitMs),
       onRetry: ({ attempt, delayMs, error }) => {
         accounting.retry();
-        if (error.status === 429 && error.retryAfterMs) scheduler.pauseFor(delayMs);
         if (events.has('retry')) events.emit('retry', { model, attempt, delayMs, error });
       },
     });

@@ -28,13 +28,32 @@ export interface DiskStoreStats {
   writeErrors: number;
 }
 
+/** How a {@link DiskStore} checks what it reads. */
+export interface DiskStoreOptions {
+  /** Whether a stored value has the right shape; one that does not is a miss (counted as corrupt). */
+  validate?: (value: unknown) => boolean;
+}
+
 /** A folder of cache entries shared safely between processes. */
 export class DiskStore<V> {
   private readonly createdDirs = new Set<string>();
   private readonly counters: DiskStoreStats = { reads: 0, hits: 0, corrupt: 0, writes: 0, writeErrors: 0 };
   private readonly pending = new Set<Promise<boolean>>();
+  private readonly validate?: (value: unknown) => boolean;
+  /** Set by the first failed write: the folder cannot be written, so this run stops trying. */
+  private unwritable = false;
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    options: DiskStoreOptions = {},
+  ) {
+    this.validate = options.validate;
+  }
+
+  /** False once a write has failed (warned about once); reads still work. */
+  get writable(): boolean {
+    return !this.unwritable;
+  }
 
   /** The file an entry lives in. */
   pathOf(key: string): string {
@@ -52,7 +71,12 @@ export class DiskStore<V> {
     }
     try {
       const entry = JSON.parse(text) as StoredEntry<V>;
-      if (entry?.version !== FORMAT_VERSION || entry.key !== key || entry.value === undefined) {
+      if (
+        entry?.version !== FORMAT_VERSION ||
+        entry.key !== key ||
+        entry.value === undefined ||
+        (this.validate !== undefined && !this.validate(entry.value))
+      ) {
         this.counters.corrupt++;
         return undefined;
       }
@@ -64,8 +88,12 @@ export class DiskStore<V> {
     }
   }
 
-  /** Writes an entry atomically (temp file + rename). Failures are counted, never thrown. */
+  /**
+   * Writes an entry atomically (temp file + rename). Failures are counted, never thrown; the first one
+   * warns (`SIGIL_CACHE_UNWRITABLE`) and turns writing off for the rest of the run.
+   */
   write(key: string, value: V, model?: string): Promise<boolean> {
+    if (this.unwritable) return Promise.resolve(false);
     const writing = this.writeEntry(key, value, model);
     this.pending.add(writing);
     const done = () => this.pending.delete(writing);
@@ -101,11 +129,25 @@ export class DiskStore<V> {
       await fs.rename(temp, file);
       this.counters.writes++;
       return true;
-    } catch {
+    } catch (error) {
       this.counters.writeErrors++;
       await fs.rm(temp, { force: true }).catch(() => undefined);
+      this.stopWriting(error);
       return false;
     }
+  }
+
+  private stopWriting(error: unknown): void {
+    if (this.unwritable) return;
+    this.unwritable = true;
+    const code = (error as { code?: unknown })?.code;
+    const reason = `${typeof code === 'string' ? `${code}: ` : ''}${(error as Error)?.message ?? String(error)}`;
+    process.emitWarning(
+      `Sigil cache: cannot write to ${this.dir} (${reason}). Going on without the disk cache for this run, ` +
+        'so answers are not kept for the next one: make the folder writable, or set the cache option ' +
+        '`dir` to another folder (or `dir: false` for memory only).',
+      { code: 'SIGIL_CACHE_UNWRITABLE' },
+    );
   }
 
   /** A copy of the counters. */

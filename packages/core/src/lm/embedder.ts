@@ -17,6 +17,11 @@ import { type RetryOptions, withRetries } from './retry';
 import { Scheduler, type SchedulerOptions } from './scheduler';
 import type { Priority } from './types';
 
+import { checkNumbers, LIMIT_MS, POSITIVE_COUNT } from '../errors/option-checks';
+import { RETRY_RULES, SCHEDULER_RULES } from './option-rules';
+
+const EMBEDDER_RULES = { batchSize: POSITIVE_COUNT, dimensions: POSITIVE_COUNT, timeoutMs: LIMIT_MS };
+
 /** Everything `new Embedder(model, options)` accepts. */
 export interface EmbedderOptions extends EndpointOptions, TransportOptions, SchedulerOptions {
   /** Texts per request (default 128). */
@@ -77,6 +82,9 @@ export class Embedder {
 
   constructor(model: string, options: EmbedderOptions = {}) {
     this.model = model;
+    checkNumbers(options, EMBEDDER_RULES, `Embedder "${model}"`);
+    checkNumbers(options.retry, RETRY_RULES, `Embedder "${model}"`, 'retry.');
+    checkNumbers(options, SCHEDULER_RULES, `Embedder "${model}"`);
     this.options = options;
     validateTransportOptions(options, `Embedder "${model}"`);
     this.endpoint = resolveEndpoint(model, options);
@@ -89,6 +97,16 @@ export class Embedder {
             cache === false ? { mode: 'off' } : typeof cache === 'string' ? { mode: cache } : cache,
           );
     this.scheduler = options.scheduler ?? new Scheduler(options);
+  }
+
+  /** What `JSON.stringify(embedder)` writes: the model and endpoint, never the key or headers. */
+  toJSON(): Record<string, unknown> {
+    return { model: this.model, baseURL: this.endpoint.baseURL, cache: this.cache.mode };
+  }
+
+  /** What `console.log(embedder)` prints: the same as `toJSON`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Embedder { model: '${this.model}', baseURL: '${this.endpoint.baseURL}', cache: '${this.cache.mode}' }`;
   }
 
   /** One vector per text, in input order. */
@@ -154,7 +172,7 @@ export class Embedder {
 
   private keyOf(text: string): string {
     return sha256(
-      `sigil-embedding-v1\u0000${this.endpoint.wireModel}\u0000${this.options.dimensions ?? ''}\u0000${text}`,
+      `sigil-embedding-v2\u0000${this.endpoint.baseURL}\u0000${this.endpoint.wireModel}\u0000${this.options.dimensions ?? ''}\u0000${text}`,
     );
   }
 

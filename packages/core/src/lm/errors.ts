@@ -1,4 +1,5 @@
 import { SigilError, type SigilErrorOptions } from '../errors/sigil-error';
+import { redactSecrets, redactURL } from './secrets';
 
 /**
  * Typed failures of the LM layer. Every error names the model and endpoint, carries the HTTP status and
@@ -39,11 +40,13 @@ export class LMError extends SigilError {
   attempts: number;
 
   constructor(message: string, details: LMErrorDetails & SigilErrorOptions) {
-    super(message, details);
+    // Redacted here, before the stack captures the message, whoever built it.
+    super(redactSecrets(message), details);
     this.model = details.model;
-    this.endpoint = details.endpoint;
+    this.endpoint = typeof details.endpoint === 'string' ? redactURL(details.endpoint) : details.endpoint;
     this.status = details.status;
-    this.providerMessage = details.providerMessage;
+    this.providerMessage =
+      details.providerMessage === undefined ? undefined : redactSecrets(details.providerMessage);
     this.providerCode = details.providerCode;
     this.retryAfterMs = details.retryAfterMs;
     this.attempts = details.attempts ?? 1;

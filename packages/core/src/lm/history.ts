@@ -3,6 +3,7 @@
  * conversation: each role as a header, the reply highlighted. Entries hold messages, parameters and the
  * reply — never keys or headers.
  */
+import { holdsSecret, redactSecrets } from './secrets';
 import type { ChatMessage, LMResponse } from './types';
 
 /** One recorded call. */
@@ -18,47 +19,164 @@ export interface HistoryEntry {
   error?: string;
 }
 
-/** A ring buffer of the most recent calls. */
-export class CallHistory {
-  private readonly entries: (HistoryEntry | undefined)[];
-  private next = 0;
-  private count = 0;
+/** How much a {@link CallHistory} keeps. */
+export interface HistoryLimits {
+  /** Calls kept (default 200); 0 keeps none. */
+  maxEntries?: number;
+  /**
+   * Characters of prompt and reply text kept over all entries (default 4,000,000, about 4 MB). Older entries
+   * are dropped to stay under it, and a single call larger than it is kept clipped, with a note.
+   */
+  maxBytes?: number;
+}
 
-  constructor(readonly limit = 200) {
-    this.entries = new Array(Math.max(1, limit));
+/** Default limits of every history: 200 calls, 4 MB of text. */
+export const DEFAULT_HISTORY_LIMITS: Readonly<Required<HistoryLimits>> = Object.freeze({
+  maxEntries: 200,
+  maxBytes: 4_000_000,
+});
+
+/** Characters of text an entry holds: what it costs to keep it. */
+export function entrySize(entry: HistoryEntry): number {
+  let size = entry.error?.length ?? 0;
+  for (const message of entry.messages) {
+    size += message.content.length;
+    for (const call of message.tool_calls ?? []) size += call.function.arguments.length;
+  }
+  for (const completion of entry.response?.completions ?? []) {
+    size += completion.text.length;
+    for (const call of completion.toolCalls ?? []) size += call.function.arguments.length;
+  }
+  return size;
+}
+
+/**
+ * The most recent calls, bounded in count and in bytes of text, so a process making large calls keeps at
+ * most a few megabytes of them however long it runs.
+ */
+export class CallHistory {
+  readonly maxEntries: number;
+  readonly maxBytes: number;
+  private entries: HistoryEntry[] = [];
+  private sizes: number[] = [];
+  private total = 0;
+
+  /** `limits` as an object, or a number of entries (the 4 MB byte limit then applies). */
+  constructor(limits: number | HistoryLimits = {}) {
+    const given = typeof limits === 'number' ? { maxEntries: limits } : limits;
+    this.maxEntries = Math.max(0, Math.floor(given.maxEntries ?? DEFAULT_HISTORY_LIMITS.maxEntries));
+    this.maxBytes = Math.max(0, given.maxBytes ?? DEFAULT_HISTORY_LIMITS.maxBytes);
   }
 
-  /** Records one call, dropping the oldest entry once `limit` are held. */
-  push(entry: HistoryEntry): void {
-    this.entries[this.next] = entry;
-    this.next = (this.next + 1) % this.entries.length;
-    if (this.count < this.entries.length) this.count++;
+  /** The entry limit (same as `maxEntries`). */
+  get limit(): number {
+    return this.maxEntries;
+  }
+
+  /** Whether anything is kept at all. */
+  get enabled(): boolean {
+    return this.maxEntries > 0 && this.maxBytes > 0;
+  }
+
+  /**
+   * Records one call (clipped when larger than `maxBytes`); the oldest entries go once `maxEntries` or
+   * `maxBytes` would be exceeded. Returns what was kept, to share it.
+   */
+  push(entry: HistoryEntry, size = entrySize(entry)): HistoryEntry {
+    if (!this.enabled) return entry;
+    let kept = entry;
+    if (size > this.maxBytes) {
+      kept = clipEntry(entry, this.maxBytes);
+      size = entrySize(kept);
+    }
+    this.entries.push(kept);
+    this.sizes.push(size);
+    this.total += size;
+    while (this.entries.length > this.maxEntries || (this.total > this.maxBytes && this.entries.length > 1)) {
+      this.entries.shift();
+      this.total -= this.sizes.shift() as number;
+    }
+    return kept;
   }
 
   get size(): number {
-    return this.count;
+    return this.entries.length;
+  }
+
+  /** Characters of text held now. */
+  get bytes(): number {
+    return this.total;
   }
 
   /** The last `n` entries, oldest first. */
-  recent(n = this.count): HistoryEntry[] {
-    const take = Math.min(Math.max(0, n), this.count);
-    const out: HistoryEntry[] = [];
-    for (let i = take; i > 0; i--) {
-      out.push(this.entries[(this.next - i + this.entries.length) % this.entries.length] as HistoryEntry);
-    }
-    return out;
+  recent(n = this.entries.length): HistoryEntry[] {
+    const take = Math.min(Math.max(0, n), this.entries.length);
+    return take === 0 ? [] : this.entries.slice(this.entries.length - take);
   }
 
   /** Forgets every entry. */
   clear(): void {
-    this.entries.fill(undefined);
-    this.next = 0;
-    this.count = 0;
+    this.entries = [];
+    this.sizes = [];
+    this.total = 0;
   }
 }
 
+function entryHoldsSecret(entry: HistoryEntry): boolean {
+  for (const message of entry.messages) if (holdsSecret(message.content)) return true;
+  for (const completion of entry.response?.completions ?? []) if (holdsSecret(completion.text)) return true;
+  return false;
+}
+
+/**
+ * `entry`, or a copy of it with every registered secret redacted when one of its texts holds one (an
+ * endpoint echoing an auth header in its reply). The caller's objects are never changed.
+ */
+export function withoutSecrets(entry: HistoryEntry): HistoryEntry {
+  if (!entryHoldsSecret(entry)) return entry;
+  const messages = entry.messages.map((message) => ({ ...message, content: redactSecrets(message.content) }));
+  const out: HistoryEntry = { ...entry, messages };
+  if (entry.response) {
+    const completions = entry.response.completions.map((c) => ({ ...c, text: redactSecrets(c.text) }));
+    out.response = { ...entry.response, completions };
+  }
+  return out;
+}
+
+const CLIP_NOTE = (dropped: number) => `… [${dropped} characters not kept in history]`;
+
+/** Texts this short are kept whole when an entry is clipped (the note would be longer). */
+const UNCLIPPED = 100;
+
+function clipText(text: string, budget: number): string {
+  if (text.length <= budget || text.length <= UNCLIPPED) return text;
+  const note = CLIP_NOTE(text.length - budget);
+  // A slice of a string keeps the whole string alive in V8; copying the kept part lets the reply go.
+  const head = Buffer.from(text.slice(0, Math.max(0, budget - note.length)), 'utf8').toString('utf8');
+  return head + note;
+}
+
+/** A copy of `entry` whose texts share `maxBytes` in proportion to their lengths (the caller's objects untouched). */
+function clipEntry(entry: HistoryEntry, maxBytes: number): HistoryEntry {
+  const total = entrySize(entry);
+  const texts = entry.messages.length + (entry.response?.completions.length ?? 0) + 1;
+  const budget = Math.max(0, maxBytes - UNCLIPPED * texts);
+  const share = (text: string) => Math.floor((budget * text.length) / total);
+  const clip = (text: string) => clipText(text, share(text));
+  const messages = entry.messages.map((message) => ({ ...message, content: clip(message.content) }));
+  const clipped: HistoryEntry = { ...entry, messages, error: entry.error && clip(entry.error) };
+  if (entry.response) {
+    const completions = entry.response.completions.map((completion) => ({
+      ...completion,
+      text: clip(completion.text),
+    }));
+    clipped.response = { ...entry.response, completions };
+  }
+  return clipped;
+}
+
 /** Calls of every LM in this process (the source of the `inspectHistory` function). */
-export const globalHistory = new CallHistory(200);
+export const globalHistory = new CallHistory();
 
 /** How `inspectHistory` renders. */
 export interface InspectOptions {

@@ -5,6 +5,8 @@ import { CallControl } from './call-control';
  * to wait for them (and abort the ones still running when its time is up).
  */
 
+import { onAbort } from './abort-listeners';
+
 /**
  * One request that several identical calls wait on. Each waiter may bring its own AbortSignal: a waiter
  * whose signal fires rejects alone; the request itself is aborted only once every waiter has gone.
@@ -43,14 +45,14 @@ export class SharedRequest<T> {
         }
       };
       if (signal.aborted) return leave();
-      signal.addEventListener('abort', leave, { once: true });
+      const stop = onAbort(signal, leave);
       promise.then(
         (value) => {
-          signal.removeEventListener('abort', leave);
+          stop();
           resolve(value);
         },
         (error: unknown) => {
-          signal.removeEventListener('abort', leave);
+          stop();
           reject(error);
         },
       );

@@ -9,11 +9,20 @@ import { ChatTransport, type PreparedCall } from './chat-transport';
 import { type ResolvedEndpoint, resolveEndpoint } from './endpoint';
 import { CacheMissError, LMAbortedError } from './errors';
 import { type LMEventName, LMEvents, type LMListener } from './events';
-import { CallHistory, globalHistory, type InspectOptions, inspectEntries } from './history';
+import {
+  CallHistory,
+  entrySize,
+  globalHistory,
+  type InspectOptions,
+  inspectEntries,
+  withoutSecrets,
+} from './history';
 import { ABANDONED, type DrainResult, InFlightWork, SharedRequest } from './in-flight';
-import { cacheFrom, type LMDefaults, type LMOptions, type LMStreamEvent } from './lm-options';
+import { cacheFrom, historyLimits, type LMDefaults, type LMOptions, type LMStreamEvent } from './lm-options';
 import { validateTransportOptions } from './http/transport-options';
+import { checkNumber, COUNT, DURATION_MS } from '../errors/option-checks';
 import { wireParameters } from './openai-wire';
+import { checkCallOptions, checkLMOptions } from './option-rules';
 import { chatRequestKey } from './request-key';
 import { Scheduler } from './scheduler';
 import type { CallOptions, ChatMessage, LanguageModel, LMResponse, Usage } from './types';
@@ -55,6 +64,7 @@ export class LM implements LanguageModel {
   private closed = false;
 
   constructor(model: string, options: LMOptions = {}) {
+    checkLMOptions(options, `LM "${model}"`);
     this.model = model;
     validateTransportOptions(options, `LM "${model}"`);
     this.endpoint = resolveEndpoint(model, options);
@@ -68,11 +78,12 @@ export class LM implements LanguageModel {
       topP: options.topP,
       extraBody: options.extraBody,
       timeoutMs: options.timeoutMs,
+      deadlineMs: options.deadlineMs,
       priority: options.priority,
     };
     this.cache = cacheFrom(options.cache);
     this.scheduler = options.scheduler ?? new Scheduler(options);
-    this.history = new CallHistory(options.historySize ?? 200);
+    this.history = new CallHistory(historyLimits(options));
     this.transport = new ChatTransport({
       model,
       endpoint: this.endpoint,
@@ -93,6 +104,22 @@ export class LM implements LanguageModel {
   /** The endpoint's base URL. */
   get baseURL(): string {
     return this.endpoint.baseURL;
+  }
+
+  /** What `JSON.stringify(lm)` writes: the model and endpoint, never the key or headers. */
+  toJSON(): Record<string, unknown> {
+    return {
+      model: this.model,
+      baseURL: this.endpoint.baseURL,
+      cache: this.cache.mode,
+      inFlight: this.inFlight,
+    };
+  }
+
+  /** What `console.log(lm)` and `util.inspect(lm)` print: the same as `toJSON`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const { model, baseURL, cache, inFlight } = this.toJSON();
+    return `LM { model: '${model}', baseURL: '${baseURL}', cache: '${cache}', inFlight: ${inFlight} }`;
   }
 
   /** Requests in flight (identical calls sharing one request count once). */
@@ -177,6 +204,7 @@ export class LM implements LanguageModel {
    * @example const { drained, aborted } = await lm.drain(10_000);
    */
   drain(timeoutMs = Infinity): Promise<DrainResult> {
+    checkNumber(timeoutMs, 'timeoutMs', DURATION_MS, `LM "${this.model}".drain()`);
     return this.work.drain(
       timeoutMs,
       () =>
@@ -228,6 +256,7 @@ export class LM implements LanguageModel {
 
   /** Prints (and returns) this LM's last `n` calls. */
   inspectHistory(n = 1, options: InspectOptions = {}): string {
+    checkNumber(n, 'n', COUNT, `LM "${this.model}".inspectHistory()`);
     return inspectEntries(this.history, n, options);
   }
 
@@ -238,6 +267,7 @@ export class LM implements LanguageModel {
         { model: this.endpoint.wireModel, endpoint: this.endpoint.baseURL },
       );
     }
+    checkCallOptions(options, `LM "${this.model}" call`);
     const merged: CallOptions = { ...this.defaults, ...withoutUndefined(options) };
     if (this.defaults.extraBody && options.extraBody) {
       merged.extraBody = { ...this.defaults.extraBody, ...options.extraBody };
@@ -278,13 +308,12 @@ export class LM implements LanguageModel {
   }
 
   private cacheKey(messages: ChatMessage[], parameters: Record<string, unknown>, rolloutId: unknown): string {
-    return chatRequestKey(this.endpoint.wireModel, messages, parameters, rolloutId);
+    return chatRequestKey(this.endpoint.baseURL, this.endpoint.wireModel, messages, parameters, rolloutId);
   }
 
   private refuseInReplay(call: PreparedCall): void {
     if (this.cache.mode !== 'replay') return;
-    const digest =
-      call.key ?? chatRequestKey(this.endpoint.wireModel, [], call.parameters, call.options.rolloutId);
+    const digest = call.key ?? this.cacheKey([], call.parameters, call.options.rolloutId);
     throw new CacheMissError(
       `LM "${this.model}": no cached answer for request ${digest.slice(0, 16)} and the cache is in replay mode, ` +
         `so the network is not used. Record it first with cache mode 'read-write'` +
@@ -326,16 +355,18 @@ export class LM implements LanguageModel {
   }
 
   private record(messages: ChatMessage[], call: PreparedCall, response?: LMResponse, error?: string): void {
-    const entry = {
-      at: Date.now(),
-      model: this.model,
-      messages,
-      parameters: call.parameters,
-      response,
-      error,
-    };
-    this.history.push(entry);
-    globalHistory.push(entry);
+    if (this.history.enabled) {
+      const entry = withoutSecrets({
+        at: Date.now(),
+        model: this.model,
+        messages,
+        parameters: call.parameters,
+        response,
+        error,
+      });
+      const kept = this.history.push(entry, entrySize(entry));
+      globalHistory.push(kept);
+    }
     if (response && this.events.has('response')) {
       this.events.emit('response', { model: this.model, messages, response });
     }

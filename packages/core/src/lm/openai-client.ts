@@ -43,11 +43,11 @@ export function createOpenAIClient(
   return new (openaiModule().OpenAI)({
     // Local servers usually need no key, but the SDK insists on one.
     apiKey: apiKey ?? 'no-key',
-    baseURL,
+    baseURL: endpoint.requestURL,
     defaultHeaders: headers,
     // Sigil's retry loop and per-attempt timer replace the SDK's own.
     maxRetries: 0,
     timeout: 24 * 60 * 60 * 1000,
-    ...clientTransport(baseURL, transport),
+    ...clientTransport(endpoint.requestURL, transport),
   });
 }

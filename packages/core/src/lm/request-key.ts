@@ -53,17 +53,20 @@ interface KeyedMessage {
 }
 
 /**
- * The cache key of a chat request: model, answer-changing parameters, rolloutId and messages.
+ * The cache key of a chat request: the endpoint (base URL, credentials redacted) and model, the
+ * answer-changing parameters, rolloutId and messages. The same model name behind two base URLs is two
+ * models.
  * Message texts are length-prefixed rather than JSON-escaped — escaping long prompts was most of the
  * cost of a cache hit — which keeps the serialisation unambiguous and the key stable.
  */
 export function chatRequestKey(
+  endpoint: string,
   model: string,
   messages: readonly KeyedMessage[],
   parameters: Record<string, unknown>,
   rolloutId: unknown,
 ): string {
-  let text = `sigil-chat-v1\u0000${model}\u0000${canonicalJson(parameters)}\u0000${canonicalJson(rolloutId ?? null)}`;
+  let text = `sigil-chat-v2\u0000${endpoint}\u0000${model}\u0000${canonicalJson(parameters)}\u0000${canonicalJson(rolloutId ?? null)}`;
   for (const message of messages) {
     const content = typeof message.content === 'string' ? message.content : canonicalJson(message.content);
     text += `\u0001${message.role}\u0000${content.length}\u0000${content}`;

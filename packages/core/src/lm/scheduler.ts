@@ -1,9 +1,12 @@
 /**
  * The gate in front of an endpoint: at most `maxConcurrency` requests in flight, requests-per-minute and
- * tokens-per-minute budgets, and a priority queue — lower priority numbers go first, FIFO within one.
- * Several LMs can share one scheduler to share one provider's limits.
+ * tokens-per-minute budgets, rate-limit pauses, and a priority queue — lower priority numbers go first,
+ * FIFO within one. Several LMs can share one scheduler to share one provider's limits.
  */
-import { BinaryHeap } from './binary-heap';
+import TinyQueue from 'tinyqueue';
+import { checkNumbers } from '../errors/option-checks';
+import { onAbort } from './abort-listeners';
+import { SCHEDULER_RULES } from './option-rules';
 import { RateBucket } from './rate-limit';
 import type { Priority } from './types';
 
@@ -18,6 +21,8 @@ export interface SchedulerOptions {
   tokensPerMinute?: number;
   /** How much of a minute's budget may be spent at once (default 1 second's worth). */
   burstSeconds?: number;
+  /** Longest pause of new requests after 429s with Retry-After (default 10,000 ms); see `rateLimited`. */
+  maxRateLimitPauseMs?: number;
 }
 
 /** What one request asks the scheduler for. */
@@ -42,6 +47,11 @@ interface Waiter {
   done: boolean;
 }
 
+/** Interactive calls (priority `interactive` or lower numbers) are not held by a rate-limit pause. */
+function bypassesPause(priority: number): boolean {
+  return priority <= PRIORITY_LEVELS.interactive;
+}
+
 /** Numeric priority of a named or numeric priority. */
 export function priorityValue(priority: Priority | undefined): number {
   if (priority === undefined) return PRIORITY_LEVELS.normal;
@@ -54,7 +64,9 @@ export function priorityValue(priority: Priority | undefined): number {
  */
 export class Scheduler {
   readonly maxConcurrency: number;
-  private readonly queue = new BinaryHeap<Waiter>(
+  readonly maxRateLimitPauseMs: number;
+  private readonly queue = new TinyQueue<Waiter>(
+    [],
     (a, b) => a.priority - b.priority || a.sequence - b.sequence,
   );
   private readonly requests?: RateBucket;
@@ -62,11 +74,18 @@ export class Scheduler {
   private running = 0;
   private sequence = 0;
   private pausedUntil = 0;
+  /** Requests granted and 429s seen over the recent window (both halved as it slides). */
+  private granted = 0;
+  private limited = 0;
+  private readonly window: number;
   private timer?: NodeJS.Timeout;
   private timerAt = 0;
 
   constructor(options: SchedulerOptions = {}) {
+    checkNumbers(options, SCHEDULER_RULES, 'Scheduler');
     this.maxConcurrency = Math.max(1, options.maxConcurrency ?? 16);
+    this.maxRateLimitPauseMs = Math.max(0, options.maxRateLimitPauseMs ?? 10_000);
+    this.window = Math.max(32, 2 * this.maxConcurrency);
     if (options.requestsPerMinute)
       this.requests = new RateBucket(options.requestsPerMinute, options.burstSeconds);
     if (options.tokensPerMinute) this.tokens = new RateBucket(options.tokensPerMinute, options.burstSeconds);
@@ -74,7 +93,7 @@ export class Scheduler {
 
   /** Requests in flight and waiting. */
   get load(): { running: number; queued: number } {
-    return { running: this.running, queued: this.queue.size };
+    return { running: this.running, queued: this.queue.length };
   }
 
   /**
@@ -82,16 +101,17 @@ export class Scheduler {
    * the caller queues with `acquire`. The synchronous path of an idle scheduler: no promise, no queue entry.
    */
   tryAcquire(options: AcquireOptions = {}): SchedulerLease | undefined {
-    if (this.queue.size > 0 || this.running >= this.maxConcurrency || options.signal?.aborted)
+    if (this.queue.length > 0 || this.running >= this.maxConcurrency || options.signal?.aborted)
       return undefined;
     const tokens = options.tokens ?? 0;
     const now = Date.now();
-    if (this.pausedUntil > now) return undefined;
+    if (this.pausedUntil > now && !bypassesPause(priorityValue(options.priority))) return undefined;
     if (this.requests && this.requests.waitMs(1, now) > 0) return undefined;
     if (this.tokens && this.tokens.waitMs(tokens, now) > 0) return undefined;
     this.requests?.take(1, now);
     this.tokens?.take(tokens, now);
     this.running++;
+    this.countGrant();
     return this.lease(tokens);
   }
 
@@ -102,43 +122,71 @@ export class Scheduler {
     const now = this.tryAcquire(options);
     if (now) return Promise.resolve(now);
     return new Promise<SchedulerLease>((resolve, reject) => {
-      const onAbort = () => {
-        if (waiter.done) return;
-        waiter.done = true;
-        reject(signal?.reason);
-      };
+      let stop: (() => void) | undefined;
       const waiter: Waiter = {
         priority: priorityValue(options.priority),
         sequence: this.sequence++,
         tokens: options.tokens ?? 0,
         done: false,
         grant: (lease) => {
-          signal?.removeEventListener('abort', onAbort);
+          stop?.();
           resolve(lease);
         },
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal) {
+        stop = onAbort(signal, () => {
+          if (waiter.done) return;
+          waiter.done = true;
+          reject(signal.reason);
+        });
+      }
       this.queue.push(waiter);
       this.pump();
     });
   }
 
-  /** Holds every dispatch for `ms` (used when the endpoint answers 429 with Retry-After). */
+  /**
+   * Reports a 429 from the endpoint, with the Retry-After the caller will wait out (undefined: none, or one
+   * too long to honour, whose call fails instead). New requests (interactive ones excepted) are held for
+   * that wait scaled by the share of recent requests that were rate limited, at most
+   * `maxRateLimitPauseMs`: one stray 429 among many answers barely slows the others, an endpoint that
+   * rejects everything is paused for the whole wait (capped). Requests in flight are not affected.
+   */
+  rateLimited(retryAfterMs: number | undefined): void {
+    this.limited++;
+    if (!(retryAfterMs !== undefined && retryAfterMs > 0)) return;
+    const share = Math.min(1, this.limited / Math.max(this.granted, this.window));
+    this.pauseFor(Math.min(this.maxRateLimitPauseMs, retryAfterMs * share));
+  }
+
+  /** Holds every dispatch but interactive ones for `ms` (never shortens a pause already set). */
   pauseFor(ms: number): void {
     const until = Date.now() + ms;
     if (until > this.pausedUntil) this.pausedUntil = until;
   }
 
+  /** Milliseconds left of the current rate-limit pause (0 when none). */
+  pauseRemainingMs(now = Date.now()): number {
+    return Math.max(0, this.pausedUntil - now);
+  }
+
+  private countGrant(): void {
+    if (++this.granted < 2 * this.window) return;
+    this.granted /= 2;
+    this.limited /= 2;
+  }
+
   private pump(): void {
-    while (this.running < this.maxConcurrency && this.queue.size > 0) {
+    while (this.running < this.maxConcurrency && this.queue.length > 0) {
       const head = this.queue.peek() as Waiter;
       if (head.done) {
         this.queue.pop();
         continue;
       }
       const now = Date.now();
+      const paused = bypassesPause(head.priority) ? 0 : this.pausedUntil - now;
       const wait = Math.max(
-        this.pausedUntil - now,
+        paused,
         this.requests ? this.requests.waitMs(1, now) : 0,
         this.tokens ? this.tokens.waitMs(head.tokens, now) : 0,
       );
@@ -151,6 +199,7 @@ export class Scheduler {
       this.requests?.take(1, now);
       this.tokens?.take(head.tokens, now);
       this.running++;
+      this.countGrant();
       head.grant(this.lease(head.tokens));
     }
   }

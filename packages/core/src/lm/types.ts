@@ -55,7 +55,7 @@ export interface LMResponse {
 /** Scheduling priority: interactive calls go before optimizer bulk work. Lower numbers run first. */
 export type Priority = 'interactive' | 'normal' | 'bulk' | number;
 
-/** Per-call options; everything but `signal`, `timeoutMs`, `priority` and `cache` is part of the cache key. */
+/** Per-call options; everything but `signal`, `timeoutMs`, `deadlineMs`, `priority` and `cache` is part of the cache key. */
 export interface CallOptions {
   temperature?: number;
   maxTokens?: number;
@@ -73,6 +73,11 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Limit on each attempt, in ms (default 120 s); a timed-out attempt is retried. */
   timeoutMs?: number;
+  /**
+   * Limit on the whole call, in ms from its start (default none): a retry wait (backoff or Retry-After)
+   * that would end past it fails the call at once with the last error.
+   */
+  deadlineMs?: number;
   /** Asks for a fresh sample of an otherwise identical request (part of the cache key), as in DSPy. */
   rolloutId?: number | string;
   priority?: Priority;

@@ -3,6 +3,7 @@ import { ModuleRunError } from './errors';
 import { Module, type ModuleInputs, type ModuleOutputs, observed } from './module';
 import { InvalidOptionError } from '../errors/sigil-error';
 import { Submodule } from './decorators';
+import { checkNumber, COUNT, FINITE, POSITIVE_COUNT } from '../errors/option-checks';
 
 export type { ModuleInputs, ModuleOutputs } from './module';
 
@@ -53,11 +54,14 @@ export class BestOfN<M extends Module = Module> extends Module<ModuleInputs<M>, 
       throw new InvalidOptionError(`${kind} needs a module (Predict, ChainOfThought, a Program…).`, {
         option: 'module',
       });
-    if (!Number.isInteger(options?.n) || options.n < 1) {
-      throw new InvalidOptionError(`${kind}: n must be a positive integer, got ${options?.n}.`, {
+    checkNumber(options?.n, 'n', POSITIVE_COUNT, kind);
+    if (options?.n === undefined) {
+      throw new InvalidOptionError(`${kind}: n (the number of attempts) is required, got undefined.`, {
         option: 'n',
       });
     }
+    checkNumber(options.threshold, 'threshold', FINITE, kind);
+    checkNumber(options.failCount, 'failCount', COUNT, kind);
     if (typeof options.rewardFn !== 'function')
       throw new InvalidOptionError(`${kind}: rewardFn must be a function.`, { option: 'rewardFn' });
     this.module = module;

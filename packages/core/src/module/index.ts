@@ -10,12 +10,16 @@ export {
   Tool,
   ToolMethod,
   toolsOf,
+  DEFAULT_TOOL_TIMEOUT_MS,
   type ToolArgs,
+  type ToolCallOptions,
+  type ToolContext,
   type ToolFunction,
   type ToolLike,
   type ToolOptions,
   type ToolSpec,
 } from './tool';
+export { ToolTimeoutError } from './tool-errors';
 export {
   ReAct,
   type ReActForwardOptions,

@@ -4,6 +4,7 @@ import { Module, type ModuleInputs, type ModuleOutputs, observed } from './modul
 import { InvalidOptionError } from '../errors/sigil-error';
 import { Submodule } from './decorators';
 import { drainConcurrently } from '../runtime/pool';
+import { checkNumber, POSITIVE_COUNT } from '../errors/option-checks';
 
 /** Options of `Parallel`. */
 export interface ParallelOptions<R extends boolean = false> {
@@ -54,8 +55,10 @@ export class Parallel<M extends Module = Module, R extends boolean = false> exte
       throw new InvalidOptionError('Parallel needs a module (Predict, ChainOfThought, a Program…).', {
         option: 'module',
       });
+    checkNumber(options.concurrency, 'concurrency', POSITIVE_COUNT, 'Parallel');
+    checkNumber(options.maxErrors, 'maxErrors', { min: 0, infinite: true }, 'Parallel');
     this.module = module;
-    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
+    this.concurrency = options.concurrency ?? 8;
     this.maxErrors = options.maxErrors ?? 10;
     this.returnFailed = (options.returnFailed ?? false) as R;
   }

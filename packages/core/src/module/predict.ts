@@ -15,6 +15,8 @@ import { checkInputs } from './input-check';
 import { predictorHandles } from './predictor-state';
 import type { Learnable } from './walk';
 import { callThrough } from '../lm/middleware';
+import { checkNumber, COUNT } from '../errors/option-checks';
+import { warnIfLargePrompt } from './prompt-size';
 
 declare module './module' {
   interface Module {
@@ -87,6 +89,7 @@ export class Predict<S extends SignatureLike = SignatureLike>
     this.lm = options.lm;
     this.adapter = options.adapter;
     this.config = { ...(options.config ?? {}) };
+    checkNumber(options.maxRetries, 'maxRetries', COUNT, `Predict(${this.signature.name})`);
     this.maxRetries = options.maxRetries;
     this.validateInputs = options.validateInputs;
   }
@@ -161,6 +164,7 @@ export class Predict<S extends SignatureLike = SignatureLike>
           )
         : a.format(signature, demos, inputs);
     let messages = format(adapter);
+    warnIfLargePrompt(this, `Predict(${signature.name})`, messages, demos.length, current.largePromptChars);
     let usedFallback = false;
     let feedbacks = 0;
     for (;;) {

@@ -2,6 +2,7 @@ import { BaseAdapter } from '../adapter/adapter';
 import { ChatAdapter } from '../adapter/chat-adapter';
 import { AdapterParseError } from '../adapter/errors';
 import { Prediction, type TraceEntry } from '../data/prediction';
+import { InvalidOptionError } from '../errors/sigil-error';
 import { ContextWindowExceededError } from '../lm/errors';
 import { addUsage, emptyUsage } from '../lm/types';
 import { settings } from '../runtime/settings';
@@ -10,13 +11,14 @@ import { type InputsOf, type OutputsOf, type SignatureLike, signatureOf } from '
 import { type FieldSpec, inferPrefix, SignatureSpec } from '../signature/signature-spec';
 import { signature as stringSignature } from '../signature/string-signature';
 import { ChainOfThought, type WithReasoning } from './chain-of-thought';
-import { OutputValidationError } from './errors';
+import { pyRepr } from '../adapter/python-repr';
 import { Module, observed } from './module';
 import { type ForwardOptions, Predict, type PredictOptions } from './predict';
-import { Tool, type ToolLike } from './tool';
-import { InvalidOptionError } from '../errors/sigil-error';
-import { ModuleRunError, ToolCallError } from './errors';
+import { checkTimeout, Tool, type ToolLike } from './tool';
+import { ToolTimeoutError } from './tool-errors';
+import { ModuleRunError, OutputValidationError, ToolCallError } from './errors';
 import { Predictor } from './decorators';
+import { checkNumber, COUNT } from '../errors/option-checks';
 
 /** The steps so far, keyed as DSPy keys them: `thought_0`, `tool_name_0`, `tool_args_0`, `observation_0`, … */
 export type Trajectory = Record<string, unknown>;
@@ -36,11 +38,21 @@ export interface ReActOptions extends PredictOptions {
   tools: readonly ToolLike[];
   /** Turns before the agent is stopped and the outputs are extracted (default 20). */
   maxIters?: number;
+  /** Time limit of each tool call, for tools without a `timeoutMs` of their own (default 60 s). */
+  toolTimeoutMs?: number;
+  /**
+   * What a tool timing out does: `'observation'` (default) appends "Execution error in <tool>: the tool did
+   * not answer within N ms." to the trajectory and the agent goes on; `'error'` fails the call with
+   * `ToolTimeoutError`.
+   */
+  onToolTimeout?: 'observation' | 'error';
 }
 
 export interface ReActForwardOptions extends ForwardOptions {
   /** Overrides `maxIters` for this call (DSPy's `max_iters=` keyword). */
   maxIters?: number;
+  /** Overrides `toolTimeoutMs` for this call. */
+  toolTimeoutMs?: number;
 }
 
 const trajectorySignatures = new Map<string, SignatureSpec<any, any>>();
@@ -59,6 +71,8 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
 > {
   readonly signature: SignatureSpec<InputsOf<S>, OutputsOf<S>>;
   maxIters: number;
+  toolTimeoutMs?: number;
+  onToolTimeout: 'observation' | 'error';
   readonly tools: ReadonlyMap<string, Tool>;
   @Predictor() readonly react: Predict<SignatureSpec<InputsOf<S> & { trajectory: string }, ReActStep>>;
   @Predictor() readonly extract: ChainOfThought<
@@ -69,11 +83,14 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
     super();
     const spec = signatureOf(signature) as SignatureSpec<InputsOf<S>, OutputsOf<S>>;
     this.signature = spec;
+    checkNumber(options.maxIters, 'maxIters', COUNT, `ReAct(${spec.name})`);
     this.maxIters = options.maxIters ?? 20;
-    if (!Number.isInteger(this.maxIters) || this.maxIters < 0) {
+    this.toolTimeoutMs = checkTimeout(options.toolTimeoutMs, `ReAct(${spec.name}): toolTimeoutMs`);
+    this.onToolTimeout = options.onToolTimeout ?? 'observation';
+    if (this.onToolTimeout !== 'observation' && this.onToolTimeout !== 'error') {
       throw new InvalidOptionError(
-        `ReAct(${spec.name}): maxIters must be a non-negative integer, got ${options.maxIters}.`,
-        { option: 'maxIters' },
+        `ReAct(${spec.name}): onToolTimeout must be 'observation' or 'error', got ${pyRepr(options.onToolTimeout)}.`,
+        { option: 'onToolTimeout' },
       );
     }
     const tools = new Map<string, Tool>();
@@ -164,7 +181,14 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
   }
 
   private async run(inputs: Record<string, unknown>, options: ReActForwardOptions) {
-    const { maxIters = this.maxIters, ...forwardOptions } = options;
+    const { maxIters = this.maxIters, toolTimeoutMs, ...forwardOptions } = options;
+    checkNumber(maxIters, 'maxIters', COUNT, `ReAct(${this.signature.name}).forward`);
+    const toolOptions = {
+      signal: forwardOptions.config?.signal ?? settings().lmOptions?.signal,
+      timeoutMs:
+        checkTimeout(toolTimeoutMs, `ReAct(${this.signature.name}).forward: toolTimeoutMs`) ??
+        this.toolTimeoutMs,
+    };
     const trajectory: Trajectory = {};
     const calls: Prediction[] = [];
     for (let idx = 0; idx < maxIters; idx++) {
@@ -188,8 +212,10 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
       try {
         const tool = this.tools.get(name);
         if (!tool) throw new ToolCallError(`there is no tool named "${name}".`, { tool: name });
-        trajectory[`observation_${idx}`] = await tool.call(args);
+        trajectory[`observation_${idx}`] = await tool.call(args, toolOptions);
       } catch (error) {
+        if (toolOptions.signal?.aborted) throw error;
+        if (error instanceof ToolTimeoutError && this.onToolTimeout === 'error') throw error;
         trajectory[`observation_${idx}`] = `Execution error in ${name}: ${errorText(error)}`;
       }
       if (name === 'finish') break;

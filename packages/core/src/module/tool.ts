@@ -1,14 +1,36 @@
 import 'reflect-metadata';
 import { pyRepr } from '../adapter/python-repr';
 import { InvalidOptionError } from '../errors/sigil-error';
+import { onAbort } from '../lm/abort-listeners';
 import { ToolCallError } from './errors';
 import { inheritedMetadata, recordMetadata } from '../metadata/store';
+import { ToolTimeoutError } from './tool-errors';
 
 /** The JSON schema of each argument of a tool, as DSPy's `Tool.args`: `{ query: { type: 'string' } }`. */
 export type ToolArgs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
-/** A tool's implementation: receives the arguments the model chose as one object; may be async. */
-export type ToolFunction<A = any, R = unknown> = (args: A) => R | Promise<R>;
+/** What a tool's implementation gets besides its arguments. */
+export interface ToolContext {
+  /** Fires when the tool's time is up or the call it serves was aborted: stop the work and return. */
+  signal: AbortSignal;
+}
+
+/**
+ * A tool's implementation: receives the arguments the model chose as one object, and a context with an
+ * AbortSignal to honour; may be async.
+ */
+export type ToolFunction<A = any, R = unknown> = (args: A, context: ToolContext) => R | Promise<R>;
+
+/** How long a tool may run when neither it nor the agent says otherwise. */
+export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
+
+/** How one tool call is bounded. */
+export interface ToolCallOptions {
+  /** Aborts the tool (its `signal` fires) and rejects with this signal's reason. */
+  signal?: AbortSignal;
+  /** Used when the tool has no `timeoutMs` of its own (default 60 s). */
+  timeoutMs?: number;
+}
 
 /** What describes a tool to the model. */
 export interface ToolOptions {
@@ -18,6 +40,11 @@ export interface ToolOptions {
   desc?: string;
   /** Argument schemas; defaults to `{}` (no arguments). */
   args?: ToolArgs;
+  /**
+   * How long one call may take before its signal fires and it fails with `ToolTimeoutError` (default: the
+   * agent's `toolTimeoutMs`, else 60 s; `Infinity` for no limit).
+   */
+  timeoutMs?: number;
 }
 
 /** A tool written as a plain object. */
@@ -40,6 +67,7 @@ export class Tool<A = any, R = unknown> {
   readonly name: string;
   readonly desc?: string;
   readonly args: ToolArgs;
+  readonly timeoutMs?: number;
 
   constructor(
     readonly fn: ToolFunction<A, R>,
@@ -61,6 +89,7 @@ export class Tool<A = any, R = unknown> {
     this.name = name;
     this.desc = options.desc || undefined;
     this.args = Object.freeze({ ...(options.args ?? {}) });
+    this.timeoutMs = checkTimeout(options.timeoutMs, `Tool "${name}": timeoutMs`);
   }
 
   /** Turns a `Tool`, a `{ name, fn }` object or an instance with `@ToolMethod`s into tools. */
@@ -80,8 +109,13 @@ export class Tool<A = any, R = unknown> {
     );
   }
 
-  /** Checks the arguments against the schemas (as DSPy does) and runs the tool. */
-  async call(args: Record<string, unknown> = {}): Promise<R> {
+  /**
+   * Checks the arguments against the schemas (as DSPy does) and runs the tool, at most for its timeout:
+   * then its signal fires and the call fails with `ToolTimeoutError`. When `options.signal` aborts, the
+   * tool's signal fires and the call fails with that signal's reason at once, whether or not the tool
+   * honours its signal.
+   */
+  async call(args: Record<string, unknown> = {}, options: ToolCallOptions = {}): Promise<R> {
     if (args === null || typeof args !== 'object' || Array.isArray(args)) {
       throw new ToolCallError(`Arguments of ${this.name} must be a JSON object, got ${pyRepr(args)}.`, {
         tool: this.name,
@@ -100,7 +134,51 @@ export class Tool<A = any, R = unknown> {
       throw new ToolCallError(`${this.name}() is missing required arg(s): ${missing.join(', ')}.`, {
         tool: this.name,
       });
-    return this.fn(args as A);
+    return this.bounded(args as A, options);
+  }
+
+  private bounded(args: A, options: ToolCallOptions): Promise<R> {
+    const caller = options.signal;
+    if (caller?.aborted) return Promise.reject(caller.reason);
+    const timeoutMs = this.timeoutMs ?? options.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+    const controller = new AbortController();
+    return new Promise<R>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const settle = () => {
+        if (timer) clearTimeout(timer);
+        stopWatching?.();
+      };
+      const stopWatching =
+        caller &&
+        onAbort(caller, () => {
+          settle();
+          controller.abort(caller.reason);
+          reject(caller.reason);
+        });
+      if (Number.isFinite(timeoutMs)) {
+        timer = setTimeout(() => {
+          settle();
+          const error = new ToolTimeoutError(`the tool did not answer within ${timeoutMs} ms.`, {
+            tool: this.name,
+            timeoutMs,
+          });
+          controller.abort(error);
+          reject(error);
+        }, timeoutMs);
+      }
+      Promise.resolve()
+        .then(() => this.fn(args, { signal: controller.signal }))
+        .then(
+          (value) => {
+            settle();
+            resolve(value);
+          },
+          (error: unknown) => {
+            settle();
+            reject(error);
+          },
+        );
+    });
   }
 
   /** DSPy's `str(tool)`, the line ReAct lists in its instructions. */
@@ -133,8 +211,20 @@ export function toolsOf(instance: object): Tool[] {
   }
   return [...declared].map(([property, options]) => {
     const method = (instance as Record<string, unknown>)[property] as ToolFunction;
-    return new Tool((args) => method.call(instance, args), { ...options, name: options.name ?? property });
+    return new Tool((args, context) => method.call(instance, args, context), {
+      ...options,
+      name: options.name ?? property,
+    });
   });
+}
+
+/** A timeout option's value, checked: a positive number of milliseconds (Infinity allowed) or undefined. */
+export function checkTimeout(value: number | undefined, option: string): number | undefined {
+  if (value === undefined || (typeof value === 'number' && value > 0)) return value;
+  throw new InvalidOptionError(
+    `${option} must be a positive number of milliseconds (Infinity for no limit), got ${pyRepr(value)}.`,
+    { option: option.split(': ').at(-1) },
+  );
 }
 
 const JSON_TYPES: Record<string, (v: unknown) => boolean> = {

@@ -1,5 +1,6 @@
 import type * as OpenTelemetryAPI from '@opentelemetry/api';
 import type { Span, Tracer, TracerProvider } from '@opentelemetry/api';
+import { redactSecrets } from '../lm/secrets';
 import { SIGIL_VERSION } from '../version';
 import { type CallEvent, type Callback, type Settings, settings } from './settings';
 
@@ -78,8 +79,7 @@ export function instrument<T>(
         notify(listeners!, (c) => c.onEnd?.(event, { output, durationMs: performance.now() - started }));
       return output;
     } catch (error) {
-      span?.setStatus({ code: otel!.SpanStatusCode.ERROR, message: (error as Error)?.message });
-      if (span && error instanceof Error) span.recordException(error);
+      if (span) recordFailure(span, error);
       if (event)
         notify(listeners!, (c) => c.onEnd?.(event, { error, durationMs: performance.now() - started }));
       throw error;
@@ -88,6 +88,16 @@ export function instrument<T>(
     }
   };
   return tracer ? tracer.startActiveSpan(`sigil.${kind} ${name}`, run) : run();
+}
+
+/** Marks a span failed with the error's name, message and stack, secrets redacted. */
+function recordFailure(span: Span, error: unknown): void {
+  const message = redactSecrets(error instanceof Error ? error.message : String(error));
+  span.setStatus({ code: otel!.SpanStatusCode.ERROR, message });
+  if (error instanceof Error) {
+    const stack = error.stack === undefined ? undefined : redactSecrets(error.stack);
+    span.recordException({ name: error.name, message, stack });
+  }
 }
 
 function describeSpan(

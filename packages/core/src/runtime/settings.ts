@@ -42,6 +42,11 @@ export interface Settings {
   validateInputs?: boolean;
   /** Free-form labels (request id, tenant) that callbacks and spans carry. */
   tags?: Readonly<Record<string, string>>;
+  /**
+   * Characters of prompt over which a predictor warns once (`SIGIL_LARGE_PROMPT`, default 400,000, about
+   * 100,000 tokens); `false` never warns.
+   */
+  largePromptChars?: number | false;
   /** Set by `traced()`; predictors append their calls here. */
   trace?: TraceRecord[];
   /**

@@ -96,6 +96,18 @@ describe('loadDataset', () => {
     ]);
   });
 
+  it('keeps a CSV column named __proto__ as a plain field, as JSONL does (issue 16, F15)', async () => {
+    const csv = file('proto.csv', '__proto__,question,answer\npolluted,q1,a1\n');
+    const jsonl = file('proto.jsonl', '{"__proto__":"polluted","question":"q1","answer":"a1"}\n');
+    for (const path of [csv, jsonl]) {
+      const { examples } = await loadDataset(path, { inputs: ['question', '__proto__'] });
+      expect(examples[0].get('__proto__')).toBe('polluted');
+      expect(Object.keys(examples[0].toJSON())).toEqual(['__proto__', 'question', 'answer']);
+      expect(examples[0].inputs().get('__proto__')).toBe('polluted');
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('reports a ragged CSV row with its line, or skips it', async () => {
     const path = file('ragged.csv', 'question,answer\n"multi\nline",a\nq2\nq3,a3\nq4,a4,extra\n');
     const error = await failureOf(loadDataset(path, { inputs: ['question'] }));

@@ -2,22 +2,9 @@ import { LM } from '@sigil/core';
 import { Scheduler } from '@sigil/core/internal';
 import type { ChatMessage } from '@sigil/core';
 import { FakeOpenAIServer } from '@sigil/testing';
-import { BinaryHeap } from '../../src/lm/binary-heap';
 import { RateBucket } from '../../src/lm/rate-limit';
 
 const ask = (content: string): ChatMessage[] => [{ role: 'user', content }];
-
-describe('BinaryHeap', () => {
-  it('pops in comparator order', () => {
-    const heap = new BinaryHeap<number>((a, b) => a - b);
-    const values = Array.from({ length: 200 }, (_, i) => (i * 7919) % 211);
-    values.forEach((v) => heap.push(v));
-    const popped: number[] = [];
-    while (heap.size) popped.push(heap.pop()!);
-    expect(popped).toEqual([...values].sort((a, b) => a - b));
-    expect(heap.pop()).toBeUndefined();
-  });
-});
 
 describe('RateBucket', () => {
   it('allows a burst of one second, then asks callers to wait for the refill', () => {

@@ -100,7 +100,7 @@ describe('BestOfN', () => {
 
   it('validates its options', () => {
     expect(() => new BestOfN(new Predict(QA), { n: 0, rewardFn: reward, threshold: 1 })).toThrow(
-      'BestOfN: n must be a positive integer, got 0.',
+      'BestOfN: n must be a whole number ≥ 1, got 0.',
     );
     expect(() => new BestOfN({} as Predict, { n: 1, rewardFn: reward as any, threshold: 1 })).toThrow(
       /needs a module/,

@@ -15,7 +15,7 @@ import {
   type TracerProvider,
   trace,
 } from '@opentelemetry/api';
-import { Input, Output, Predict, Predictor, Program, Signature } from '@sigil/core';
+import { Input, LM, Output, Predict, Predictor, Program, Signature } from '@sigil/core';
 import { ScriptedLM } from '@sigil/testing';
 import { chatReply } from '../module/replies';
 
@@ -26,6 +26,7 @@ interface RecordedSpan {
   parentId?: string;
   attributes: Attributes;
   status?: SpanStatus;
+  exceptions: unknown[];
   ended: boolean;
 }
 
@@ -47,6 +48,7 @@ class RecordingSpan implements Span {
       id: spanId,
       parentId: parent?.spanContext().spanId,
       attributes: {},
+      exceptions: [],
       ended: false,
     };
   }
@@ -86,7 +88,9 @@ class RecordingSpan implements Span {
   isRecording(): boolean {
     return true;
   }
-  recordException(): void {}
+  recordException(exception: unknown): void {
+    this.record.exceptions.push(exception);
+  }
 }
 
 /** A tracer provider that keeps every finished span in memory (an exporter-like sink for tests). */
@@ -194,6 +198,22 @@ describe('OpenTelemetry spans', () => {
     await expect(new Predict(QA, { lm }).forward({ question: 'q' })).rejects.toThrow('provider down');
     const failed = provider.spans.filter((s) => s.status?.code === SpanStatusCode.ERROR).map((s) => s.name);
     expect(failed.sort()).toEqual(['sigil.lm scripted', 'sigil.module Predict(QA)']);
+  });
+
+  it('redacts registered secrets from the status and exception of a failed span (issue 16, F6)', async () => {
+    const secret = 'sk-span-secret-0123456789';
+    new LM('openai/m', { baseURL: 'http://127.0.0.1:9/v1', apiKey: secret, cache: false });
+    const lm = new ScriptedLM(() => {
+      throw new Error(`provider said: key ${secret} is revoked`);
+    });
+    await expect(new Predict(QA, { lm }).forward({ question: 'q' })).rejects.toThrow('revoked');
+    const failed = provider.spans.filter((s) => s.status?.code === SpanStatusCode.ERROR);
+    expect(failed).toHaveLength(2);
+    for (const span of failed) {
+      expect(span.status?.message).toContain('revoked');
+      expect(JSON.stringify([span.status, span.exceptions])).not.toContain(secret);
+      expect(span.exceptions).toHaveLength(1);
+    }
   });
 
   it('stops recording once the provider is removed, and starts again when one is registered', async () => {

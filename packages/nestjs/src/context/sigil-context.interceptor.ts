@@ -4,6 +4,7 @@ import {
   Inject,
   Injectable,
   type NestInterceptor,
+  ServiceUnavailableException,
 } from '@nestjs/common';
 import type { Settings } from '@sigil/core';
 import { Observable, type Subscriber } from 'rxjs';
@@ -27,6 +28,11 @@ export class SigilContextInterceptor implements NestInterceptor {
 
   intercept(executionContext: ExecutionContext, next: CallHandler): Observable<unknown> {
     return new Observable<unknown>((subscriber) => {
+      const end = this.sigil.beginRequest();
+      if (!end) {
+        fail(subscriber, shuttingDown(executionContext));
+        return undefined;
+      }
       let subscription: { unsubscribe(): void } | undefined;
       let closed = false;
       const start = (overrides: Partial<Settings> | undefined) => {
@@ -42,6 +48,7 @@ export class SigilContextInterceptor implements NestInterceptor {
       return () => {
         closed = true;
         subscription?.unsubscribe();
+        end();
       };
     });
   }
@@ -57,6 +64,27 @@ export class SigilContextInterceptor implements NestInterceptor {
         : executionContext.getArgByIndex(0);
     return resolve(request, executionContext);
   }
+}
+
+/** Seconds a client is asked to wait before retrying a request refused during shutdown. */
+const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
+
+/** The answer to a request that arrives while the application drains: 503 with Retry-After, at once. */
+function shuttingDown(executionContext: ExecutionContext): Error {
+  const body = {
+    statusCode: 503,
+    code: 'SHUTTING_DOWN',
+    message: 'The service is shutting down and takes no new requests; retry shortly.',
+  };
+  if (executionContext.getType() === 'http') {
+    const response = executionContext.switchToHttp().getResponse();
+    if (typeof response?.setHeader === 'function') {
+      response.setHeader('Retry-After', String(SHUTDOWN_RETRY_AFTER_SECONDS));
+    } else if (typeof response?.header === 'function') {
+      response.header('Retry-After', String(SHUTDOWN_RETRY_AFTER_SECONDS));
+    }
+  }
+  return new ServiceUnavailableException(body);
 }
 
 function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {

@@ -1,7 +1,14 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { context, type Settings } from '@sigil/core';
 import { SIGIL_MODULE_OPTIONS, type Flushable, type SigilModuleOptions } from '../options';
 import { InFlightCalls } from './in-flight-calls';
+import { InFlightRequests } from './in-flight-requests';
 
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 /** How long cancelled calls get to settle, so their requests are answered before the server closes. */
@@ -14,10 +21,13 @@ const ABORT_GRACE_MS = 1_000;
  * @example await this.sigil.run(() => this.rag.forward({ question }), { tags: { job: 'nightly' } });
  */
 @Injectable()
-export class SigilContext implements BeforeApplicationShutdown {
+export class SigilContext implements OnModuleDestroy, BeforeApplicationShutdown {
   /** The module's settings, with the LM wrapped for in-flight accounting. */
   readonly settings: Readonly<Settings>;
   private readonly calls = new InFlightCalls();
+  private readonly requests = new InFlightRequests();
+  private shuttingDown = false;
+  private drainDeadline?: number;
   private readonly logger = new Logger('Sigil');
 
   constructor(@Inject(SIGIL_MODULE_OPTIONS) private readonly options: SigilModuleOptions) {
@@ -28,6 +38,24 @@ export class SigilContext implements BeforeApplicationShutdown {
   /** LM calls made through this application's settings that have not settled yet. */
   get inFlight(): number {
     return this.calls.count;
+  }
+
+  /** Requests the global interceptor has let in and that have not finished. */
+  get requestsInFlight(): number {
+    return this.requests.count;
+  }
+
+  /** True from the start of shutdown: new requests are answered 503 at once. */
+  get draining(): boolean {
+    return this.shuttingDown;
+  }
+
+  /**
+   * Counts a request until the returned function is called; undefined (and nothing counted) once the
+   * application is shutting down. The global interceptor calls it for every request.
+   */
+  beginRequest(): (() => void) | undefined {
+    return this.shuttingDown ? undefined : this.requests.begin();
   }
 
   /** The module's settings with `overrides` merged in: tags, callbacks and lmOptions combine; the rest replaces. */
@@ -41,18 +69,42 @@ export class SigilContext implements BeforeApplicationShutdown {
   }
 
   /**
-   * Waits (bounded) for in-flight LM calls, cancels those still running after `shutdownTimeoutMs` (their
-   * requests fail with 503 `LM_ABORTED` instead of holding the HTTP server open), then flushes the caches.
+   * The first step of shutdown (Nest destroys the global modules first, before any other module's hooks
+   * run): stops taking requests — new ones get 503 `SHUTTING_DOWN` with `Retry-After` at once — and waits,
+   * bounded by `shutdownTimeoutMs`, for the requests in flight to finish: whole requests, not only their LM
+   * calls, before any other module starts closing what they use.
+   */
+  async onModuleDestroy(): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.drainDeadline = Date.now() + this.shutdownTimeoutMs();
+    await this.requests.drain(this.shutdownTimeoutMs());
+  }
+
+  /**
+   * Waits for LM calls still in flight (requests that outlived the wait, work outside requests) until
+   * `shutdownTimeoutMs` has passed since shutdown began, cancels the rest (their requests fail with 503
+   * `LM_ABORTED` instead of holding the HTTP server open), then flushes the caches.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    const timeoutMs = this.options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-    const { drained, remaining } = await this.calls.drain(timeoutMs);
-    if (!drained) {
-      this.logger.warn(`${remaining} LM call(s) still running after ${timeoutMs} ms; cancelling them.`);
+    if (!this.shuttingDown) await this.onModuleDestroy();
+    const timeoutMs = this.shutdownTimeoutMs();
+    const left = Math.max(0, (this.drainDeadline ?? Date.now()) - Date.now());
+    const { drained, remaining } = await this.calls.drain(left);
+    if (!drained || this.requests.count > 0) {
+      this.logger.warn(
+        `${this.requests.count} request(s) and ${remaining} LM call(s) still running after ${timeoutMs} ms; ` +
+          'cancelling the LM calls.',
+      );
       this.calls.abort(`The application is shutting down (waited ${timeoutMs} ms for this LM call).`);
       await this.calls.drain(ABORT_GRACE_MS);
+      await this.requests.drain(ABORT_GRACE_MS);
     }
     await this.flushCaches();
+  }
+
+  private shutdownTimeoutMs(): number {
+    return this.options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   }
 
   private async flushCaches(): Promise<void> {
