@@ -8,7 +8,7 @@ import { instrument, observeSync, observing } from '../runtime/callbacks';
 import { settings } from '../runtime/settings';
 import { type InputsOf, type OutputsOf, type SignatureLike, signatureOf } from '../signature/reader';
 import type { SignatureSpec } from '../signature/signature-spec';
-import { ConfigurationError, ModuleInputError, OutputValidationError } from './errors';
+import { ConfigurationError, OutputValidationError } from './errors';
 import type { ParameterHandle } from '../persist/parameter';
 import { declaredPredictors, Module } from './module';
 import { checkInputs } from './input-check';
