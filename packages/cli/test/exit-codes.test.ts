@@ -13,7 +13,7 @@ describe('exit codes that do not lie', () => {
     it('exits 1 at once with the LM’s error when nothing listens at the endpoint', async () => {
       const result = await run(['evaluate', 'faulty-down.task.ts', '--table', '0']);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/sigil: LMConnectionError: .*connection failed/);
+      expect(result.stderr).toMatch(/sigil: LMConnectionError: .*nothing answers there .*ECONNREFUSED/);
       expect(result.stdout).not.toMatch(/^Score:/m);
     });
 

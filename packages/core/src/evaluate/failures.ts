@@ -19,6 +19,7 @@ export interface FailureCounts {
  */
 const ENDPOINT_DOWN = new Set([
   'LM_CONNECTION',
+  'LM_UNREACHABLE',
   'LM_AUTHENTICATION',
   'LM_NOT_FOUND',
   'LM_CONFIGURATION',

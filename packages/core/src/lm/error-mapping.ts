@@ -84,6 +84,18 @@ function certificateCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Codes of a connection no server accepted: the endpoint is down or its host does not exist. */
+const REFUSED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND']);
+
+function refusedCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; isErrorLike(current) && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && REFUSED_CODES.has(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 function looksLikeConnectionFailure(error: unknown): boolean {
   for (let current = error, depth = 0; isErrorLike(current) && depth < 5; depth++) {
     const code = (current as { code?: unknown }).code;
@@ -124,6 +136,12 @@ export function toLMError(error: unknown, context: FailureContext): unknown {
         `${where}: the server's TLS certificate is not trusted (${cause}). If the endpoint uses a private ` +
           `or self-signed CA, start Node with NODE_EXTRA_CA_CERTS=/path/to/ca.pem; retrying will not help.`,
         { ...details, code: 'LM_TLS_CERTIFICATE', retryable: false },
+      );
+    }
+    if (refusedCode(error)) {
+      return new LMConnectionError(
+        `${where}: nothing answers there (${cause}). Check that the endpoint is running and its baseURL is right.`,
+        { ...details, code: 'LM_UNREACHABLE' },
       );
     }
     return new LMConnectionError(

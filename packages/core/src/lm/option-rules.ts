@@ -36,6 +36,7 @@ export const SCHEDULER_RULES: Readonly<Record<string, NumberRule>> = {
 
 export const RETRY_RULES: Readonly<Record<string, NumberRule>> = {
   maxAttempts: POSITIVE_COUNT,
+  maxUnreachableAttempts: POSITIVE_COUNT,
   baseDelayMs: NON_NEGATIVE,
   maxDelayMs: NON_NEGATIVE,
   maxRetryAfterMs: DURATION_MS,

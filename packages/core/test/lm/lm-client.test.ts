@@ -1,3 +1,4 @@
+import * as net from 'node:net';
 import {
   ContextWindowExceededError,
   LM,
@@ -289,6 +290,26 @@ describe.each(TRANSPORTS)('LM against FakeOpenAIServer (%s transport)', (transpo
         retry: { maxAttempts: 1 },
       });
       await expect(lm.call(ask('nobody home'))).rejects.toBeInstanceOf(LMConnectionError);
+    });
+
+    it('gives a dead endpoint only a few quick attempts (LM_UNREACHABLE), not the whole backoff chain', async () => {
+      // A port that was free a moment ago (9, the usual dead port, is one fetch refuses to dial at all).
+      const probe = net.createServer();
+      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+      const { port } = probe.address() as net.AddressInfo;
+      await new Promise<void>((resolve) => probe.close(() => resolve()));
+      const lm = new LM('openai/m', {
+        baseURL: `http://127.0.0.1:${port}/v1`,
+        cache: false,
+        transport,
+        retry: { baseDelayMs: 1, maxDelayMs: 1 },
+      });
+      const failure = await lm.call(ask('nobody home')).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(LMConnectionError);
+      expect(failure).toMatchObject({ code: 'LM_UNREACHABLE', attempts: 3, retryable: true });
+      expect((failure as Error).message).toMatch(
+        /nothing answers there .*ECONNREFUSED.*Gave up after 3 attempts/,
+      );
     });
 
     it('honours retry-after-ms between attempts and fails at once past maxRetryAfterMs', async () => {

@@ -71,6 +71,8 @@ const BY_CODE: Record<string, Answer> = {
     ),
   LM_ABORTED: (e) =>
     body(503, 'LM_ABORTED', 'The language model call was cancelled before it finished.', upstream(e)),
+  LM_UNREACHABLE: (e) =>
+    body(502, 'LM_UNREACHABLE', `The language model endpoint could not be reached${after(e)}.`, upstream(e)),
   LM_CONNECTION: (e) =>
     body(502, 'LM_UNREACHABLE', `The language model endpoint could not be reached${after(e)}.`, upstream(e)),
   LM_TLS_CERTIFICATE: (e) =>
