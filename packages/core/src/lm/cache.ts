@@ -142,6 +142,12 @@ export class ResponseCache<V extends object> {
     if (this.disk) await this.disk.write(key, value, model);
   }
 
+  /** Forgets an entry, in memory and on disk (an answer found unusable must not be replayed as good). */
+  async delete(key: string): Promise<void> {
+    this.memory.delete(key);
+    if (this.disk && this.writable) await this.disk.remove(key);
+  }
+
   /**
    * Waits for the disk writes in progress (a no-op for a memory-only cache). `lm.close()` calls it, and
    * it makes the cache a `Flushable` for `SigilModule`'s shutdown.

@@ -101,6 +101,12 @@ export class DiskStore<V> {
     return writing;
   }
 
+  /** Removes an entry (after the writes in progress, so a write cannot bring it back); absent is fine. */
+  async remove(key: string): Promise<void> {
+    await this.flush();
+    await fs.rm(this.pathOf(key), { force: true }).catch(() => undefined);
+  }
+
   /**
    * Resolves when every write started so far has reached the disk (or failed). The store keeps no file
    * open between operations, so this is all closing it takes.

@@ -56,6 +56,8 @@ export class LM implements LanguageModel {
   /** The wire parameters of a call that sets none of its own, made once (frozen: calls share it). */
   private defaultParameters?: Readonly<Record<string, unknown>>;
   private readonly events = new LMEvents();
+  /** The cache key of each response handed out, so `forget` can drop it. */
+  private readonly cacheKeys = new WeakMap<LMResponse, string>();
   private readonly accounting = new Accounting();
   private readonly transport: ChatTransport;
   /** Identical keyed calls in flight, sharing one request. */
@@ -326,7 +328,19 @@ export class LM implements LanguageModel {
     const response: LMResponse = { ...entry, cached: true, durationMs: performance.now() - call.started };
     this.accounting.servedFromCache(entry.usage, entry.cost);
     this.record(messages, call, response);
+    if (call.key !== undefined) this.cacheKeys.set(response, call.key);
     return response;
+  }
+
+  /**
+   * Drops a response this LM returned from its cache (memory and disk), so the same request reaches the
+   * endpoint again: a predictor forgets a reply it could not use, which must not be replayed as good.
+   */
+  async forget(response: LMResponse): Promise<void> {
+    const key = this.cacheKeys.get(response);
+    if (key === undefined) return;
+    this.cacheKeys.delete(response);
+    await this.cache.delete(key);
   }
 
   private async loadOrFetch(messages: ChatMessage[], call: PreparedCall, key: string): Promise<LMResponse> {
@@ -350,7 +364,10 @@ export class LM implements LanguageModel {
 
   private async remember(response: LMResponse, messages: ChatMessage[], call: PreparedCall): Promise<void> {
     this.accounting.paid(response.usage, response.cost);
-    if (call.key !== undefined) await this.cache.set(call.key, response, this.endpoint.wireModel);
+    if (call.key !== undefined) {
+      await this.cache.set(call.key, response, this.endpoint.wireModel);
+      this.cacheKeys.set(response, call.key);
+    }
     this.record(messages, call, response);
   }
 

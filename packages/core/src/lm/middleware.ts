@@ -104,6 +104,7 @@ function chain(
     middleware,
     call: (messages, options = {}) => call(messages, options),
     stream: (messages, options = {}) => stream(messages, options),
+    forget: inner.forget ? (response) => inner.forget!(response) : undefined,
   };
 }
 

@@ -101,6 +101,11 @@ export interface LanguageModel {
   call(messages: ChatMessage[], options?: CallOptions): Promise<LMResponse>;
   /** Streams a call: text deltas as they arrive, then the full response. */
   stream?(messages: ChatMessage[], options?: CallOptions): AsyncIterable<LMStreamEvent>;
+  /**
+   * Drops a response it returned from its cache, so the same request asks the endpoint again next time:
+   * a predictor calls it for a reply it could not use (unparsable, breaking the constraints).
+   */
+  forget?(response: LMResponse): Promise<void>;
 }
 
 /** Zero usage, to sum into. */

@@ -206,6 +206,8 @@ export class Predict<S extends SignatureLike = SignatureLike>
           failedText ||= completion.text;
         }
       }
+      // A reply it could not use is not cached as good: the same request (a resumed run) asks the LM again.
+      if (parsed.length === 0) await lm.forget?.(response);
       if (parsed.length > 0) {
         const outputs = parsed[0];
         current.trace?.push({ predictor: this, inputs, outputs });
