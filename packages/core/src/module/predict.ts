@@ -45,6 +45,17 @@ export interface PredictOptions {
   validateInputs?: boolean;
 }
 
+/** How a module renders a predictor's learnable instructions into its prompt's (see `Predict.instructionTemplate`). */
+export interface InstructionTemplate {
+  /** The prompt's instructions for the learnable `task` instructions. */
+  render(task: string): string;
+  /**
+   * The learnable part of instructions given in full (a saved file's text), the text itself when it holds
+   * only a task's instructions, or undefined when it is rendered some other way — then it is used verbatim.
+   */
+  extract(text: string): string | undefined;
+}
+
 /** Per-call overrides: `predict.forward(inputs, { config: { temperature: 1 }, rolloutId: 2 })`. */
 export interface ForwardOptions {
   config?: Partial<CallOptions>;
@@ -72,6 +83,15 @@ export class Predict<S extends SignatureLike = SignatureLike>
   config: Partial<CallOptions>;
   maxRetries?: number;
   validateInputs?: boolean;
+  /**
+   * Set by a module whose prompt instructions wrap a learnable part (ReAct): the learnable instructions are
+   * the task's own, the prompt gets `render(task)`, and saved files carry the rendered text (DSPy's bytes),
+   * read back with `extract`.
+   */
+  instructionTemplate?: InstructionTemplate;
+  /** True when loaded instructions did not come from `instructionTemplate` and are sent as they are. */
+  instructionsVerbatim = false;
+  private rendered?: { from: SignatureSpec<any, any>; to: SignatureSpec<any, any> };
   /** The module name errors and spans use; a module built on this Predict (ChainOfThought, ReAct) sets its own. */
   displayName = 'Predict';
   /**
@@ -92,6 +112,20 @@ export class Predict<S extends SignatureLike = SignatureLike>
     checkNumber(options.maxRetries, 'maxRetries', COUNT, `Predict(${this.signature.name})`);
     this.maxRetries = options.maxRetries;
     this.validateInputs = options.validateInputs;
+  }
+
+  /**
+   * The signature the prompt is built from: the learnable one, with its instructions rendered through the
+   * owner's `instructionTemplate` when it has one (ReAct adds its scaffolding and the current tool list).
+   */
+  promptSignature(): SignatureSpec<InputsOf<S>, OutputsOf<S>> {
+    const template = this.instructionTemplate;
+    if (!template || this.instructionsVerbatim) return this.signature;
+    const rendered = this.rendered;
+    if (rendered?.from === this.signature) return rendered.to;
+    const to = this.signature.withInstructions(template.render(this.signature.instructions));
+    this.rendered = { from: this.signature, to };
+    return to;
   }
 
   /** How errors and spans name this predictor: `Predict(QA)`, or its owner's name (`ChainOfThought(QA)`). */
@@ -148,7 +182,7 @@ export class Predict<S extends SignatureLike = SignatureLike>
     options: ForwardOptions,
     current: ReturnType<typeof settings>,
   ): Promise<Prediction<OutputsOf<S> & object>> {
-    const signature = this.signature;
+    const signature = this.promptSignature();
     let adapter: Adapter = this.adapter ?? current.adapter ?? (defaultAdapter ??= new ChatAdapter());
     const demos = options.demos ?? this.demos;
     const baseOptions: Partial<CallOptions> = { ...current.lmOptions, ...this.config, ...options.config };
@@ -164,7 +198,7 @@ export class Predict<S extends SignatureLike = SignatureLike>
           )
         : a.format(signature, demos, inputs);
     let messages = format(adapter);
-    warnIfLargePrompt(this, `Predict(${signature.name})`, messages, demos.length, current.largePromptChars);
+    warnIfLargePrompt(this, this.label, messages, demos.length, current.largePromptChars);
     let usedFallback = false;
     let feedbacks = 0;
     for (;;) {

@@ -30,6 +30,10 @@ export interface PredictorState {
   /** LM calls per call of its program, when a module that owns it calls it more than once (ReAct). */
   readonly callsPerForward?: { readonly expected: number; readonly max: number };
   readonly maxRetries?: number;
+  /** When the prompt's instructions wrap the learnable ones (ReAct): how to render and read them back. */
+  readonly instructionTemplate?: { render(task: string): string; extract(text: string): string | undefined };
+  /** Set when instructions were given in a form the template did not render: sent as they are. */
+  instructionsVerbatim?: boolean;
 }
 
 /** Keys DSPy writes into demos that are not signature fields. */
@@ -81,12 +85,20 @@ export function predictorHandles(state: PredictorState, path: string): Predictor
     get: () => state.signature.instructions,
     set: (value) => {
       if (typeof value !== 'string') invalid(`instructions must be a string, got ${typeof value}`, path);
-      state.signature = state.signature.withInstructions(value);
+      // With a template (ReAct), full instructions in its form set the task part; another form is kept verbatim.
+      const task = state.instructionTemplate ? state.instructionTemplate.extract(value) : value;
+      if (state.instructionTemplate) state.instructionsVerbatim = task === undefined;
+      state.signature = state.signature.withInstructions(task ?? value);
     },
     reset: () => {
+      if (state.instructionTemplate) state.instructionsVerbatim = false;
       state.signature = state.signature.withInstructions(state.initialSignature.instructions);
     },
-    encode: (value = state.signature.instructions) => value,
+    // A saved file carries the instructions as the prompt has them (DSPy's bytes for ReAct's scaffold).
+    encode: (value = state.signature.instructions) =>
+      state.instructionTemplate && !state.instructionsVerbatim
+        ? state.instructionTemplate.render(value)
+        : value,
     decode: (json) => {
       if (typeof json !== 'string') invalid('signature.instructions must be a string', path);
       return json as string;

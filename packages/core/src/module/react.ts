@@ -13,10 +13,10 @@ import { signature as stringSignature } from '../signature/string-signature';
 import { ChainOfThought, type WithReasoning } from './chain-of-thought';
 import { pyRepr } from '../adapter/python-repr';
 import { Module, observed } from './module';
-import { type ForwardOptions, Predict, type PredictOptions } from './predict';
+import { type ForwardOptions, type InstructionTemplate, Predict, type PredictOptions } from './predict';
 import { checkTimeout, Tool, type ToolLike } from './tool';
 import { ToolTimeoutError } from './tool-errors';
-import { ModuleRunError, OutputValidationError, ToolCallError } from './errors';
+import { ConfigurationError, ModuleRunError, OutputValidationError, ToolCallError } from './errors';
 import { Predictor } from './decorators';
 import { checkNumber, COUNT } from '../errors/option-checks';
 
@@ -94,7 +94,25 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
       );
     }
     const tools = new Map<string, Tool>();
-    for (const item of options.tools ?? []) for (const tool of Tool.from(item)) tools.set(tool.name, tool);
+    for (const item of options.tools ?? []) {
+      for (const tool of Tool.from(item)) {
+        if (tool.name === 'finish') {
+          throw new ConfigurationError(
+            `ReAct(${spec.name}): a tool is named "finish", the name ReAct gives its own tool that ends an ` +
+              'episode — rename your tool.',
+            { code: 'MODULE_DEFINITION' },
+          );
+        }
+        if (tools.has(tool.name)) {
+          throw new ConfigurationError(
+            `ReAct(${spec.name}): two tools are named "${tool.name}"; the model could not tell them apart — ` +
+              'give each tool its own name.',
+            { code: 'MODULE_DEFINITION' },
+          );
+        }
+        tools.set(tool.name, tool);
+      }
+    }
 
     const inputs = spec.inputNames.map((n) => `\`${n}\``).join(', ');
     const outputs = spec.outputNames.map((n) => `\`${n}\``).join(', ');
@@ -108,18 +126,33 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
     );
     this.tools = tools;
 
-    // DSPy's wording, line for line (dspy/predict/react.py).
-    const instructions = [
-      ...(spec.instructions ? [`${spec.instructions}\n`] : []),
+    // DSPy's wording, line for line (dspy/predict/react.py). The task's instructions are the learnable
+    // part; the scaffold and the tool list are rendered around them at prompt time, so an optimizer can
+    // change the task instruction but never lose a tool.
+    const scaffold = [
       `You are an Agent. In each episode, you will be given the fields ${inputs} as input. And you can see your past trajectory so far.`,
       `Your goal is to use one or more of the supplied tools to collect any necessary information for producing ${outputs}.\n`,
       'To do this, you will interleave next_thought, next_tool_name, and next_tool_args in each turn, and also when finishing the task.',
       'After each tool call, you receive a resulting observation, which gets appended to your trajectory.\n',
       'When writing next_thought, you may reason about the current situation and plan for future steps.',
       'When selecting the next_tool_name and its next_tool_args, the tool must be one of:\n',
-      ...[...tools.values()].map((tool, i) => `(${i + 1}) ${tool}`),
-      'When providing `next_tool_args`, the value inside the field must be in JSON format',
-    ].join('\n');
+    ];
+    const template: InstructionTemplate = {
+      render: (task) =>
+        [
+          ...(task ? [`${task}\n`] : []),
+          ...scaffold,
+          ...[...this.tools.values()].map((tool, i) => `(${i + 1}) ${tool}`),
+          'When providing `next_tool_args`, the value inside the field must be in JSON format',
+        ].join('\n'),
+      extract: (text) => {
+        const at = text.indexOf(scaffold[0]);
+        if (at < 0) return text;
+        const task = text.slice(0, at).replace(/\n\n$/, '');
+        // Another rendering (an older DSPy's line breaks, an optimizer's rewrite): keep it as it is.
+        return template.render(task) === text ? task : undefined;
+      },
+    };
 
     const trajectory = field('trajectory', 'input', STRING);
     const reactFields = [
@@ -139,7 +172,11 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
       config: options.config,
       maxRetries: options.maxRetries,
     };
-    this.react = new Predict(new SignatureSpec(spec.name, reactFields, instructions) as any, predictOptions);
+    this.react = new Predict(
+      new SignatureSpec(spec.name, reactFields, spec.instructions) as any,
+      predictOptions,
+    );
+    this.react.instructionTemplate = template;
     // For estimates: a typical episode is one tool call and `finish`; at most `maxIters` steps.
     this.react.callsPerForward = { expected: 2, max: Math.max(1, this.maxIters) };
     const fallback = new SignatureSpec(

@@ -59,7 +59,9 @@ describe('ReAct', () => {
       'reasoning',
       'answer',
     ]);
-    expect(agent.react.instructions).toBe(
+    // The learnable instructions are the task's own; the prompt renders ReAct's scaffold and the tools around them.
+    expect(agent.react.instructions).toBe('Given the fields `question`, produce the fields `answer`.');
+    expect(agent.react.promptSignature().instructions).toBe(
       [
         'Given the fields `question`, produce the fields `answer`.',
         '',
@@ -248,5 +250,41 @@ describe('pyRepr', () => {
     expect(pyRepr(["it's", 'say "hi"', 'both \' "', true, null, 1.5, 'a\nb'])).toBe(
       `["it's", 'say "hi"', 'both \\' "', True, None, 1.5, 'a\\nb']`,
     );
+  });
+
+  it('refuses a tool named finish and two tools with one name', () => {
+    const finish = new Tool(() => 'done', { name: 'finish', args: {} });
+    expect(() => new ReAct(signature('question -> answer'), { tools: [finish] })).toThrow(
+      expect.objectContaining({
+        code: 'MODULE_DEFINITION',
+        message: expect.stringMatching(/a tool is named "finish"/),
+      }),
+    );
+    const twice = [
+      new Tool(() => 1, { name: 'lookup', args: {} }),
+      new Tool(() => 2, { name: 'lookup', args: {} }),
+    ];
+    expect(() => new ReAct(signature('question -> answer'), { tools: twice })).toThrow(
+      expect.objectContaining({
+        code: 'MODULE_DEFINITION',
+        message: expect.stringMatching(/two tools are named "lookup"/),
+      }),
+    );
+  });
+
+  it('keeps the tool list out of the learnable instructions: a new instruction still lists every tool', () => {
+    const agent = new ReAct(signature('question -> answer'), { tools: [search] });
+    const handle = agent.parameters().find((p) => p.key === 'react:instructions')!;
+    handle.set('Search before you answer.');
+    const prompt = agent.react.promptSignature().instructions;
+    expect(prompt.startsWith('Search before you answer.\n\nYou are an Agent.')).toBe(true);
+    expect(prompt).toContain('(1) search_wikipedia.');
+    expect(prompt).toContain('(2) finish, whose description');
+    // Saved as the prompt has it (DSPy's bytes), and read back into the task part.
+    const saved = agent.dumpState() as Record<string, any>;
+    expect(saved.react.signature.instructions).toBe(prompt);
+    const loaded = new ReAct(signature('question -> answer'), { tools: [search] }).loadState(saved);
+    expect(loaded.react.instructions).toBe('Search before you answer.');
+    expect(loaded.react.promptSignature().instructions).toBe(prompt);
   });
 });
