@@ -49,6 +49,13 @@ export { signatureOf } from './signature/reader';
 export type { InputsOf, OutputsOf, SignatureLike } from './signature/reader';
 export { signature } from './signature/string-signature';
 
+// Custom field types (DSPy's dspy.History, dspy.Image)
+export { History } from './custom-types/history';
+export type { HistoryMessage } from './custom-types/history';
+export { Image } from './custom-types/image';
+export type { FetchImageOptions, ImageSource } from './custom-types/image';
+export { HistoryError, ImageError } from './custom-types/errors';
+
 // Adapters
 export type { Adapter, AdapterOptions, Demo } from './adapter/adapter';
 export { asFloat } from './adapter/python-repr';
@@ -85,7 +92,18 @@ export type { Settings, Callback, CallEvent } from './runtime/settings';
 // LM
 export { LM } from './lm/lm';
 export type { LMOptions } from './lm/lm-options';
-export type { CallOptions, ChatMessage, LanguageModel, LMResponse, LMStreamEvent, Usage } from './lm/types';
+export type {
+  CallOptions,
+  ChatMessage,
+  ContentPart,
+  ImagePart,
+  LanguageModel,
+  LMResponse,
+  LMStreamEvent,
+  TextPart,
+  Usage,
+} from './lm/types';
+export { contentText } from './lm/types';
 export type { CacheMode } from './lm/cache';
 export { wrapLM } from './lm/middleware';
 export type { LMMiddleware } from './lm/middleware';

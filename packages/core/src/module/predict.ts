@@ -7,6 +7,7 @@ import { addUsage, emptyUsage } from '../lm/types';
 import { instrument, observeSync, observing } from '../runtime/callbacks';
 import { settings } from '../runtime/settings';
 import { type InputsOf, type OutputsOf, type SignatureLike, signatureOf } from '../signature/reader';
+import { isHistoryType } from '../signature/field-type';
 import type { SignatureSpec } from '../signature/signature-spec';
 import { ConfigurationError, OutputValidationError } from './errors';
 import type { ParameterHandle } from '../persist/parameter';

@@ -1,6 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AdapterParseError, ChatAdapter, JSONAdapter, type Adapter } from '@sigil/core';
+import {
+  AdapterParseError,
+  ChatAdapter,
+  type ContentPart,
+  Image,
+  JSONAdapter,
+  type Adapter,
+} from '@sigil/core';
 import { asFloat, signatureFromDescription } from '@sigil/core/internal';
 
 /** A format case (see test/golden/README.md): signature, demos and inputs → DSPy's messages. */
@@ -10,7 +17,8 @@ export interface FormatCase {
   signature: Parameters<typeof signatureFromDescription>[0];
   demos?: Record<string, unknown>[];
   inputs: Record<string, unknown>;
-  expected_messages: { role: string; content: string }[];
+  /** Each message's content: its text, or (a user message holding images) its content parts. */
+  expected_messages: { role: string; content: string | ContentPart[] }[];
   expected_lm_kwargs?: Record<string, unknown>;
 }
 
@@ -120,13 +128,16 @@ function adapterFor(kind: string): Adapter {
  * Tagged values of the case format: `{"$float": "3.0"}` is a Python float (JSON cannot say `3.0` apart
  * from `3`; `"nan"`, `"inf"` and `"-inf"` too), `{"$int": "12345678901234567890"}` an int of any size.
  * In inputs and demos a float becomes `asFloat(x)`, so it prints as Python prints it; in expected outputs
- * it is the number.
+ * it is the number. `{"$image": "https://…"}` is a `dspy.Image` of that source (an `Image` here).
  */
 export function decodeTagged(value: unknown, floats: 'asFloat' | 'number'): unknown {
   if (Array.isArray(value)) return value.map((v) => decodeTagged(v, floats));
   if (value && typeof value === 'object') {
     const keys = Object.keys(value);
     const record = value as Record<string, unknown>;
+    if (keys.length === 1 && keys[0] === '$image' && typeof record.$image === 'string') {
+      return new Image(record.$image);
+    }
     if (keys.length === 1 && keys[0] === '$float' && typeof record.$float === 'string') {
       const x = pythonFloat(record.$float);
       return floats === 'asFloat' ? asFloat(x) : x;
