@@ -5,6 +5,7 @@ import { Prediction } from '../data/prediction';
 import type { CallOptions, ChatMessage, LanguageModel, LMResponse, Usage } from '../lm/types';
 import { addUsage, emptyUsage } from '../lm/types';
 import { instrument, observeSync, observing } from '../runtime/callbacks';
+import { activeUsageTracker, rememberUsage, UsageTracker } from '../runtime/usage-tracker';
 import { settings } from '../runtime/settings';
 import { type InputsOf, type OutputsOf, type SignatureLike, signatureOf } from '../signature/reader';
 import { isHistoryType } from '../signature/field-type';
@@ -156,6 +157,8 @@ export class Predict<S extends SignatureLike = SignatureLike>
     const retries = this.maxRetries ?? current.maxRetries ?? 2;
     const usage: Usage = emptyUsage();
     let cost = 0;
+    // This call's usage by model, passed on to the module and program calls around it.
+    const tracked = new UsageTracker(activeUsageTracker());
     const hasCallbacks = (current.callbacks?.length ?? 0) > 0;
     const middleware = current.lmMiddleware?.length ? current.lmMiddleware : undefined;
     const format = (a: Adapter) =>
@@ -179,6 +182,7 @@ export class Predict<S extends SignatureLike = SignatureLike>
         : await send();
       addUsage(usage, response.usage);
       cost += response.cost;
+      tracked.record(lm.model, response);
       const parsed: Record<string, unknown>[] = [];
       let failure: AdapterParseError | OutputValidationError | undefined;
       let failedText = '';
@@ -210,12 +214,14 @@ export class Predict<S extends SignatureLike = SignatureLike>
       if (parsed.length > 0) {
         const outputs = parsed[0];
         current.trace?.push({ predictor: this, inputs, outputs });
-        return Prediction.from(outputs, {
+        const prediction = Prediction.from(outputs, {
           usage,
           cost,
           completions: parsed,
           trace: [{ predictor: signature.name, inputs, outputs }],
         }) as Prediction<OutputsOf<S> & object>;
+        rememberUsage(prediction, tracked.snapshot());
+        return prediction;
       }
       if (!failure) {
         throw new AdapterParseError(`${this.label}: the LM returned no completion.`, {

@@ -1,4 +1,5 @@
 import { instrument, observing } from '../runtime/callbacks';
+import { trackedCall } from '../runtime/usage-tracker';
 import { Module } from './module';
 import { rememberInitialParams } from './parameters';
 
@@ -34,7 +35,10 @@ export abstract class Program<I = any, O = any> extends Module<I, O> {
       writable: true,
       value: (inputs: I, ...rest: unknown[]) => {
         const call = () => forward.call(this, inputs, ...rest);
-        return observing() ? instrument('module', this.constructor.name, inputs, call) : call();
+        // Tracked: the result (a Prediction or any object) remembers the usage of every LM call inside.
+        return trackedCall(
+          observing() ? () => instrument('module', this.constructor.name, inputs, call) : call,
+        );
       },
     });
   }

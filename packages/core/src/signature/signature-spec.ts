@@ -60,6 +60,7 @@ export const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set([
   'cost',
   'trace',
   'completions',
+  'getLmUsage',
 ]);
 
 // A Python identifier (DSPy's field names are): ID_Start or `_`, then ID_Continue characters.
