@@ -32,31 +32,34 @@ export class UsageTracker {
 
   /** Records one LM response of `model` here and in every enclosing tracker. */
   record(model: string, response: Pick<LMResponse, 'cached' | 'usage' | 'cost'>): void {
-    for (let tracker: UsageTracker | undefined = this; tracker; tracker = tracker.parent) {
-      let entry = tracker.models.get(model);
-      if (!entry) {
-        entry = {
-          calls: 0,
-          cacheHits: 0,
-          promptTokens: 0,
-          completionTokens: 0,
-          cachedTokens: 0,
-          totalTokens: 0,
-          cost: 0,
-        };
-        tracker.models.set(model, entry);
-      }
-      entry.calls++;
-      if (response.cached) {
-        entry.cacheHits++;
-        continue;
-      }
-      entry.promptTokens += response.usage.promptTokens;
-      entry.completionTokens += response.usage.completionTokens;
-      entry.cachedTokens += response.usage.cachedTokens;
-      entry.totalTokens += response.usage.totalTokens;
-      entry.cost += response.cost;
+    this.add(model, response);
+    this.parent?.record(model, response);
+  }
+
+  private add(model: string, response: Pick<LMResponse, 'cached' | 'usage' | 'cost'>): void {
+    let entry = this.models.get(model);
+    if (!entry) {
+      entry = {
+        calls: 0,
+        cacheHits: 0,
+        promptTokens: 0,
+        completionTokens: 0,
+        cachedTokens: 0,
+        totalTokens: 0,
+        cost: 0,
+      };
+      this.models.set(model, entry);
     }
+    entry.calls++;
+    if (response.cached) {
+      entry.cacheHits++;
+      return;
+    }
+    entry.promptTokens += response.usage.promptTokens;
+    entry.completionTokens += response.usage.completionTokens;
+    entry.cachedTokens += response.usage.cachedTokens;
+    entry.totalTokens += response.usage.totalTokens;
+    entry.cost += response.cost;
   }
 
   /** The totals so far, by model (a frozen copy). */
