@@ -79,6 +79,13 @@ export type { BestOfNOptions } from './module/best-of-n';
 export { Refine } from './module/refine';
 export type { RefineOptions } from './module/refine';
 export { Parallel } from './module/parallel';
+export { MultiChainComparison } from './module/multi-chain-comparison';
+export type {
+  ComparedCompletion,
+  ComparisonInputs,
+  MultiChainComparisonOptions,
+  WithRationale,
+} from './module/multi-chain-comparison';
 export type { ParallelOptions } from './module/parallel';
 export { majority } from './module/majority';
 export type { ParameterHandle } from './persist/parameter';
