@@ -57,10 +57,11 @@ export type { FetchImageOptions, ImageSource } from './custom-types/image';
 export { HistoryError, ImageError } from './custom-types/errors';
 
 // Adapters
-export type { Adapter, AdapterOptions, Demo } from './adapter/adapter';
+export type { Adapter, AdapterOptions, Demo, ParseContext } from './adapter/adapter';
 export { asFloat } from './adapter/python-repr';
 export { ChatAdapter } from './adapter/chat-adapter';
 export { JSONAdapter } from './adapter/json-adapter';
+export { TwoStepAdapter } from './adapter/two-step-adapter';
 
 // Modules and learnable state
 export { Module, predictorsOf } from './module/module';

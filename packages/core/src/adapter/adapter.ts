@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../errors/sigil-error';
-import type { CallOptions, ChatMessage } from '../lm/types';
+import type { CallOptions, ChatMessage, LanguageModel, LMResponse } from '../lm/types';
 import type { FieldSpec, SignatureSpec } from '../signature/signature-spec';
 import { describeConstraints } from '../signature/constraints';
 import { isHistoryValue, type HistoryMessage } from '../custom-types/history';
@@ -47,6 +47,26 @@ export interface Adapter {
   callOptions(signature: SignatureSpec<any, any>, target: AdapterTarget): Partial<CallOptions>;
   /** An adapter to try once when this one cannot parse a reply (ChatAdapter → JSONAdapter). */
   readonly fallback?: Adapter;
+  /**
+   * For an adapter whose parsing calls an LM (`TwoStepAdapter`): the outputs of a completion, read
+   * asynchronously. `Predict` uses it instead of `parse` when present.
+   */
+  parseAsync?(
+    signature: SignatureSpec<any, any>,
+    completion: string,
+    context: ParseContext,
+  ): Promise<Record<string, unknown>>;
+}
+
+/** What `Predict` gives an adapter whose parsing calls an LM. */
+export interface ParseContext {
+  /**
+   * Calls an LM as the predictor calls its own: through the LM middlewares in force, inside a span, with
+   * its usage and cost added to the prediction's.
+   */
+  callLM(lm: LanguageModel, messages: ChatMessage[], options?: Partial<CallOptions>): Promise<LMResponse>;
+  /** The predictor's abort signal, if any. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -311,7 +331,7 @@ export abstract class BaseAdapter implements Adapter {
 }
 
 /** `N. \`name\` (type): desc` lines; the block is stripped as a whole (so only its last line loses `: `'s space). */
-function fieldList(fields: readonly FieldSpec[]): string {
+export function fieldList(fields: readonly FieldSpec[]): string {
   const lines = fields.map((f, i) => {
     // DSPy prints a description only when it differs from the field's placeholder `${name}`.
     const desc = f.desc === undefined || f.desc === `\${${f.name}}` ? '' : f.desc;

@@ -1,4 +1,4 @@
-import type { Adapter, Demo } from '../adapter/adapter';
+import type { Adapter, Demo, ParseContext } from '../adapter/adapter';
 import { ChatAdapter } from '../adapter/chat-adapter';
 import { AdapterParseError } from '../adapter/errors';
 import { Prediction } from '../data/prediction';
@@ -167,36 +167,51 @@ export class Predict<S extends SignatureLike = SignatureLike>
             a.format(signature, demos, inputs),
           )
         : a.format(signature, demos, inputs);
+    // Every LM call of this prediction (the main one, and an adapter's own, e.g. TwoStepAdapter's
+    // extraction): through the middlewares in force, in a span, counted in the prediction's usage.
+    const callLM = async (
+      model: LanguageModel,
+      request: ChatMessage[],
+      callOptions: CallOptions,
+    ): Promise<LMResponse> => {
+      const send = middleware
+        ? () => callThrough(model, middleware, request, callOptions, this)
+        : () => model.call(request, callOptions);
+      const response: LMResponse = observing(current)
+        ? await instrument('lm', model.model, { messages: request, options: callOptions }, send)
+        : await send();
+      addUsage(usage, response.usage);
+      cost += response.cost;
+      tracked.record(model.model, response);
+      return response;
+    };
+    const parseContext: ParseContext = {
+      callLM: (model, request, callOptions = {}) => callLM(model, request, callOptions),
+      signal: baseOptions.signal,
+    };
     let messages = format(adapter);
     warnIfLargePrompt(this, `Predict(${signature.name})`, messages, demos.length, current.largePromptChars);
     let usedFallback = false;
     let feedbacks = 0;
     for (;;) {
       const callOptions = { ...baseOptions, ...adapter.callOptions(signature, lm) };
-      const request = messages;
-      const send = middleware
-        ? () => callThrough(lm, middleware, request, callOptions, this)
-        : () => lm.call(request, callOptions);
-      const response: LMResponse = observing(current)
-        ? await instrument('lm', lm.model, { messages: request, options: callOptions }, send)
-        : await send();
-      addUsage(usage, response.usage);
-      cost += response.cost;
-      tracked.record(lm.model, response);
+      const response = await callLM(lm, messages, callOptions);
       const parsed: Record<string, unknown>[] = [];
       let failure: AdapterParseError | OutputValidationError | undefined;
       let failedText = '';
       for (const completion of response.completions) {
         try {
           const parse = () => adapter.parse(signature, completion.text);
-          const outputs = hasCallbacks
-            ? observeSync(
-                'adapter',
-                `${adapter.name}.parse`,
-                { signature: signature.name, completion: completion.text },
-                parse,
-              )
-            : parse();
+          const outputs = adapter.parseAsync
+            ? await adapter.parseAsync(signature, completion.text, parseContext)
+            : hasCallbacks
+              ? observeSync(
+                  'adapter',
+                  `${adapter.name}.parse`,
+                  { signature: signature.name, completion: completion.text },
+                  parse,
+                )
+              : parse();
           const problems = signature.validateOutputs(outputs);
           if (problems.length > 0) {
             throw new OutputValidationError(

@@ -6,8 +6,10 @@ import {
   type ContentPart,
   Image,
   JSONAdapter,
+  TwoStepAdapter,
   type Adapter,
 } from '@sigil/core';
+import { ScriptedLM } from '@sigil/testing';
 import { asFloat, signatureFromDescription } from '@sigil/core/internal';
 
 /** A format case (see test/golden/README.md): signature, demos and inputs → DSPy's messages. */
@@ -29,6 +31,10 @@ export interface ParseCase {
   signature: Parameters<typeof signatureFromDescription>[0];
   completion: string;
   expected: Record<string, unknown> | 'error';
+  /** TwoStepAdapter cases: what the extraction model replies… */
+  extraction_reply?: string;
+  /** …and the messages it must be sent (DSPy's ChatAdapter prompt for `text -> outputs`). */
+  expected_extraction_messages?: { role: string; content: string }[];
 }
 
 /** Keys a case may carry that say where it came from; the runner does not read them. */
@@ -44,6 +50,8 @@ const FORMAT_KEYS = new Set([
   ...METADATA_KEYS,
 ]);
 const PARSE_KEYS = new Set(['name', 'adapter', 'signature', 'completion', 'expected', ...METADATA_KEYS]);
+const TWO_STEP_PARSE_KEYS = new Set([...PARSE_KEYS, 'extraction_reply', 'expected_extraction_messages']);
+const ADAPTERS = ['chat', 'json', 'two_step'];
 
 /** One runnable entry: a case to check, or the reason a case cannot be run (reported as a failure). */
 export type WireEntry =
@@ -99,8 +107,10 @@ function classify(file: string, index: number, c: unknown): WireEntry {
   });
   if (c === null || typeof c !== 'object' || Array.isArray(c)) return invalid('a case must be an object');
   const record = c as Record<string, unknown>;
-  if (record.adapter !== 'chat' && record.adapter !== 'json') {
-    return invalid(`unknown adapter ${JSON.stringify(record.adapter)}; a case names "chat" or "json"`);
+  if (!ADAPTERS.includes(record.adapter as string)) {
+    return invalid(
+      `unknown adapter ${JSON.stringify(record.adapter)}; a case names "chat", "json" or "two_step"`,
+    );
   }
   const isParse = 'completion' in record;
   if (!isParse && !('expected_messages' in record)) {
@@ -108,7 +118,7 @@ function classify(file: string, index: number, c: unknown): WireEntry {
       'a case has either "completion" and "expected" (parse) or "inputs" and "expected_messages" (format)',
     );
   }
-  const allowed = isParse ? PARSE_KEYS : FORMAT_KEYS;
+  const allowed = isParse ? (record.adapter === 'two_step' ? TWO_STEP_PARSE_KEYS : PARSE_KEYS) : FORMAT_KEYS;
   const unknown = Object.keys(record).filter((k) => !allowed.has(k));
   if (unknown.length > 0) {
     return invalid(
@@ -120,7 +130,8 @@ function classify(file: string, index: number, c: unknown): WireEntry {
     : { kind: 'format', title, case: record as unknown as FormatCase };
 }
 
-function adapterFor(kind: string): Adapter {
+function adapterFor(kind: string, extractionModel = new ScriptedLM([])): Adapter {
+  if (kind === 'two_step') return new TwoStepAdapter(extractionModel);
   return kind === 'json' ? new JSONAdapter() : new ChatAdapter();
 }
 
@@ -180,8 +191,27 @@ export function checkFormatCase(c: FormatCase): void {
   }
 }
 
+/**
+ * Checks a TwoStepAdapter parse case: the extraction model is sent DSPy's messages, and its reply gives
+ * DSPy's outputs.
+ */
+async function checkTwoStepParseCase(c: ParseCase): Promise<void> {
+  const extractionModel = new ScriptedLM([c.extraction_reply ?? '']);
+  const adapter = new TwoStepAdapter(extractionModel);
+  const spec = signatureFromDescription(c.signature);
+  const run = adapter.parseAsync(spec, c.completion, {
+    callLM: (lm, messages, options) => lm.call(messages, options),
+  });
+  if (c.expected === 'error') await expect(run).rejects.toThrow(AdapterParseError);
+  else expect({ ...(await run) }).toEqual(decodeTagged(c.expected, 'number'));
+  if (c.expected_extraction_messages) {
+    expect(extractionModel.calls[0].messages).toEqual(c.expected_extraction_messages);
+  }
+}
+
 /** Checks one parse case: the parsed outputs, or that parsing fails with an `AdapterParseError`. */
-export function checkParseCase(c: ParseCase): void {
+export function checkParseCase(c: ParseCase): void | Promise<void> {
+  if (c.adapter === 'two_step') return checkTwoStepParseCase(c);
   const adapter = adapterFor(c.adapter);
   const spec = signatureFromDescription(c.signature);
   if (c.expected === 'error') {
@@ -197,7 +227,7 @@ export function defineWireTests(folder: WireFolder): void {
     if (entry.kind === 'format')
       it(`formats ${entry.title} exactly as DSPy does`, () => checkFormatCase(entry.case));
     else if (entry.kind === 'parse')
-      it(`parses ${entry.title} as DSPy does`, () => checkParseCase(entry.case));
+      it(`parses ${entry.title} as DSPy does`, async () => checkParseCase(entry.case));
     else
       it(`runs ${entry.title}`, () => {
         throw new Error(entry.problem);
