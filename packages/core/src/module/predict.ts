@@ -16,7 +16,8 @@ import { declaredPredictors, Module } from './module';
 import { checkInputs } from './input-check';
 import { predictorHandles } from './predictor-state';
 import type { Learnable } from './walk';
-import { callThrough } from '../lm/middleware';
+import { callThrough, unwrapLM } from '../lm/middleware';
+import { describeChat } from '../runtime/gen-ai';
 import { checkNumber, COUNT } from '../errors/option-checks';
 import { warnIfLargePrompt } from './prompt-size';
 
@@ -159,12 +160,21 @@ export class Predict<S extends SignatureLike = SignatureLike>
     let cost = 0;
     // This call's usage by model, passed on to the module and program calls around it.
     const tracked = new UsageTracker(activeUsageTracker());
-    const hasCallbacks = (current.callbacks?.length ?? 0) > 0;
+    // Callbacks or an OpenTelemetry provider: adapter steps are reported too.
+    const hasCallbacks = observing(current);
+    const adapterAttributes = (a: Adapter) => ({
+      'sigil.adapter.name': a.name,
+      'sigil.signature': signature.name,
+    });
     const middleware = current.lmMiddleware?.length ? current.lmMiddleware : undefined;
     const format = (a: Adapter) =>
       hasCallbacks
-        ? observeSync('adapter', `${a.name}.format`, { signature: signature.name, demos, inputs }, () =>
-            a.format(signature, demos, inputs),
+        ? observeSync(
+            'adapter',
+            `${a.name}.format`,
+            { signature: signature.name, demos, inputs },
+            () => a.format(signature, demos, inputs),
+            adapterAttributes(a),
           )
         : a.format(signature, demos, inputs);
     // Every LM call of this prediction (the main one, and an adapter's own, e.g. TwoStepAdapter's
@@ -178,7 +188,10 @@ export class Predict<S extends SignatureLike = SignatureLike>
         ? () => callThrough(model, middleware, request, callOptions, this)
         : () => model.call(request, callOptions);
       const response: LMResponse = observing(current)
-        ? await instrument('lm', model.model, { messages: request, options: callOptions }, send)
+        ? await instrument('lm', model.model, { messages: request, options: callOptions }, send, {
+            describe: (content) =>
+              describeChat(model.model, callOptions, endpointOf(model), request, content),
+          })
         : await send();
       addUsage(usage, response.usage);
       cost += response.cost;
@@ -210,6 +223,7 @@ export class Predict<S extends SignatureLike = SignatureLike>
                   `${adapter.name}.parse`,
                   { signature: signature.name, completion: completion.text },
                   parse,
+                  adapterAttributes(adapter),
                 )
               : parse();
           const problems = signature.validateOutputs(outputs);
@@ -260,6 +274,12 @@ export class Predict<S extends SignatureLike = SignatureLike>
       messages = [...messages, { role: 'assistant', content: failedText }, feedbackMessage(failure)];
     }
   }
+}
+
+/** The endpoint an LM talks to, when it says (`LM.baseURL`), for the span's `server.address`. */
+function endpointOf(lm: LanguageModel): string | undefined {
+  const url = (unwrapLM(lm) as { baseURL?: unknown }).baseURL;
+  return typeof url === 'string' ? url : undefined;
 }
 
 function feedbackMessage(failure: AdapterParseError | OutputValidationError): ChatMessage {

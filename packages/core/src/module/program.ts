@@ -1,5 +1,6 @@
 import { instrument, observing } from '../runtime/callbacks';
 import { trackedCall } from '../runtime/usage-tracker';
+import { describeAgent } from '../runtime/gen-ai';
 import { Module } from './module';
 import { rememberInitialParams } from './parameters';
 
@@ -37,7 +38,12 @@ export abstract class Program<I = any, O = any> extends Module<I, O> {
         const call = () => forward.call(this, inputs, ...rest);
         // Tracked: the result (a Prediction or any object) remembers the usage of every LM call inside.
         return trackedCall(
-          observing() ? () => instrument('module', this.constructor.name, inputs, call) : call,
+          observing()
+            ? () =>
+                instrument('module', this.constructor.name, inputs, call, {
+                  describe: () => describeAgent(this.constructor.name),
+                })
+            : call,
         );
       },
     });

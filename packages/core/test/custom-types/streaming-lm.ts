@@ -1,9 +1,10 @@
 import type { LanguageModel, LM, LMResponse } from '@sigil/core';
 
 /** An LM seen through its `stream()`: each call streams from the endpoint and returns the final response. */
-export function throughStream(lm: LM): LanguageModel {
+export function throughStream(lm: LM): LanguageModel & { baseURL: string } {
   return {
     model: lm.model,
+    baseURL: lm.baseURL,
     supportsStructuredOutputs: lm.supportsStructuredOutputs,
     async call(messages, options) {
       let response: LMResponse | undefined;
