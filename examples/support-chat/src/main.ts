@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { History, LM, lmUsageOf, totalUsage } from '@sigil/core';
 import { startSimulator } from './simulator';
 import { nextHistory, SupportChat } from './support-chat';
@@ -28,11 +28,13 @@ async function main(): Promise<void> {
   };
   try {
     if (process.argv.includes('--interactive')) {
-      const rl = createInterface({ input: process.stdin, output: process.stdout });
-      for (;;) {
-        const line = (await rl.question('you> ')).trim();
+      const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'you> ' });
+      rl.prompt();
+      for await (const raw of rl) {
+        const line = raw.trim();
         if (!line || line === 'exit') break;
         await say(line);
+        rl.prompt();
       }
       rl.close();
     } else {
