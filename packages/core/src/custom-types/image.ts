@@ -168,6 +168,7 @@ export class Image {
     return `Image(url='${this.url}')`;
   }
 
+  /** What `console.log(image)` prints: the repr, base64 data shortened. */
   [inspect.custom](): string {
     return this.repr();
   }
