@@ -8,7 +8,6 @@ import { instrument, observeSync, observing } from '../runtime/callbacks';
 import { activeUsageTracker, rememberUsage, UsageTracker } from '../runtime/usage-tracker';
 import { settings } from '../runtime/settings';
 import { type InputsOf, type OutputsOf, type SignatureLike, signatureOf } from '../signature/reader';
-import { isHistoryType } from '../signature/field-type';
 import type { SignatureSpec } from '../signature/signature-spec';
 import { ConfigurationError, OutputValidationError } from './errors';
 import type { ParameterHandle } from '../persist/parameter';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import {
   ChainOfThought,
+  ChatAdapter,
   History,
   HistoryError,
   Input,
@@ -105,8 +106,12 @@ describe('History inputs', () => {
     expect(() => signature('question -> history: History')).toThrow(SignatureError);
     expect(() => new History([{ question: 'ok' }, 'not an object' as never])).toThrow(HistoryError);
     const predict = new Predict(SupportTurn, { lm: new ScriptedLM([{ answer: 'a' }]) });
+    // Predict's input check refuses it first; an adapter given one directly says what a History is.
     await expect(predict.forward({ question: 'q', history: 'earlier' as never })).rejects.toMatchObject({
-      code: 'HISTORY_INVALID',
+      code: 'MODULE_INPUT',
     });
+    expect(() =>
+      new ChatAdapter().format(signatureOf(SupportTurn), [], { question: 'q', history: 'earlier' }),
+    ).toThrow(HistoryError);
   });
 });
