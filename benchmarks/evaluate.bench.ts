@@ -32,6 +32,7 @@ import {
 } from '../packages/core/src';
 import { LM } from '../packages/core/src/lm/lm';
 import { FakeOpenAIServer } from '../packages/testing/src/fake-server/fake-openai-server';
+import { contentText } from '../packages/core/src';
 
 /** `--quick` (CI smoke, via benchmarks/run.ts): 512 examples once, 5,000 rows. */
 const quick = process.argv.includes('--quick');
@@ -243,8 +244,12 @@ async function memoryBenchmark(dir: string) {
   const lm: LanguageModel = {
     model: 'scripted',
     async call(messages) {
-      const text = messages[messages.length - 1].content.split('\n')[0].replace('question', 'answer');
-      const promptTokens = Math.ceil(messages.reduce((sum, message) => sum + message.content.length, 0) / 4);
+      const text = contentText(messages[messages.length - 1].content)
+        .split('\n')[0]
+        .replace('question', 'answer');
+      const promptTokens = Math.ceil(
+        messages.reduce((sum, message) => sum + contentText(message.content).length, 0) / 4,
+      );
       const completionTokens = Math.ceil(text.length / 4);
       return {
         completions: [{ text, finishReason: 'stop' }],

@@ -29,6 +29,7 @@ import { MIPRO, reportOf } from '@sigil/optimize';
 import { LandscapeLM, ORIGINAL, questions } from './support/landscape';
 import { runScript } from './support/processes';
 import { emit, quick, round } from './support/stats';
+import { contentText } from '@sigil/core';
 
 const ROWS = quick ? 5_000 : 100_000;
 const TRIALS = quick ? 100 : 1_000;
@@ -41,7 +42,7 @@ const peakRssMb = () => round(process.resourceUsage().maxRSS / 1024, 1);
 const perfectLM: LanguageModel = {
   model: 'perfect',
   async call(messages): Promise<LMResponse> {
-    const n = /question (\d+)\?/.exec(messages[messages.length - 1].content)?.[1];
+    const n = /question (\d+)\?/.exec(contentText(messages[messages.length - 1].content))?.[1];
     return {
       completions: [
         { text: `[[ ## answer ## ]]\nanswer ${n}?\n\n[[ ## completed ## ]]`, finishReason: 'stop' },

@@ -3,6 +3,9 @@ import { SigilModule } from '@sigil/nestjs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { AnswerController } from './answer/answer.controller';
+import { ChatController } from './chat/chat.controller';
+import { ConversationStore } from './chat/conversation.store';
+import { SupportChat } from './chat/support-chat.program';
 import { SupportAnswerer } from './answer/support-answerer.program';
 import { DocsModule } from './docs/docs-search.service';
 import { HealthController } from './health.controller';
@@ -30,9 +33,12 @@ export const OPTIMIZED_STATE = join(__dirname, '..', 'optimized', 'support-answe
       }),
     }),
     // 2. forFeature: the program becomes a provider, its saved state loaded at startup.
-    SigilModule.forFeature([{ program: SupportAnswerer, state: OPTIMIZED_STATE }], { imports: [DocsModule] }),
+    SigilModule.forFeature([{ program: SupportAnswerer, state: OPTIMIZED_STATE }, { program: SupportChat }], {
+      imports: [DocsModule],
+    }),
   ],
-  // 3. inject it: see AnswerController.
-  controllers: [AnswerController, HealthController],
+  // 3. inject it: see AnswerController (one question) and ChatController (a conversation with History).
+  controllers: [AnswerController, ChatController, HealthController],
+  providers: [ConversationStore],
 })
 export class AppModule {}

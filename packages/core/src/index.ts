@@ -49,11 +49,19 @@ export { signatureOf } from './signature/reader';
 export type { InputsOf, OutputsOf, SignatureLike } from './signature/reader';
 export { signature } from './signature/string-signature';
 
+// Custom field types (DSPy's dspy.History, dspy.Image)
+export { History } from './custom-types/history';
+export type { HistoryMessage } from './custom-types/history';
+export { Image } from './custom-types/image';
+export type { FetchImageOptions, ImageSource } from './custom-types/image';
+export { HistoryError, ImageError } from './custom-types/errors';
+
 // Adapters
-export type { Adapter, AdapterOptions, Demo } from './adapter/adapter';
+export type { Adapter, AdapterOptions, Demo, ParseContext } from './adapter/adapter';
 export { asFloat } from './adapter/python-repr';
 export { ChatAdapter } from './adapter/chat-adapter';
 export { JSONAdapter } from './adapter/json-adapter';
+export { TwoStepAdapter } from './adapter/two-step-adapter';
 
 // Modules and learnable state
 export { Module, predictorsOf } from './module/module';
@@ -72,6 +80,13 @@ export type { BestOfNOptions } from './module/best-of-n';
 export { Refine } from './module/refine';
 export type { RefineOptions } from './module/refine';
 export { Parallel } from './module/parallel';
+export { MultiChainComparison } from './module/multi-chain-comparison';
+export type {
+  ComparedCompletion,
+  ComparisonInputs,
+  MultiChainComparisonOptions,
+  WithRationale,
+} from './module/multi-chain-comparison';
 export type { ParallelOptions } from './module/parallel';
 export { majority } from './module/majority';
 export type { ParameterHandle } from './persist/parameter';
@@ -81,11 +96,24 @@ export type { SavedProgram, StatePatch } from './persist/state';
 // Runtime settings
 export { configure, context, settings, traced, withLMMiddleware } from './runtime/settings';
 export type { Settings, Callback, CallEvent } from './runtime/settings';
+export { lmUsageOf, totalUsage, trackUsage } from './runtime/usage-tracker';
+export type { LMUsage, ModelUsage } from './runtime/usage-tracker';
 
 // LM
 export { LM } from './lm/lm';
 export type { LMOptions } from './lm/lm-options';
-export type { CallOptions, ChatMessage, LanguageModel, LMResponse, LMStreamEvent, Usage } from './lm/types';
+export type {
+  CallOptions,
+  ChatMessage,
+  ContentPart,
+  ImagePart,
+  LanguageModel,
+  LMResponse,
+  LMStreamEvent,
+  TextPart,
+  Usage,
+} from './lm/types';
+export { contentText } from './lm/types';
 export type { CacheMode } from './lm/cache';
 export { wrapLM } from './lm/middleware';
 export type { LMMiddleware } from './lm/middleware';

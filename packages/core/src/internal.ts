@@ -5,6 +5,7 @@
  */
 export * from './index';
 export * from './signature';
+export * from './custom-types';
 export * from './adapter';
 export * from './module';
 export * from './persist';

@@ -5,7 +5,7 @@
  * `response_format` and describes its outputs as "a JSON object"; anything else is answered in
  * ChatAdapter's format.
  */
-import { type CallOptions, type ChatMessage } from '@sigil/core';
+import { type CallOptions, type ChatMessage, contentText } from '@sigil/core';
 import { formatFieldValue } from '@sigil/core/internal';
 
 /** Output values by field name, e.g. `{ answer: 'Paris' }` or `{ reasoning: '…', label: 'positive' }`. */
@@ -17,7 +17,7 @@ export type ReplyFormat = 'chat' | 'json';
 /** The format the request's adapter expects. */
 export function replyFormatOf(messages: readonly ChatMessage[], options: CallOptions): ReplyFormat {
   if (options.responseFormat) return 'json';
-  const system = messages.find((m) => m.role === 'system')?.content ?? '';
+  const system = contentText(messages.find((m) => m.role === 'system')?.content ?? '');
   return system.includes('Outputs will be a JSON object') ? 'json' : 'chat';
 }
 

@@ -4,7 +4,7 @@
  */
 import { SigilError, type SigilErrorOptions } from '@sigil/core';
 import type { CallOptions, ChatMessage, LanguageModel, LMResponse, Usage } from '@sigil/core';
-import { addUsage, type Completion, emptyUsage } from '@sigil/core/internal';
+import { addUsage, type Completion, contentText, emptyUsage } from '@sigil/core/internal';
 import { type FieldValues, formatFieldReply, replyFormatOf } from './field-reply';
 
 /** Full completions (tool calls, finish reasons), with the usage to report. */
@@ -63,7 +63,7 @@ export class ScriptExhaustedError extends SigilError {
 }
 
 function estimatedUsage(messages: ChatMessage[], completions: Completion[]): Usage {
-  const promptTokens = Math.ceil(messages.reduce((sum, m) => sum + m.content.length, 0) / 4);
+  const promptTokens = Math.ceil(messages.reduce((sum, m) => sum + contentText(m.content).length, 0) / 4);
   const completionTokens = Math.ceil(completions.reduce((sum, c) => sum + c.text.length, 0) / 4);
   return { promptTokens, completionTokens, cachedTokens: 0, totalTokens: promptTokens + completionTokens };
 }
@@ -75,7 +75,7 @@ function estimatedUsage(messages: ChatMessage[], completions: Completion[]): Usa
  * @example
  * const lm = new ScriptedLM([{ answer: 'Paris' }, { reasoning: 'It is 4.', answer: '4' }]);
  * const raw = new ScriptedLM(['[[ ## answer ## ]]\nParis\n\n[[ ## completed ## ]]']);
- * const echo = new ScriptedLM((messages) => ({ answer: messages.at(-1)!.content.length }));
+ * const echo = new ScriptedLM((messages) => ({ answer: contentText(messages.at(-1)!.content).length }));
  */
 export class ScriptedLM implements LanguageModel {
   readonly model: string;

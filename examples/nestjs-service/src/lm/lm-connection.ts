@@ -12,7 +12,8 @@ export class LMConnection implements OnApplicationShutdown {
   private constructor(
     readonly lm: LanguageModel,
     readonly description: string,
-    private readonly simulator?: FakeOpenAIServer,
+    /** The offline simulator, when no SIGIL_LM is set (its `chatRequests` show what was sent). */
+    readonly simulator?: FakeOpenAIServer,
   ) {}
 
   static async open(): Promise<LMConnection> {

@@ -2,7 +2,7 @@
  * `sigil inspect <task>`: the exact messages each predictor would send for one valset example — no LM is
  * called (a capturing LM answers with placeholders so later predictors run too).
  */
-import { context, predictorsOf } from '@sigil/core';
+import { contentText, context, predictorsOf } from '@sigil/core';
 import { type CliIO, writeLine } from '../cli-io';
 import { OptionError } from '../errors';
 import { RequestCapture } from '../inspect/capturing-lm';
@@ -56,7 +56,7 @@ export async function inspectCommand(taskFile: string, flags: InspectFlags, io: 
     );
     for (const message of request.messages) {
       writeLine(io.stdout, `──── ${message.role} ────`);
-      writeLine(io.stdout, message.content);
+      writeLine(io.stdout, contentText(message.content));
     }
   }
   if (capture.requests.length === 0) writeLine(io.stdout, 'The program made no LM call for this example.');

@@ -12,6 +12,7 @@ import {
 } from '@sigil/core';
 import { type Constraint, type FieldType, formatFieldValue } from '@sigil/core/internal';
 import { CliError } from '../errors';
+import { contentText } from '@sigil/core';
 
 /** One predictor's first request. */
 export interface CapturedRequest {
@@ -75,7 +76,7 @@ function placeholderReply(
   const values = Object.fromEntries(
     fields.map((f) => [f.name, constrained(placeholderValue(f.name, f.type), f.constraints)]),
   );
-  const system = messages.find((m) => m.role === 'system')?.content ?? '';
+  const system = contentText(messages.find((m) => m.role === 'system')?.content ?? '');
   if (options.responseFormat || system.includes('Outputs will be a JSON object'))
     return JSON.stringify(values);
   const blocks = fields.map((f) => `[[ ## ${f.name} ## ]]\n${formatFieldValue(values[f.name], f.type)}`);

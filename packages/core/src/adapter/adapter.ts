@@ -1,7 +1,11 @@
 import { InvalidOptionError } from '../errors/sigil-error';
-import type { CallOptions, ChatMessage } from '../lm/types';
+import type { CallOptions, ChatMessage, LanguageModel, LMResponse } from '../lm/types';
 import type { FieldSpec, SignatureSpec } from '../signature/signature-spec';
 import { describeConstraints } from '../signature/constraints';
+import { isHistoryValue, type HistoryMessage } from '../custom-types/history';
+import { HistoryError } from '../custom-types/errors';
+import { isHistoryType } from '../signature/field-type';
+import { expandCustomTypes, expandMessages } from './content-parts';
 import { type MarkerPolicy, guardMarkers } from './markers';
 import { formatFieldValue, pyTypeName } from './python-values';
 import { pyDedent, pySplitlines, pyStrip } from './python-text';
@@ -43,6 +47,26 @@ export interface Adapter {
   callOptions(signature: SignatureSpec<any, any>, target: AdapterTarget): Partial<CallOptions>;
   /** An adapter to try once when this one cannot parse a reply (ChatAdapter → JSONAdapter). */
   readonly fallback?: Adapter;
+  /**
+   * For an adapter whose parsing calls an LM (`TwoStepAdapter`): the outputs of a completion, read
+   * asynchronously. `Predict` uses it instead of `parse` when present.
+   */
+  parseAsync?(
+    signature: SignatureSpec<any, any>,
+    completion: string,
+    context: ParseContext,
+  ): Promise<Record<string, unknown>>;
+}
+
+/** What `Predict` gives an adapter whose parsing calls an LM. */
+export interface ParseContext {
+  /**
+   * Calls an LM as the predictor calls its own: through the LM middlewares in force, inside a span, with
+   * its usage and cost added to the prediction's.
+   */
+  callLM(lm: LanguageModel, messages: ChatMessage[], options?: Partial<CallOptions>): Promise<LMResponse>;
+  /** The predictor's abort signal, if any. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -63,6 +87,14 @@ export function demoReach(
 const INCOMPLETE_DEMO_PREFIX =
   'This is an example of the task, though some input or output fields are not supplied.';
 export const MISSING_FIELD_MESSAGE = 'Not supplied for this particular example. ';
+/** What DSPy writes for an output a complete demo lacks (it never does: it is complete). */
+const COMPLETE_DEMO_MISSING_MESSAGE = 'Not supplied for this conversation history message. ';
+
+/** A signature's History input, and the signature without it. */
+interface HistorySplit {
+  readonly field: string;
+  readonly rest: SignatureSpec<any, any>;
+}
 
 interface DemoCache {
   readonly items: readonly Demo[];
@@ -108,17 +140,22 @@ export abstract class BaseAdapter implements Adapter {
   private readonly systemCache = new WeakMap<SignatureSpec<any, any>, string>();
   private readonly requirementCache = new WeakMap<SignatureSpec<any, any>, string>();
   private readonly demoCache = new WeakMap<SignatureSpec<any, any>, WeakMap<readonly Demo[], DemoCache>>();
+  private readonly withoutHistory = new WeakMap<SignatureSpec<any, any>, HistorySplit | null>();
 
   abstract parse(signature: SignatureSpec<any, any>, completion: string): Record<string, unknown>;
   /** The system message's section on how inputs and outputs are laid out. */
   protected abstract fieldStructure(signature: SignatureSpec<any, any>): string;
   /** The closing sentence of a request: which output fields to produce, in which order. */
   protected abstract outputRequirements(signature: SignatureSpec<any, any>): string;
-  /** A demo's outputs written as the model should write its reply. */
+  /**
+   * A demo's (or an earlier turn's) outputs written as the model should write its reply; an output it
+   * lacks is written as `missing` (DSPy: a note for demos, `None` for conversation history).
+   */
   protected abstract assistantContent(
     signature: SignatureSpec<any, any>,
     outputs: Demo,
     where: string,
+    missing?: unknown,
   ): string;
 
   constructor(options: AdapterOptions = {}) {
@@ -148,6 +185,11 @@ export abstract class BaseAdapter implements Adapter {
     return {};
   }
 
+  /**
+   * DSPy's `Adapter.format`: the system message, the demos as turns, the conversation history (when the
+   * signature has a `History` input) as turns, then the request. User messages holding an `Image` are
+   * lists of content parts; all others are strings.
+   */
   format(
     signature: SignatureSpec<any, any>,
     demos: readonly Demo[],
@@ -155,8 +197,56 @@ export abstract class BaseAdapter implements Adapter {
   ): ChatMessage[] {
     const messages: ChatMessage[] = [{ role: 'system', content: this.systemMessage(signature) }];
     if (demos.length > 0) for (const m of this.demoMessages(signature, demos)) messages.push(m);
-    messages.push({ role: 'user', content: this.userContent(signature, inputs, '', true, 'the inputs') });
+    const split = this.historySplit(signature);
+    if (!split) {
+      const content = this.userContent(signature, inputs, '', true, 'the inputs');
+      messages.push(expandCustomTypes({ role: 'user', content }));
+      return messages;
+    }
+    // As DSPy: the system message and demos keep the History field; the turns and the request do not.
+    const history = inputs[split.field];
+    if (history !== undefined && history !== null) {
+      for (const m of this.conversationMessages(split.rest, history, split.field)) messages.push(m);
+    }
+    const content = this.userContent(split.rest, inputs, '', true, 'the inputs');
+    if (content) messages.push(expandCustomTypes({ role: 'user', content }));
     return messages;
+  }
+
+  /**
+   * DSPy's `format_conversation_history`: each earlier message as a user turn (the inputs it holds, left
+   * out when it holds none) and an assistant turn (its outputs, `None` for those it lacks).
+   */
+  protected conversationMessages(
+    signature: SignatureSpec<any, any>,
+    history: unknown,
+    field: string,
+  ): ChatMessage[] {
+    if (!isHistoryValue(history)) {
+      throw new HistoryError(
+        `${this.name}: input "${field}" of signature "${signature.name}" must be a History ` +
+          '(new History([{ question, answer }, …]) or { messages: [...] }).',
+      );
+    }
+    const messages: ChatMessage[] = [];
+    history.messages.forEach((message: HistoryMessage, i) => {
+      const where = `${field}.messages[${i}]`;
+      const user = this.userContent(signature, message, '', false, where);
+      if (user) messages.push(expandCustomTypes({ role: 'user', content: user }));
+      messages.push({ role: 'assistant', content: this.assistantContent(signature, message, where, null) });
+    });
+    return messages;
+  }
+
+  /** The signature's `History` input and the signature without it, or null when it has none (cached). */
+  private historySplit(signature: SignatureSpec<any, any>): HistorySplit | null {
+    let split = this.withoutHistory.get(signature);
+    if (split === undefined) {
+      const field = signature.inputFields.find((f) => isHistoryType(f.type));
+      split = field ? { field: field.name, rest: signature.delete(field.name) } : null;
+      this.withoutHistory.set(signature, split);
+    }
+    return split;
   }
 
   /** The system message: field list, structure, objective (cached per signature). */
@@ -204,7 +294,8 @@ export abstract class BaseAdapter implements Adapter {
     const hit = perSignature.get(demos);
     if (hit && sameDemos(signature, demos, hit)) return hit.messages;
     // Frozen: the same message objects are handed to every later call with these demos.
-    const messages = Object.freeze(this.buildDemoMessages(signature, demos).map((m) => Object.freeze(m)));
+    const built = expandMessages(this.buildDemoMessages(signature, demos));
+    const messages = Object.freeze(built.map((m) => Object.freeze(m)));
     perSignature.set(demos, { items: [...demos], values: demoValues(signature, demos), messages });
     return messages;
   }
@@ -223,18 +314,24 @@ export abstract class BaseAdapter implements Adapter {
         role: 'user',
         content: this.userContent(signature, demo, INCOMPLETE_DEMO_PREFIX, false, where),
       });
-      messages.push({ role: 'assistant', content: this.assistantContent(signature, demo, where) });
+      messages.push({
+        role: 'assistant',
+        content: this.assistantContent(signature, demo, where, MISSING_FIELD_MESSAGE),
+      });
     }
     for (const [demo, where] of complete) {
       messages.push({ role: 'user', content: this.userContent(signature, demo, '', false, where) });
-      messages.push({ role: 'assistant', content: this.assistantContent(signature, demo, where) });
+      messages.push({
+        role: 'assistant',
+        content: this.assistantContent(signature, demo, where, COMPLETE_DEMO_MISSING_MESSAGE),
+      });
     }
     return messages;
   }
 }
 
 /** `N. \`name\` (type): desc` lines; the block is stripped as a whole (so only its last line loses `: `'s space). */
-function fieldList(fields: readonly FieldSpec[]): string {
+export function fieldList(fields: readonly FieldSpec[]): string {
   const lines = fields.map((f, i) => {
     // DSPy prints a description only when it differs from the field's placeholder `${name}`.
     const desc = f.desc === undefined || f.desc === `\${${f.name}}` ? '' : f.desc;

@@ -54,10 +54,14 @@ export class ChatAdapter extends BaseAdapter {
     return `Respond with the corresponding output fields, starting with the field ${fields}, and then ending with the marker for \`[[ ## completed ## ]]\`.`;
   }
 
-  protected assistantContent(signature: SignatureSpec<any, any>, outputs: Demo, where: string): string {
+  protected assistantContent(
+    signature: SignatureSpec<any, any>,
+    outputs: Demo,
+    where: string,
+    missing: unknown = MISSING_FIELD_MESSAGE,
+  ): string {
     const blocks = signature.outputFields.map((f) => {
-      const text =
-        f.name in outputs ? this.fieldText(signature, f, outputs[f.name], where) : MISSING_FIELD_MESSAGE;
+      const text = this.fieldText(signature, f, f.name in outputs ? outputs[f.name] : missing, where);
       return `[[ ## ${f.name} ## ]]\n${text}`;
     });
     return `${pyStrip(blocks.join('\n\n'))}\n\n[[ ## completed ## ]]\n`;

@@ -1,7 +1,9 @@
-export type { Adapter, AdapterOptions, AdapterTarget, Demo } from './adapter';
+export type { Adapter, AdapterOptions, AdapterTarget, Demo, ParseContext } from './adapter';
 export { BaseAdapter, demoReach } from './adapter';
 export { ChatAdapter } from './chat-adapter';
 export { JSONAdapter } from './json-adapter';
+export { TwoStepAdapter } from './two-step-adapter';
+export { expandCustomTypes } from './content-parts';
 export { AdapterFormatError, AdapterParseError } from './errors';
 export type { MarkerPolicy } from './markers';
 export { parseValue, ValueTypeError } from './parse-value';

@@ -53,10 +53,15 @@ export class JSONAdapter extends BaseAdapter {
     return `Respond with a JSON object in the following order of fields: ${fields}.`;
   }
 
-  protected assistantContent(signature: SignatureSpec<any, any>, outputs: Demo, where: string): string {
+  protected assistantContent(
+    signature: SignatureSpec<any, any>,
+    outputs: Demo,
+    where: string,
+    missing: unknown = MISSING_FIELD_MESSAGE,
+  ): string {
     const values: Record<string, unknown> = {};
     for (const f of signature.outputFields) {
-      values[f.name] = f.name in outputs ? outputs[f.name] : MISSING_FIELD_MESSAGE;
+      values[f.name] = f.name in outputs ? outputs[f.name] : missing;
       if (this.markers !== 'keep' && f.name in outputs)
         values[f.name] = guardMarkersDeep(
           values[f.name],

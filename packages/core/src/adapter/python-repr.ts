@@ -7,6 +7,7 @@
  * field's type says so (`number` → `float`), as a `FloatValue` (see `asFloat`), or when it has a fraction or
  * is beyond integer range; otherwise as an int. `bigint` prints as a Python int of any size.
  */
+import { Image } from '../custom-types/image';
 import type { FieldType } from '../signature/field-type';
 
 /**
@@ -121,6 +122,7 @@ export function pyRepr(value: unknown): string {
       if (value instanceof FloatValue) return floatRepr(value.value);
       if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
       if (value instanceof Date) return stringRepr(value.toISOString());
+      if (Image.isImage(value)) return value.repr();
       if (value instanceof Map) return pyRepr(Object.fromEntries(value));
       if (value instanceof Set) return pyRepr([...value]);
       const parts: string[] = [];
@@ -137,6 +139,7 @@ export function pyRepr(value: unknown): string {
 
 /** Python's `str()`: text as it is, `True`/`None`, floats as `repr`, containers as their `repr`. */
 export function pyStr(value: unknown): string {
+  if (Image.isImage(value)) return value.toString();
   return typeof value === 'string' ? value : pyRepr(value);
 }
 
@@ -192,6 +195,7 @@ export function pyJson(value: unknown, options: PyJsonOptions = {}): string {
   if (value instanceof FloatValue)
     return nonFiniteAsNull && !Number.isFinite(value.value) ? 'null' : floatJson(value.value);
   if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Image.isImage(value)) return JSON.stringify(value.toJSON());
   if (value instanceof Map) return pyJson(Object.fromEntries(value), options);
   if (value instanceof Set) return pyJson([...value], options);
   const inner = indent === undefined ? undefined : `${indent}  `;

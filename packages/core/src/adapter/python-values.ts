@@ -1,3 +1,4 @@
+import { Image } from '../custom-types/image';
 import type { EnumFieldType, FieldType, LiteralValue } from '../signature/field-type';
 import { FloatValue, floatRepr, intText, isFloatType, pyJson, pyStr } from './python-repr';
 
@@ -21,6 +22,8 @@ export function formatFieldValue(value: unknown, type: FieldType): string {
     case 'object':
       if (value instanceof FloatValue) return floatRepr(value.value);
       if (value instanceof Date) return value.toISOString();
+      // A custom type prints as its marked parts (DSPy's serialize_model), expanded later into parts.
+      if (Image.isImage(value)) return value.toJSON();
       return pyJson(value, { type, nonFiniteAsNull: true });
     default:
       return String(value);

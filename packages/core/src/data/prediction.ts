@@ -1,4 +1,5 @@
 import { emptyUsage, type Usage } from '../lm/types';
+import { type LMUsage, lmUsageOf } from '../runtime/usage-tracker';
 import { ExampleError } from './errors';
 import { describeValue } from './example';
 
@@ -29,6 +30,7 @@ const RESERVED_PREDICTION_KEYS: ReadonlySet<string> = new Set([
   'cost',
   'trace',
   'completions',
+  'getLmUsage',
 ]);
 
 /** The methods and metadata every Prediction has, over its outputs `O`. */
@@ -41,6 +43,11 @@ export interface PredictionMethods<O extends object> extends Readonly<Prediction
   keys(): (keyof O & string)[];
   /** The outputs as a plain object (the metadata is not included). */
   toJSON(): O;
+  /**
+   * The usage and cost, by model, of every LM call made inside the module or program call that returned
+   * this prediction (DSPy's `get_lm_usage()`); undefined for a prediction built by hand.
+   */
+  getLmUsage(): LMUsage | undefined;
 }
 
 /**
@@ -118,6 +125,10 @@ class PredictionImplementation {
 
   keys(): string[] {
     return Object.keys(this);
+  }
+
+  getLmUsage(): LMUsage | undefined {
+    return lmUsageOf(this);
   }
 
   toJSON(): Record<string, unknown> {

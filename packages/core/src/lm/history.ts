@@ -4,7 +4,7 @@
  * reply — never keys or headers.
  */
 import { holdsSecret, redactSecrets } from './secrets';
-import type { ChatMessage, LMResponse } from './types';
+import { type ChatMessage, contentText, type LMResponse } from './types';
 
 /** One recorded call. */
 export interface HistoryEntry {
@@ -40,7 +40,7 @@ export const DEFAULT_HISTORY_LIMITS: Readonly<Required<HistoryLimits>> = Object.
 export function entrySize(entry: HistoryEntry): number {
   let size = entry.error?.length ?? 0;
   for (const message of entry.messages) {
-    size += message.content.length;
+    size += contentSize(message.content);
     for (const call of message.tool_calls ?? []) size += call.function.arguments.length;
   }
   for (const completion of entry.response?.completions ?? []) {
@@ -122,8 +122,22 @@ export class CallHistory {
   }
 }
 
+/** The characters a message's content holds: its text, and the URLs (or data URIs) of its images. */
+function contentSize(content: ChatMessage['content']): number {
+  if (typeof content === 'string') return content.length;
+  let size = 0;
+  for (const part of content) size += part.type === 'text' ? part.text.length : part.image_url.url.length;
+  return size;
+}
+
+/** The content with `fn` applied to its text (each text part of a multi-part message). */
+function mapText(content: ChatMessage['content'], fn: (text: string) => string): ChatMessage['content'] {
+  if (typeof content === 'string') return fn(content);
+  return content.map((part) => (part.type === 'text' ? { ...part, text: fn(part.text) } : part));
+}
+
 function entryHoldsSecret(entry: HistoryEntry): boolean {
-  for (const message of entry.messages) if (holdsSecret(message.content)) return true;
+  for (const message of entry.messages) if (holdsSecret(contentText(message.content))) return true;
   for (const completion of entry.response?.completions ?? []) if (holdsSecret(completion.text)) return true;
   return false;
 }
@@ -134,7 +148,10 @@ function entryHoldsSecret(entry: HistoryEntry): boolean {
  */
 export function withoutSecrets(entry: HistoryEntry): HistoryEntry {
   if (!entryHoldsSecret(entry)) return entry;
-  const messages = entry.messages.map((message) => ({ ...message, content: redactSecrets(message.content) }));
+  const messages = entry.messages.map((message) => ({
+    ...message,
+    content: mapText(message.content, redactSecrets),
+  }));
   const out: HistoryEntry = { ...entry, messages };
   if (entry.response) {
     const completions = entry.response.completions.map((c) => ({ ...c, text: redactSecrets(c.text) }));
@@ -161,9 +178,9 @@ function clipEntry(entry: HistoryEntry, maxBytes: number): HistoryEntry {
   const total = entrySize(entry);
   const texts = entry.messages.length + (entry.response?.completions.length ?? 0) + 1;
   const budget = Math.max(0, maxBytes - UNCLIPPED * texts);
-  const share = (text: string) => Math.floor((budget * text.length) / total);
+  const share = (text: string) => Math.floor((budget * text.length) / Math.max(1, total));
   const clip = (text: string) => clipText(text, share(text));
-  const messages = entry.messages.map((message) => ({ ...message, content: clip(message.content) }));
+  const messages = entry.messages.map((message) => ({ ...message, content: mapText(message.content, clip) }));
   const clipped: HistoryEntry = { ...entry, messages, error: entry.error && clip(entry.error) };
   if (entry.response) {
     const completions = entry.response.completions.map((completion) => ({
@@ -205,7 +222,12 @@ export function formatHistory(entries: HistoryEntry[], color = false): string {
     }
     const lines = [paint('2', `[${facts.join(' · ')}]`), ''];
     for (const message of entry.messages) {
-      lines.push(paint('1', `${ROLE_TITLES[message.role] ?? message.role}:`), '', message.content, '');
+      lines.push(
+        paint('1', `${ROLE_TITLES[message.role] ?? message.role}:`),
+        '',
+        contentText(message.content),
+        '',
+      );
       for (const call of message.tool_calls ?? [])
         lines.push(`→ ${call.function.name}(${call.function.arguments})`, '');
     }

@@ -1,7 +1,14 @@
 /**
  * Sigil's call options to OpenAI request parameters, and OpenAI responses back to Sigil's types.
  */
-import type { CallOptions, ChatMessage, Completion, ToolCall, Usage } from './types';
+import {
+  type CallOptions,
+  type ChatMessage,
+  type Completion,
+  contentText,
+  type ToolCall,
+  type Usage,
+} from './types';
 
 // OpenAI's reasoning models reject `max_tokens` and take `max_completion_tokens` instead.
 const REASONING_MODEL = /^(o\d|gpt-5)/;
@@ -29,7 +36,7 @@ export function wireParameters(wireModel: string, options: CallOptions): Record<
 /** A rough token count (4 characters a token) for tokens-per-minute budgeting before the real count is known. */
 export function estimateTokens(messages: ChatMessage[], options: CallOptions): number {
   let characters = 0;
-  for (const message of messages) characters += message.content.length;
+  for (const message of messages) characters += contentText(message.content).length;
   return Math.ceil(characters / 4) + (options.maxTokens ?? 0) * (options.n ?? 1);
 }
 

@@ -13,10 +13,29 @@ export interface ToolCall {
   function: { name: string; arguments: string };
 }
 
+/** A text part of a multi-part message (OpenAI's `{ type: 'text', text }`). */
+export interface TextPart {
+  type: 'text';
+  text: string;
+}
+
+/** An image part of a multi-part user message (OpenAI's `image_url`): an http(s) URL or a data URI. */
+export interface ImagePart {
+  type: 'image_url';
+  image_url: { url: string; detail?: 'auto' | 'low' | 'high' };
+}
+
+/**
+ * One part of a multi-part message, in OpenAI's wire shape. Adapters send a list of parts only where a
+ * custom type (an `Image`) sits in a user message, exactly where DSPy does; text-only messages stay strings.
+ */
+export type ContentPart = TextPart | ImagePart;
+
 /** One chat message, in OpenAI's field names. */
 export interface ChatMessage {
   role: ChatRole;
-  content: string;
+  /** The text, or (a user message holding images) a list of parts. */
+  content: string | ContentPart[];
   name?: string;
   tool_call_id?: string;
   tool_calls?: ToolCall[];
@@ -106,6 +125,17 @@ export interface LanguageModel {
    * a predictor calls it for a reply it could not use (unparsable, breaking the constraints).
    */
   forget?(response: LMResponse): Promise<void>;
+}
+
+/**
+ * The text of a message's content: the string itself, or its text parts joined (images left out).
+ * @example contentText(messages.at(-1)!.content).includes('[[ ## question ## ]]')
+ */
+export function contentText(content: string | readonly ContentPart[]): string {
+  if (typeof content === 'string') return content;
+  let text = '';
+  for (const part of content) if (part.type === 'text') text += part.text;
+  return text;
 }
 
 /** Zero usage, to sum into. */

@@ -46,3 +46,10 @@ export {
   type ParallelReport,
 } from './parallel';
 export { majority, type MajorityOptions } from './majority';
+export {
+  MultiChainComparison,
+  type ComparedCompletion,
+  type ComparisonInputs,
+  type MultiChainComparisonOptions,
+  type WithRationale,
+} from './multi-chain-comparison';

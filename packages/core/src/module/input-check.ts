@@ -3,6 +3,7 @@ import { pyRepr } from '../adapter/python-repr';
 import type { FieldType } from '../signature/field-type';
 import type { SignatureSpec } from '../signature/signature-spec';
 import { ModuleInputError } from './errors';
+import { isHistoryType } from '../signature/field-type';
 
 /**
  * Checks a call's inputs against the signature — an object, every required input present, each value of
@@ -22,7 +23,14 @@ export function checkInputs(
     );
   }
   const missing = signature.inputFields
-    .filter((f) => inputs[f.name] === undefined && f.type.kind !== 'optional' && !f.defaultValue)
+    // A History input may be left out (DSPy then sends no earlier turns), as on a conversation's first turn.
+    .filter(
+      (f) =>
+        inputs[f.name] === undefined &&
+        f.type.kind !== 'optional' &&
+        !f.defaultValue &&
+        !isHistoryType(f.type),
+    )
     .map((f) => f.name);
   if (missing.length > 0) {
     throw new ModuleInputError(

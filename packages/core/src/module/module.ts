@@ -3,6 +3,7 @@ import { readStateFile, writeStateFile } from '../persist/file';
 import type { ParameterHandle } from '../persist/parameter';
 import { dumpState, loadState, type LoadStateOptions, type SavedProgram } from '../persist/state';
 import { instrument, observing } from '../runtime/callbacks';
+import { trackedCall } from '../runtime/usage-tracker';
 import { mapConcurrently } from '../runtime/pool';
 import { copyInitialParams, groupByPredictor, parametersOf, type PredictorParameters } from './parameters';
 import { isPredictor, walkModules } from './walk';
@@ -27,9 +28,12 @@ export type ModuleOutputs<M> = M extends {
   ? O
   : never;
 
-/** Runs a module call inside `instrument` (a span, callbacks) when anything observes it; else just runs it. */
+/**
+ * Runs a module call as a tracked call (its result remembers the usage of the LM calls inside it, see
+ * `lmUsageOf`), inside `instrument` (a span, callbacks) when anything observes it.
+ */
 export function observed<T>(name: string, inputs: unknown, fn: () => Promise<T>): Promise<T> {
-  return observing() ? instrument('module', name, inputs, fn) : fn();
+  return trackedCall(observing() ? () => instrument('module', name, inputs, fn) : fn);
 }
 
 /**

@@ -1,10 +1,11 @@
-import type { Adapter, Demo } from '../adapter/adapter';
+import type { Adapter, Demo, ParseContext } from '../adapter/adapter';
 import { ChatAdapter } from '../adapter/chat-adapter';
 import { AdapterParseError } from '../adapter/errors';
 import { Prediction } from '../data/prediction';
 import type { CallOptions, ChatMessage, LanguageModel, LMResponse, Usage } from '../lm/types';
 import { addUsage, emptyUsage } from '../lm/types';
 import { instrument, observeSync, observing } from '../runtime/callbacks';
+import { activeUsageTracker, rememberUsage, UsageTracker } from '../runtime/usage-tracker';
 import { settings } from '../runtime/settings';
 import { type InputsOf, type OutputsOf, type SignatureLike, signatureOf } from '../signature/reader';
 import type { SignatureSpec } from '../signature/signature-spec';
@@ -14,7 +15,8 @@ import { declaredPredictors, Module } from './module';
 import { checkInputs } from './input-check';
 import { predictorHandles } from './predictor-state';
 import type { Learnable } from './walk';
-import { callThrough } from '../lm/middleware';
+import { callThrough, unwrapLM } from '../lm/middleware';
+import { describeChat } from '../runtime/gen-ai';
 import { checkNumber, COUNT } from '../errors/option-checks';
 import { warnIfLargePrompt } from './prompt-size';
 
@@ -189,43 +191,74 @@ export class Predict<S extends SignatureLike = SignatureLike>
     const retries = this.maxRetries ?? current.maxRetries ?? 2;
     const usage: Usage = emptyUsage();
     let cost = 0;
-    const hasCallbacks = (current.callbacks?.length ?? 0) > 0;
+    // This call's usage by model, passed on to the module and program calls around it.
+    const tracked = new UsageTracker(activeUsageTracker());
+    // Callbacks or an OpenTelemetry provider: adapter steps are reported too.
+    const hasCallbacks = observing(current);
+    const adapterAttributes = (a: Adapter) => ({
+      'sigil.adapter.name': a.name,
+      'sigil.signature': signature.name,
+    });
     const middleware = current.lmMiddleware?.length ? current.lmMiddleware : undefined;
     const format = (a: Adapter) =>
       hasCallbacks
-        ? observeSync('adapter', `${a.name}.format`, { signature: signature.name, demos, inputs }, () =>
-            a.format(signature, demos, inputs),
+        ? observeSync(
+            'adapter',
+            `${a.name}.format`,
+            { signature: signature.name, demos, inputs },
+            () => a.format(signature, demos, inputs),
+            adapterAttributes(a),
           )
         : a.format(signature, demos, inputs);
+    // Every LM call of this prediction (the main one, and an adapter's own, e.g. TwoStepAdapter's
+    // extraction): through the middlewares in force, in a span, counted in the prediction's usage.
+    const callLM = async (
+      model: LanguageModel,
+      request: ChatMessage[],
+      callOptions: CallOptions,
+    ): Promise<LMResponse> => {
+      const send = middleware
+        ? () => callThrough(model, middleware, request, callOptions, this)
+        : () => model.call(request, callOptions);
+      const response: LMResponse = observing(current)
+        ? await instrument('lm', model.model, { messages: request, options: callOptions }, send, {
+            describe: (content) =>
+              describeChat(model.model, callOptions, endpointOf(model), request, content),
+          })
+        : await send();
+      addUsage(usage, response.usage);
+      cost += response.cost;
+      tracked.record(model.model, response);
+      return response;
+    };
+    const parseContext: ParseContext = {
+      callLM: (model, request, callOptions = {}) => callLM(model, request, callOptions),
+      signal: baseOptions.signal,
+    };
     let messages = format(adapter);
     warnIfLargePrompt(this, this.label, messages, demos.length, current.largePromptChars);
     let usedFallback = false;
     let feedbacks = 0;
     for (;;) {
       const callOptions = { ...baseOptions, ...adapter.callOptions(signature, lm) };
-      const request = messages;
-      const send = middleware
-        ? () => callThrough(lm, middleware, request, callOptions, this)
-        : () => lm.call(request, callOptions);
-      const response: LMResponse = observing(current)
-        ? await instrument('lm', lm.model, { messages: request, options: callOptions }, send)
-        : await send();
-      addUsage(usage, response.usage);
-      cost += response.cost;
+      const response = await callLM(lm, messages, callOptions);
       const parsed: Record<string, unknown>[] = [];
       let failure: AdapterParseError | OutputValidationError | undefined;
       let failedText = '';
       for (const completion of response.completions) {
         try {
           const parse = () => adapter.parse(signature, completion.text);
-          const outputs = hasCallbacks
-            ? observeSync(
-                'adapter',
-                `${adapter.name}.parse`,
-                { signature: signature.name, completion: completion.text },
-                parse,
-              )
-            : parse();
+          const outputs = adapter.parseAsync
+            ? await adapter.parseAsync(signature, completion.text, parseContext)
+            : hasCallbacks
+              ? observeSync(
+                  'adapter',
+                  `${adapter.name}.parse`,
+                  { signature: signature.name, completion: completion.text },
+                  parse,
+                  adapterAttributes(adapter),
+                )
+              : parse();
           const problems = signature.validateOutputs(outputs);
           if (problems.length > 0) {
             throw new OutputValidationError(
@@ -245,12 +278,14 @@ export class Predict<S extends SignatureLike = SignatureLike>
       if (parsed.length > 0) {
         const outputs = parsed[0];
         current.trace?.push({ predictor: this, inputs, outputs });
-        return Prediction.from(outputs, {
+        const prediction = Prediction.from(outputs, {
           usage,
           cost,
           completions: parsed,
           trace: [{ predictor: signature.name, inputs, outputs }],
         }) as Prediction<OutputsOf<S> & object>;
+        rememberUsage(prediction, tracked.snapshot());
+        return prediction;
       }
       if (!failure) {
         throw new AdapterParseError(`${this.label}: the LM returned no completion.`, {
@@ -274,6 +309,12 @@ export class Predict<S extends SignatureLike = SignatureLike>
       messages = [...messages, { role: 'assistant', content: failedText }, feedbackMessage(failure)];
     }
   }
+}
+
+/** The endpoint an LM talks to, when it says (`LM.baseURL`), for the span's `server.address`. */
+function endpointOf(lm: LanguageModel): string | undefined {
+  const url = (unwrapLM(lm) as { baseURL?: unknown }).baseURL;
+  return typeof url === 'string' ? url : undefined;
 }
 
 function feedbackMessage(failure: AdapterParseError | OutputValidationError): ChatMessage {

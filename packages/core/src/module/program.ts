@@ -1,4 +1,6 @@
 import { instrument, observing } from '../runtime/callbacks';
+import { trackedCall } from '../runtime/usage-tracker';
+import { describeAgent } from '../runtime/gen-ai';
 import { Module } from './module';
 import { rememberInitialParams } from './parameters';
 
@@ -34,7 +36,15 @@ export abstract class Program<I = any, O = any> extends Module<I, O> {
       writable: true,
       value: (inputs: I, ...rest: unknown[]) => {
         const call = () => forward.call(this, inputs, ...rest);
-        return observing() ? instrument('module', this.constructor.name, inputs, call) : call();
+        // Tracked: the result (a Prediction or any object) remembers the usage of every LM call inside.
+        return trackedCall(
+          observing()
+            ? () =>
+                instrument('module', this.constructor.name, inputs, call, {
+                  describe: () => describeAgent(this.constructor.name),
+                })
+            : call,
+        );
       },
     });
   }

@@ -5,6 +5,8 @@ import { onAbort } from '../lm/abort-listeners';
 import { ToolCallError } from './errors';
 import { inheritedMetadata, recordMetadata } from '../metadata/store';
 import { ToolTimeoutError } from './tool-errors';
+import { instrument, observing } from '../runtime/callbacks';
+import { describeTool, safeJson } from '../runtime/gen-ai';
 
 /** The JSON schema of each argument of a tool, as DSPy's `Tool.args`: `{ query: { type: 'string' } }`. */
 export type ToolArgs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -134,7 +136,11 @@ export class Tool<A = any, R = unknown> {
       throw new ToolCallError(`${this.name}() is missing required arg(s): ${missing.join(', ')}.`, {
         tool: this.name,
       });
-    return this.bounded(args as A, options);
+    if (!observing()) return this.bounded(args as A, options);
+    return instrument('tool', this.name, args, () => this.bounded(args as A, options), {
+      describe: (content) => describeTool(this.name, args, content),
+      result: (output, content) => (content ? { 'gen_ai.tool.call.result': safeJson(output) } : {}),
+    });
   }
 
   private bounded(args: A, options: ToolCallOptions): Promise<R> {

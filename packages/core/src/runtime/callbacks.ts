@@ -1,7 +1,9 @@
 import type * as OpenTelemetryAPI from '@opentelemetry/api';
-import type { Span, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { Attributes, Span, Tracer, TracerProvider } from '@opentelemetry/api';
 import { redactSecrets } from '../lm/secrets';
+import type { ChatMessage, LMResponse } from '../lm/types';
 import { SIGIL_VERSION } from '../version';
+import { capturesContent, chatResultAttributes, describeChat, type SpanDescription } from './gen-ai';
 import { type CallEvent, type Callback, type Settings, settings } from './settings';
 
 export type { CallEvent, Callback } from './settings';
@@ -52,9 +54,19 @@ export function observing(current: Readonly<Settings> = settings()): boolean {
   return (current.callbacks !== undefined && current.callbacks.length > 0) || activeTracer() !== undefined;
 }
 
+/** How a call's span is named and described (OpenTelemetry GenAI conventions), when one is recorded. */
+export interface SpanInfo {
+  /** The span's name and its attributes known before the call (default `sigil.<kind> <name>`). */
+  describe?(content: boolean): SpanDescription;
+  /** Attributes of the call's result. */
+  result?(output: unknown, content: boolean): Attributes;
+}
+
 /**
- * Runs `fn` inside an OpenTelemetry span named `sigil.<kind> <name>` (when a provider is registered) and
- * tells the configured callbacks when it starts and ends. With neither, it just runs `fn`.
+ * Runs `fn` inside an OpenTelemetry span (when a provider is registered) and tells the configured
+ * callbacks when it starts and ends. With neither, it just runs `fn`. LM calls are `chat <model>` spans with
+ * the GenAI semantic-convention attributes (`gen_ai.operation.name`, `gen_ai.request.model`, token usage…);
+ * prompt text only when content capture is on.
  * @example await instrument('module', 'Retriever', { query }, () => search(query));
  */
 export function instrument<T>(
@@ -62,24 +74,35 @@ export function instrument<T>(
   name: string,
   inputs: unknown,
   fn: () => Promise<T>,
+  info?: SpanInfo,
 ): Promise<T> {
-  const { callbacks, tags } = settings();
+  const current = settings();
+  const { callbacks, tags } = current;
   const listeners = callbacks !== undefined && callbacks.length > 0 ? callbacks : undefined;
   const tracer = activeTracer();
   if (!listeners && !tracer) return fn();
   const event: CallEvent | undefined = listeners ? { kind, name, inputs, tags } : undefined;
   if (event) notify(listeners!, (c) => c.onStart?.(event));
   const started = event ? performance.now() : 0;
+  const content = tracer ? capturesContent(current) : false;
+  const described = tracer ? describe(kind, name, inputs, info, content) : undefined;
   const run = async (span?: Span): Promise<T> => {
-    if (span) describeSpan(span, kind, name, tags);
+    if (span) {
+      span.setAttribute('sigil.kind', kind);
+      span.setAttributes(described!.attributes);
+      if (tags) for (const [k, v] of Object.entries(tags)) span.setAttribute(`sigil.tag.${k}`, v);
+    }
     try {
       const output = await fn();
-      if (span && kind === 'lm') describeUsage(span, output);
+      if (span) {
+        const result = info?.result ?? (kind === 'lm' ? lmResult : undefined);
+        if (result) span.setAttributes(result(output, content));
+      }
       if (event)
         notify(listeners!, (c) => c.onEnd?.(event, { output, durationMs: performance.now() - started }));
       return output;
     } catch (error) {
-      if (span) recordFailure(span, error);
+      if (span) failSpan(span, error);
       if (event)
         notify(listeners!, (c) => c.onEnd?.(event, { error, durationMs: performance.now() - started }));
       throw error;
@@ -87,41 +110,42 @@ export function instrument<T>(
       span?.end();
     }
   };
-  return tracer ? tracer.startActiveSpan(`sigil.${kind} ${name}`, run) : run();
+  return tracer ? tracer.startActiveSpan(described!.name, run) : run();
 }
 
-/** Marks a span failed with the error's name, message and stack, secrets redacted. */
-function recordFailure(span: Span, error: unknown): void {
+function describe(
+  kind: CallEvent['kind'],
+  name: string,
+  inputs: unknown,
+  info: SpanInfo | undefined,
+  content: boolean,
+): SpanDescription {
+  if (info?.describe) return info.describe(content);
+  if (kind === 'lm') {
+    const { messages, options } = (inputs ?? {}) as { messages?: ChatMessage[]; options?: object };
+    return describeChat(name, options ?? {}, undefined, messages, content);
+  }
+  return { name: `sigil.${kind} ${name}`, attributes: {} };
+}
+
+const lmResult = (output: unknown, content: boolean) => chatResultAttributes(output as LMResponse, content);
+
+/**
+ * Marks a span failed: status and exception (name, message and stack, secrets redacted), and the GenAI
+ * `error.type` (Sigil's code, else the class).
+ */
+function failSpan(span: Span, error: unknown): void {
   const message = redactSecrets(error instanceof Error ? error.message : String(error));
   span.setStatus({ code: otel!.SpanStatusCode.ERROR, message });
+  const code = (error as { code?: unknown })?.code;
+  span.setAttribute(
+    'error.type',
+    typeof code === 'string' ? code : ((error as Error)?.constructor?.name ?? 'Error'),
+  );
   if (error instanceof Error) {
     const stack = error.stack === undefined ? undefined : redactSecrets(error.stack);
     span.recordException({ name: error.name, message, stack });
   }
-}
-
-function describeSpan(
-  span: Span,
-  kind: CallEvent['kind'],
-  name: string,
-  tags: Readonly<Record<string, string>> | undefined,
-): void {
-  span.setAttribute('sigil.kind', kind);
-  if (kind === 'lm') span.setAttribute('gen_ai.request.model', name);
-  if (tags) for (const [k, v] of Object.entries(tags)) span.setAttribute(`sigil.tag.${k}`, v);
-}
-
-// Token counts in the OpenTelemetry GenAI semantic-convention names.
-function describeUsage(span: Span, output: unknown): void {
-  const response = output as {
-    usage?: { promptTokens?: number; completionTokens?: number };
-    cached?: boolean;
-  };
-  if (response?.usage?.promptTokens !== undefined) {
-    span.setAttribute('gen_ai.usage.input_tokens', response.usage.promptTokens);
-    span.setAttribute('gen_ai.usage.output_tokens', response.usage.completionTokens ?? 0);
-  }
-  if (response?.cached !== undefined) span.setAttribute('sigil.cached', response.cached);
 }
 
 function notify(callbacks: readonly Callback[], call: (c: Callback) => void): void {
@@ -135,21 +159,42 @@ function notify(callbacks: readonly Callback[], call: (c: Callback) => void): vo
 }
 
 /**
- * Tells the configured callbacks about a synchronous step (an adapter's format or parse); no span, as
- * these take microseconds. Without callbacks it just runs `fn`.
+ * Runs a synchronous step (an adapter's format or parse) in a span `sigil.adapter <name>` when a tracer
+ * provider is registered, and tells the configured callbacks about it. With neither it just runs `fn`.
  */
-export function observeSync<T>(kind: CallEvent['kind'], name: string, inputs: unknown, fn: () => T): T {
+export function observeSync<T>(
+  kind: CallEvent['kind'],
+  name: string,
+  inputs: unknown,
+  fn: () => T,
+  attributes?: Attributes,
+): T {
   const { callbacks, tags } = settings();
-  if (!callbacks || callbacks.length === 0) return fn();
+  const tracer = activeTracer();
+  const listeners = callbacks !== undefined && callbacks.length > 0 ? callbacks : undefined;
+  if (!listeners && !tracer) return fn();
   const event: CallEvent = { kind, name, inputs, tags };
-  notify(callbacks, (c) => c.onStart?.(event));
+  if (listeners) notify(listeners, (c) => c.onStart?.(event));
   const started = performance.now();
-  try {
-    const output = fn();
-    notify(callbacks, (c) => c.onEnd?.(event, { output, durationMs: performance.now() - started }));
-    return output;
-  } catch (error) {
-    notify(callbacks, (c) => c.onEnd?.(event, { error, durationMs: performance.now() - started }));
-    throw error;
-  }
+  const run = (span?: Span): T => {
+    if (span) {
+      span.setAttribute('sigil.kind', kind);
+      if (attributes) span.setAttributes(attributes);
+      if (tags) for (const [k, v] of Object.entries(tags)) span.setAttribute(`sigil.tag.${k}`, v);
+    }
+    try {
+      const output = fn();
+      if (listeners)
+        notify(listeners, (c) => c.onEnd?.(event, { output, durationMs: performance.now() - started }));
+      return output;
+    } catch (error) {
+      if (span) failSpan(span, error);
+      if (listeners)
+        notify(listeners, (c) => c.onEnd?.(event, { error, durationMs: performance.now() - started }));
+      throw error;
+    } finally {
+      span?.end();
+    }
+  };
+  return tracer ? tracer.startActiveSpan(`sigil.${kind} ${name}`, run) : run();
 }

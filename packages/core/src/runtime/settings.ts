@@ -5,9 +5,9 @@ import type { CallOptions, LanguageModel } from '../lm/types';
 
 /** What a callback hears about: a module's forward, or one LM call made by a predictor. */
 export interface CallEvent {
-  /** `adapter` events are an adapter's `format` or `parse` (name `ChatAdapter.format`, …); callbacks only. */
-  readonly kind: 'module' | 'lm' | 'adapter';
-  /** Module class name, the LM's model name, or `Adapter.format` / `Adapter.parse`. */
+  /** `adapter` events are an adapter's `format` or `parse` (name `ChatAdapter.format`, …); `tool` a tool call. */
+  readonly kind: 'module' | 'lm' | 'adapter' | 'tool';
+  /** Module class name, the LM's model name, `Adapter.format` / `Adapter.parse`, or the tool's name. */
   readonly name: string;
   readonly inputs: unknown;
   readonly tags?: Readonly<Record<string, string>>;
@@ -54,6 +54,18 @@ export interface Settings {
    * configured one, its own, a per-call one), outermost first. Add one with `withLMMiddleware`.
    */
   lmMiddleware?: readonly LMMiddleware[];
+  /** OpenTelemetry spans: see `TelemetryOptions`. */
+  telemetry?: TelemetryOptions;
+}
+
+/** How Sigil's OpenTelemetry spans are recorded. */
+export interface TelemetryOptions {
+  /**
+   * Put prompt and reply text (`gen_ai.input.messages`, `gen_ai.output.messages`, tool arguments and
+   * results) into spans. Off by default: spans then carry no text a user wrote. When unset, the
+   * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` environment variable (`true`) decides.
+   */
+  captureContent?: boolean;
 }
 
 const storage = new AsyncLocalStorage<Settings>();

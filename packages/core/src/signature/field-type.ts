@@ -1,3 +1,5 @@
+import { History } from '../custom-types/history';
+import { Image } from '../custom-types/image';
 import { InvalidOptionError } from '../errors/sigil-error';
 import { SignatureError } from './errors';
 
@@ -83,6 +85,8 @@ export type TypeInput =
   | 'integer'
   | 'boolean'
   | 'any'
+  | 'history'
+  | 'image'
   | readonly [TypeInput]
   | { readonly array: TypeInput }
   | { readonly dict: TypeInput }
@@ -109,6 +113,51 @@ export const NUMBER: FieldType = Object.freeze({ kind: 'number' });
 export const INTEGER: FieldType = Object.freeze({ kind: 'integer' });
 export const BOOLEAN: FieldType = Object.freeze({ kind: 'boolean' });
 export const ANY: FieldType = Object.freeze({ kind: 'any' });
+
+/**
+ * DSPy's `dspy.History` as a field type: a model of one member, `messages: list[dict[str, Any]]`. An input
+ * of this type is sent as earlier conversation turns, not as a field block.
+ */
+export const HISTORY: ClassFieldType = Object.freeze({
+  kind: 'class',
+  name: 'History',
+  fields: Object.freeze([
+    Object.freeze({
+      name: 'messages',
+      type: Object.freeze({ kind: 'array', items: { kind: 'dict', values: ANY } }),
+    }),
+  ]),
+  target: History,
+}) as ClassFieldType;
+
+/** DSPy's `dspy.Image` as a field type (a model of one member, `url: str`), sent as an `image_url` part. */
+export const IMAGE: ClassFieldType = Object.freeze({
+  kind: 'class',
+  name: 'Image',
+  fields: Object.freeze([Object.freeze({ name: 'url', type: STRING })]),
+  target: Image,
+}) as ClassFieldType;
+
+/** True for the `History` field type. */
+export function isHistoryType(type: FieldType): boolean {
+  return type.kind === 'class' && type.target === History;
+}
+
+/** True when the type is `Image` or holds one (`list[Image]`, `Optional[Image]`, `dict[str, Image]`). */
+export function holdsImage(type: FieldType): boolean {
+  switch (type.kind) {
+    case 'class':
+      return type.target === Image;
+    case 'array':
+      return holdsImage(type.items);
+    case 'dict':
+      return holdsImage(type.values);
+    case 'optional':
+      return holdsImage(type.inner);
+    default:
+      return false;
+  }
+}
 
 /** A literal union type: `@Output({ type: oneOf('positive', 'negative') })` → `Literal['positive', 'negative']`. */
 export function oneOf<const V extends readonly LiteralValue[]>(...values: V): FieldType {
@@ -195,6 +244,8 @@ export function resolveType(input: unknown, ctx: TypeContext): FieldType {
   if (input === 'integer' || input === 'int') return INTEGER;
   if (input === Boolean || input === 'boolean' || input === 'bool') return BOOLEAN;
   if (input === 'any' || input === Object) return ANY;
+  if (input === History || input === 'history' || input === 'History') return HISTORY;
+  if (input === Image || input === 'image' || input === 'Image') return IMAGE;
   if (Array.isArray(input)) {
     if (input.length !== 1) fail('an array type must have exactly one element type, e.g. [String]');
     return Object.freeze({ kind: 'array', items: resolveType(input[0], ctx) });

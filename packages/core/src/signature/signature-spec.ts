@@ -1,6 +1,14 @@
 import { type Constraint, validateFields } from './constraints';
 import { SignatureError } from './errors';
-import { type DefaultValue, type FieldType, type TypeInput, resolveType, STRING } from './field-type';
+import {
+  type DefaultValue,
+  type FieldType,
+  holdsImage,
+  isHistoryType,
+  type TypeInput,
+  resolveType,
+  STRING,
+} from './field-type';
 import { cleanInstructions } from './instructions-text';
 
 /** Whether a field is an input or an output of its signature. */
@@ -52,6 +60,7 @@ export const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set([
   'cost',
   'trace',
   'completions',
+  'getLmUsage',
 ]);
 
 // A Python identifier (DSPy's field names are): ID_Start or `_`, then ID_Continue characters.
@@ -234,6 +243,13 @@ function checkFields(signature: string, fields: readonly FieldSpec[]): void {
     if (RESERVED_FIELD_NAMES.has(f.name)) {
       throw new SignatureError(
         `Signature "${signature}": field name "${f.name}" is reserved — rename the field.`,
+        { signature, field: f.name },
+      );
+    }
+    if (f.io === 'output' && (isHistoryType(f.type) || holdsImage(f.type))) {
+      throw new SignatureError(
+        `Signature "${signature}": output field "${f.name}" has type ${isHistoryType(f.type) ? 'History' : 'Image'}, ` +
+          'which Sigil supports for inputs only — make it an @Input(), or give the output another type.',
         { signature, field: f.name },
       );
     }

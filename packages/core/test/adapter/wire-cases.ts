@@ -1,6 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AdapterParseError, ChatAdapter, JSONAdapter, type Adapter } from '@sigil/core';
+import {
+  AdapterParseError,
+  ChatAdapter,
+  type ContentPart,
+  Image,
+  JSONAdapter,
+  TwoStepAdapter,
+  type Adapter,
+} from '@sigil/core';
+import { ScriptedLM } from '@sigil/testing';
 import { asFloat, signatureFromDescription } from '@sigil/core/internal';
 
 /** A format case (see test/golden/README.md): signature, demos and inputs → DSPy's messages. */
@@ -10,7 +19,8 @@ export interface FormatCase {
   signature: Parameters<typeof signatureFromDescription>[0];
   demos?: Record<string, unknown>[];
   inputs: Record<string, unknown>;
-  expected_messages: { role: string; content: string }[];
+  /** Each message's content: its text, or (a user message holding images) its content parts. */
+  expected_messages: { role: string; content: string | ContentPart[] }[];
   expected_lm_kwargs?: Record<string, unknown>;
 }
 
@@ -21,6 +31,10 @@ export interface ParseCase {
   signature: Parameters<typeof signatureFromDescription>[0];
   completion: string;
   expected: Record<string, unknown> | 'error';
+  /** TwoStepAdapter cases: what the extraction model replies… */
+  extraction_reply?: string;
+  /** …and the messages it must be sent (DSPy's ChatAdapter prompt for `text -> outputs`). */
+  expected_extraction_messages?: { role: string; content: string }[];
 }
 
 /** Keys a case may carry that say where it came from; the runner does not read them. */
@@ -36,6 +50,8 @@ const FORMAT_KEYS = new Set([
   ...METADATA_KEYS,
 ]);
 const PARSE_KEYS = new Set(['name', 'adapter', 'signature', 'completion', 'expected', ...METADATA_KEYS]);
+const TWO_STEP_PARSE_KEYS = new Set([...PARSE_KEYS, 'extraction_reply', 'expected_extraction_messages']);
+const ADAPTERS = ['chat', 'json', 'two_step'];
 
 /** One runnable entry: a case to check, or the reason a case cannot be run (reported as a failure). */
 export type WireEntry =
@@ -91,8 +107,10 @@ function classify(file: string, index: number, c: unknown): WireEntry {
   });
   if (c === null || typeof c !== 'object' || Array.isArray(c)) return invalid('a case must be an object');
   const record = c as Record<string, unknown>;
-  if (record.adapter !== 'chat' && record.adapter !== 'json') {
-    return invalid(`unknown adapter ${JSON.stringify(record.adapter)}; a case names "chat" or "json"`);
+  if (!ADAPTERS.includes(record.adapter as string)) {
+    return invalid(
+      `unknown adapter ${JSON.stringify(record.adapter)}; a case names "chat", "json" or "two_step"`,
+    );
   }
   const isParse = 'completion' in record;
   if (!isParse && !('expected_messages' in record)) {
@@ -100,7 +118,7 @@ function classify(file: string, index: number, c: unknown): WireEntry {
       'a case has either "completion" and "expected" (parse) or "inputs" and "expected_messages" (format)',
     );
   }
-  const allowed = isParse ? PARSE_KEYS : FORMAT_KEYS;
+  const allowed = isParse ? (record.adapter === 'two_step' ? TWO_STEP_PARSE_KEYS : PARSE_KEYS) : FORMAT_KEYS;
   const unknown = Object.keys(record).filter((k) => !allowed.has(k));
   if (unknown.length > 0) {
     return invalid(
@@ -112,7 +130,8 @@ function classify(file: string, index: number, c: unknown): WireEntry {
     : { kind: 'format', title, case: record as unknown as FormatCase };
 }
 
-function adapterFor(kind: string): Adapter {
+function adapterFor(kind: string, extractionModel = new ScriptedLM([])): Adapter {
+  if (kind === 'two_step') return new TwoStepAdapter(extractionModel);
   return kind === 'json' ? new JSONAdapter() : new ChatAdapter();
 }
 
@@ -120,13 +139,16 @@ function adapterFor(kind: string): Adapter {
  * Tagged values of the case format: `{"$float": "3.0"}` is a Python float (JSON cannot say `3.0` apart
  * from `3`; `"nan"`, `"inf"` and `"-inf"` too), `{"$int": "12345678901234567890"}` an int of any size.
  * In inputs and demos a float becomes `asFloat(x)`, so it prints as Python prints it; in expected outputs
- * it is the number.
+ * it is the number. `{"$image": "https://…"}` is a `dspy.Image` of that source (an `Image` here).
  */
 export function decodeTagged(value: unknown, floats: 'asFloat' | 'number'): unknown {
   if (Array.isArray(value)) return value.map((v) => decodeTagged(v, floats));
   if (value && typeof value === 'object') {
     const keys = Object.keys(value);
     const record = value as Record<string, unknown>;
+    if (keys.length === 1 && keys[0] === '$image' && typeof record.$image === 'string') {
+      return new Image(record.$image);
+    }
     if (keys.length === 1 && keys[0] === '$float' && typeof record.$float === 'string') {
       const x = pythonFloat(record.$float);
       return floats === 'asFloat' ? asFloat(x) : x;
@@ -169,8 +191,27 @@ export function checkFormatCase(c: FormatCase): void {
   }
 }
 
+/**
+ * Checks a TwoStepAdapter parse case: the extraction model is sent DSPy's messages, and its reply gives
+ * DSPy's outputs.
+ */
+async function checkTwoStepParseCase(c: ParseCase): Promise<void> {
+  const extractionModel = new ScriptedLM([c.extraction_reply ?? '']);
+  const adapter = new TwoStepAdapter(extractionModel);
+  const spec = signatureFromDescription(c.signature);
+  const run = adapter.parseAsync(spec, c.completion, {
+    callLM: (lm, messages, options) => lm.call(messages, options),
+  });
+  if (c.expected === 'error') await expect(run).rejects.toThrow(AdapterParseError);
+  else expect({ ...(await run) }).toEqual(decodeTagged(c.expected, 'number'));
+  if (c.expected_extraction_messages) {
+    expect(extractionModel.calls[0].messages).toEqual(c.expected_extraction_messages);
+  }
+}
+
 /** Checks one parse case: the parsed outputs, or that parsing fails with an `AdapterParseError`. */
-export function checkParseCase(c: ParseCase): void {
+export function checkParseCase(c: ParseCase): void | Promise<void> {
+  if (c.adapter === 'two_step') return checkTwoStepParseCase(c);
   const adapter = adapterFor(c.adapter);
   const spec = signatureFromDescription(c.signature);
   if (c.expected === 'error') {
@@ -186,7 +227,7 @@ export function defineWireTests(folder: WireFolder): void {
     if (entry.kind === 'format')
       it(`formats ${entry.title} exactly as DSPy does`, () => checkFormatCase(entry.case));
     else if (entry.kind === 'parse')
-      it(`parses ${entry.title} as DSPy does`, () => checkParseCase(entry.case));
+      it(`parses ${entry.title} as DSPy does`, async () => checkParseCase(entry.case));
     else
       it(`runs ${entry.title}`, () => {
         throw new Error(entry.problem);

@@ -53,7 +53,7 @@ describe('the golden-case runner (SIGIL_GOLDEN_DIR semantics)', () => {
     expect(entry).toEqual({
       kind: 'invalid',
       title: 'cases.json › p',
-      problem: 'cases.json › p: unknown adapter "xml"; a case names "chat" or "json"',
+      problem: 'cases.json › p: unknown adapter "xml"; a case names "chat", "json" or "two_step"',
     });
   });
 

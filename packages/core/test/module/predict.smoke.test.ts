@@ -15,6 +15,7 @@ import {
   type LanguageModel,
   type LMResponse,
 } from '@sigil/core';
+import { contentText } from '@sigil/core';
 
 function lmFrom(
   reply: (messages: ChatMessage[]) => string,
@@ -65,7 +66,7 @@ describe('Predict smoke', () => {
 
   it('walks predictors and params, traces, saves and loads', async () => {
     const lm = lmFrom((m) =>
-      m[0].content.includes('reasoning')
+      contentText(m[0].content).includes('reasoning')
         ? '[[ ## reasoning ## ]]\nhmm\n[[ ## answer ## ]]\nA'
         : '[[ ## answer ## ]]\nB',
     );

@@ -1,4 +1,5 @@
 import type { ChatMessage } from '@sigil/core';
+import { contentText } from '@sigil/core';
 
 /** A reply in ChatAdapter's format: each field after its marker, then the completed marker. */
 export function chatReply(fields: Record<string, unknown>): string {
@@ -10,10 +11,10 @@ export function chatReply(fields: Record<string, unknown>): string {
 
 /** The system message of a call. */
 export function systemOf(messages: ChatMessage[]): string {
-  return messages[0].content;
+  return contentText(messages[0].content);
 }
 
 /** The last user message of a call. */
 export function lastUserOf(messages: ChatMessage[]): string {
-  return messages[messages.length - 1].content;
+  return contentText(messages[messages.length - 1].content);
 }

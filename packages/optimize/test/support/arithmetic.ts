@@ -13,6 +13,7 @@ import {
   seededRandom,
   signature,
 } from '@sigil/core';
+import { contentText } from '@sigil/core';
 
 /**
  * A deterministic scripted task: "What is a + b?". The LM answers correctly with a probability that rises
@@ -69,9 +70,9 @@ export class DemoSensitiveLM implements LanguageModel {
 }
 
 function reply(messages: ChatMessage[], key: string): string {
-  const system = messages[0].content;
+  const system = contentText(messages[0].content);
   const output = /Your output fields are:\n1\. `(\w+)`/.exec(system)?.[1] ?? 'answer';
-  const last = messages[messages.length - 1].content;
+  const last = contentText(messages[messages.length - 1].content);
   const [, a, b] = /(\d+) \+ (\d+)/.exec(last) ?? ['', '0', '0'];
   if (output === 'query') return `[[ ## query ## ]]\nCompute ${a} + ${b}\n\n[[ ## completed ## ]]\n`;
   const demos = messages.filter((m) => m.role === 'assistant').length;

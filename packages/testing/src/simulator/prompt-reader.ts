@@ -1,4 +1,5 @@
 import type { ChatMessage } from '@sigil/core';
+import { contentText } from '@sigil/core';
 
 /** An output field as the system message describes it. */
 export interface PromptField {
@@ -25,7 +26,7 @@ const HEADER = /^\[\[ ## (\w+) ## \]\]/;
 
 /** Reads the parts of a DSPy-format prompt the simulator's answer depends on. */
 export function readPrompt(messages: readonly ChatMessage[]): ReadPrompt {
-  const system = messages.find((m) => m.role === 'system')?.content ?? '';
+  const system = contentText(messages.find((m) => m.role === 'system')?.content ?? '');
   const inputFields: PromptField[] = [];
   const outputFields: PromptField[] = [];
   let section: 'none' | 'in' | 'out' = 'none';
@@ -55,14 +56,17 @@ export function readPrompt(messages: readonly ChatMessage[]): ReadPrompt {
   // The real request is the last user turn with input markers (feedback turns after it carry none).
   let requestIndex = -1;
   for (let i = turns.length - 1; i >= 0 && requestIndex < 0; i--) {
-    if (turns[i].role === 'user' && turns[i].content.includes('[[ ## ')) requestIndex = i;
+    if (turns[i].role === 'user' && contentText(turns[i].content).includes('[[ ## ')) requestIndex = i;
   }
   const demos: ReadPrompt['demos'] = [];
   for (let i = 0; i + 1 < requestIndex; i += 2) {
     if (turns[i].role !== 'user' || turns[i + 1].role !== 'assistant') continue;
-    demos.push({ inputs: readBlocks(turns[i].content), outputs: readOutputs(turns[i + 1].content, format) });
+    demos.push({
+      inputs: readBlocks(contentText(turns[i].content)),
+      outputs: readOutputs(contentText(turns[i + 1].content), format),
+    });
   }
-  const inputs = requestIndex >= 0 ? readBlocks(turns[requestIndex].content) : {};
+  const inputs = requestIndex >= 0 ? readBlocks(contentText(turns[requestIndex].content)) : {};
   return {
     format,
     instructions,

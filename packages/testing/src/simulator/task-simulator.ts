@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { CallOptions, ChatMessage, LanguageModel, LMResponse } from '@sigil/core';
+import {
+  type CallOptions,
+  type ChatMessage,
+  contentText,
+  type LanguageModel,
+  type LMResponse,
+} from '@sigil/core';
 import { type PromptField, type ReadPrompt, readPrompt } from './prompt-reader';
 
 /** One known item of the simulated task: its inputs and the correct outputs. */
@@ -124,7 +130,7 @@ export class TaskSimulator implements LanguageModel {
       text: this.reply(messages, { ...options, rolloutId: `${options.rolloutId ?? ''}:${i}` }),
       finishReason: 'stop',
     }));
-    const promptTokens = Math.ceil(messages.reduce((sum, m) => sum + m.content.length, 0) / 4);
+    const promptTokens = Math.ceil(messages.reduce((sum, m) => sum + contentText(m.content).length, 0) / 4);
     const completionTokens = Math.ceil(completions.reduce((sum, c) => sum + c.text.length, 0) / 4);
     return {
       completions,

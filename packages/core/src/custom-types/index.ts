@@ -1,0 +1,4 @@
+export { History, isHistoryValue, type HistoryMessage } from './history';
+export { Image, type ImageSource, type FetchImageOptions } from './image';
+export { ImageError, HistoryError } from './errors';
+export { CUSTOM_TYPE_START, CUSTOM_TYPE_END, markedParts } from './marker';
