@@ -24,4 +24,7 @@ export type {
   RecordedRequest,
   ReplyScript,
 } from './fake-server/types';
+export { FakeFiles, type FakeFile } from './fake-server/files';
+export { FakeFineTuning, type FakeJob, type FakeJobPlan, type FakeJobPlans } from './fake-server/fine-tuning';
+export type { FakeRoutes, RouteCall, RouteAnswer } from './fake-server/routes';
 export * from './simulator';

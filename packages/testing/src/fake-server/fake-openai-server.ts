@@ -16,6 +16,9 @@ import type {
 } from './types';
 import { base64Embedding, chatChunks, chatCompletion, defaultEmbedding, errorBody, tokensOf } from './wire';
 import { seededRandom, SigilError } from '@sigil/core';
+import { FakeFiles } from './files';
+import { FakeFineTuning } from './fine-tuning';
+import type { FakeRoutes, RouteAnswer } from './routes';
 
 const ALL_FAULTS: FaultKind[] = ['rate-limit', 'server-error', 'reset', 'stall'];
 
@@ -42,8 +45,16 @@ export class FakeOpenAIServer {
   private script: ReplyScript;
   private nextReply = 0;
   private url?: string;
+  /** The Files API (`/v1/files`): uploads kept byte for byte. */
+  readonly files = new FakeFiles();
+  /** The fine-tuning jobs API (`/v1/fine_tuning/jobs`), jobs following `options.fineTuning`. */
+  readonly fineTuning: FakeFineTuning;
+  /** Endpoint families beyond chat and embeddings, each in its own file. */
+  private readonly routes: FakeRoutes[];
 
   constructor(private readonly options: FakeServerOptions = {}) {
+    this.fineTuning = new FakeFineTuning(this.files, options.fineTuning);
+    this.routes = [this.files, this.fineTuning];
     this.script = options.reply ?? 'ok';
     this.random = seededRandom(options.seed ?? 1);
     this.server = http.createServer((request, response) => {
@@ -112,13 +123,13 @@ export class FakeOpenAIServer {
 
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const raw = await readBody(request);
-    const path = (request.url ?? '/').split('?')[0];
+    const [path, search] = (request.url ?? '/').split('?');
     const record: RecordedRequest = {
       id: this.requests.length,
       method: request.method ?? 'GET',
       path,
       headers: flattenHeaders(request.headers),
-      body: parseJson(raw),
+      body: parseJson(raw.toString('utf8')),
       receivedAt: Date.now(),
     };
     this.requests.push(record);
@@ -136,6 +147,17 @@ export class FakeOpenAIServer {
         object: 'list',
         data: [{ id: 'fake-model', object: 'model' }],
       });
+    }
+    for (const routes of this.routes) {
+      const answer = await routes.answer({
+        method: record.method,
+        route,
+        query: new URLSearchParams(search ?? ''),
+        record,
+        raw,
+        contentType: record.headers['content-type'] ?? '',
+      });
+      if (answer) return this.answerWith(record, response, answer);
     }
     if (request.method !== 'POST' || (route !== '/chat/completions' && route !== '/embeddings')) {
       return this.fail(record, response, { status: 404, message: `Unknown route ${request.method} ${path}` });
@@ -254,6 +276,17 @@ export class FakeOpenAIServer {
     this.reply(record, response, 200, payload, this.options.headers);
   }
 
+  private answerWith(record: RecordedRequest, response: http.ServerResponse, answer: RouteAnswer): void {
+    if (answer.raw === undefined) return this.reply(record, response, answer.status, answer.body);
+    record.status = answer.status;
+    if (response.destroyed) return;
+    response.writeHead(answer.status, {
+      'content-type': answer.contentType ?? 'application/octet-stream',
+      'content-length': answer.raw.length,
+    });
+    response.end(answer.raw);
+  }
+
   private fail(record: RecordedRequest, response: http.ServerResponse, error: FakeError): void {
     this.reply(record, response, error.status, errorBody(error), error.headers);
   }
@@ -290,11 +323,11 @@ function socketOf(response: http.ServerResponse) {
   return response.socket ?? response.req.socket;
 }
 
-function readBody(request: http.IncomingMessage): Promise<string> {
+function readBody(request: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     request.on('data', (part: Buffer) => parts.push(part));
-    request.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    request.on('end', () => resolve(Buffer.concat(parts)));
     request.on('error', reject);
   });
 }

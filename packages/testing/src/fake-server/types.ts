@@ -1,6 +1,7 @@
 /**
  * The vocabulary of FakeOpenAIServer: scripted replies, injected faults and recorded requests.
  */
+import type { FakeJobPlans } from './fine-tuning';
 
 /** Kinds of failure the server can inject. */
 export type FaultKind = 'rate-limit' | 'server-error' | 'reset' | 'stall';
@@ -95,4 +96,6 @@ export interface FakeServerOptions {
   apiKey?: string;
   /** Headers added to every successful answer. */
   headers?: Record<string, string>;
+  /** How fine-tuning jobs go (default: each succeeds on its second `retrieve`). */
+  fineTuning?: FakeJobPlans;
 }
