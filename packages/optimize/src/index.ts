@@ -11,7 +11,7 @@ export { BudgetExceededError, JournalError, OptimizerError } from './optimizer/e
 export { Budget, Meter, metered, withCallOptions, type BudgetLimits } from './optimizer/budget';
 export { Journal, fingerprint, type RunIdentity, type JournalOpenOptions } from './optimizer/journal';
 export { TypedEmitter, type Listener, type OptimizerEvents } from './optimizer/events';
-export type { StepEvent, CandidateEvent, TrialEvent } from './optimizer/events';
+export type { StepEvent, CandidateEvent, TrialEvent, FinetuneEvent } from './optimizer/events';
 export { reportOf } from './optimizer/report';
 export type {
   OptimizationReport,
@@ -38,3 +38,18 @@ export { TPESampler, optunaGamma, optunaWeights } from './mipro/tpe';
 export type { TPEOptions, CategoricalDimension, TrialObservation } from './mipro/tpe';
 export { InstructionProposer, PROPOSAL_TIPS, describeProgram } from './mipro/proposer';
 export { SearchSpace } from './mipro/search-space';
+
+// weights
+export {
+  BootstrapFinetune,
+  finetuneJobsOf,
+  type BootstrapFinetuneOptions,
+} from './finetune/bootstrap-finetune';
+export { FinetuneError } from './finetune/errors';
+export type { JobRecord } from './finetune/finetune-job';
+export type {
+  FineTuningClient,
+  FineTuningJobLike,
+  FineTuningEventLike,
+  FinetuneRequestOptions,
+} from './finetune/client';

@@ -47,6 +47,13 @@ export interface Adapter {
   callOptions(signature: SignatureSpec<any, any>, target: AdapterTarget): Partial<CallOptions>;
   /** An adapter to try once when this one cannot parse a reply (ChatAdapter → JSONAdapter). */
   readonly fallback?: Adapter;
+  /** One line of chat fine-tuning data (DSPy's `format_finetune_data`); an adapter that cannot write it lacks it. */
+  formatFinetuneData?(
+    signature: SignatureSpec<any, any>,
+    demos: readonly Demo[],
+    inputs: Record<string, unknown>,
+    outputs: Record<string, unknown>,
+  ): { messages: ChatMessage[] };
   /**
    * For an adapter whose parsing calls an LM (`TwoStepAdapter`): the outputs of a completion, read
    * asynchronously. `Predict` uses it instead of `parse` when present.
@@ -211,6 +218,21 @@ export abstract class BaseAdapter implements Adapter {
     const content = this.userContent(split.rest, inputs, '', true, 'the inputs');
     if (content) messages.push(expandCustomTypes({ role: 'user', content }));
     return messages;
+  }
+
+  /**
+   * DSPy's `format_finetune_data`: one line of chat fine-tuning data — the messages `format` sends for
+   * `inputs`, then the assistant's reply holding `outputs` as the model should write it.
+   * @example const { messages } = new ChatAdapter().formatFinetuneData(signatureOf(QA), [], { question }, { answer });
+   */
+  formatFinetuneData(
+    signature: SignatureSpec<any, any>,
+    demos: readonly Demo[],
+    inputs: Record<string, unknown>,
+    outputs: Record<string, unknown>,
+  ): { messages: ChatMessage[] } {
+    const reply = this.assistantContent(signature, outputs, 'the outputs', null);
+    return { messages: [...this.format(signature, demos, inputs), { role: 'assistant', content: reply }] };
   }
 
   /**

@@ -269,7 +269,8 @@ export class ChatTransport {
     };
   }
 
-  private openai(): OpenAI {
+  /** The SDK client for this endpoint, made at first use (Sigil's own retries and timeouts apply around it). */
+  openai(): OpenAI {
     this.client ??= createOpenAIClient(this.parts.endpoint, `LM "${this.parts.model}"`, this.parts.transport);
     return this.client;
   }

@@ -26,6 +26,7 @@ import { checkCallOptions, checkLMOptions } from './option-rules';
 import { chatRequestKey } from './request-key';
 import { Scheduler } from './scheduler';
 import type { CallOptions, ChatMessage, LanguageModel, LMResponse, Usage } from './types';
+import type OpenAI from 'openai';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 
@@ -64,10 +65,13 @@ export class LM implements LanguageModel {
   private readonly shared = new Map<string, SharedRequest<LMResponse>>();
   private readonly work = new InFlightWork();
   private closed = false;
+  /** What this LM was made with, for `copy` (never printed: it may hold the key). */
+  private readonly options: LMOptions;
 
   constructor(model: string, options: LMOptions = {}) {
     checkLMOptions(options, `LM "${model}"`);
     this.model = model;
+    this.options = options;
     validateTransportOptions(options, `LM "${model}"`);
     this.endpoint = resolveEndpoint(model, options);
     this.supportsStructuredOutputs = options.supportsStructuredOutputs ?? true;
@@ -106,6 +110,25 @@ export class LM implements LanguageModel {
   /** The endpoint's base URL. */
   get baseURL(): string {
     return this.endpoint.baseURL;
+  }
+
+  /**
+   * A new LM with the same endpoint, key and defaults and `overrides` applied — DSPy's `lm.copy(model=…)`,
+   * e.g. for a fine-tuned model. It shares this LM's cache and scheduler (the endpoint's rate limits)
+   * unless `overrides` gives its own.
+   * @example const tuned = lm.copy({ model: 'openai/ft:gpt-4o-mini-2024-07-18:acme::abc123' });
+   */
+  copy(overrides: LMOptions & { model?: string } = {}): LM {
+    const { model = this.model, ...options } = overrides;
+    return new LM(model, { ...this.options, cache: this.cache, scheduler: this.scheduler, ...options });
+  }
+
+  /**
+   * The `openai` SDK client of this LM's endpoint (base URL, key, headers, transport), for the APIs Sigil
+   * does not wrap — files, fine-tuning. It makes no retries of its own: `client.withOptions({ maxRetries })`.
+   */
+  openAIClient(): OpenAI {
+    return this.transport.openai();
   }
 
   /** What `JSON.stringify(lm)` writes: the model and endpoint, never the key or headers. */

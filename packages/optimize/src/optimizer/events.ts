@@ -41,11 +41,35 @@ export interface TrialEvent {
   readonly resumed: boolean;
 }
 
+/**
+ * A fine-tuning job moved (BootstrapFinetune): its training file was written, uploaded, the job created
+ * (or found in the journal), polled, reported an event of its own, or finished.
+ */
+export interface FinetuneEvent {
+  readonly phase: 'file' | 'upload' | 'job' | 'poll' | 'event' | 'done';
+  /** What the job trains: a predictor path, or (multitask) the LM its predictors share. */
+  readonly key: string;
+  readonly predictors: readonly string[];
+  /** The training file on disk. */
+  readonly file?: string;
+  readonly fileId?: string;
+  readonly jobId?: string;
+  /** The job's status as the provider reports it (`validating_files`, `running`, `succeeded` …). */
+  readonly status?: string;
+  /** A provider event's message (`Step 10/100: training loss=0.42`). */
+  readonly message?: string;
+  /** The fine-tuned model id, once the job succeeded. */
+  readonly model?: string;
+  /** True when the file or job came from the journal of an earlier run (nothing paid again). */
+  readonly resumed?: boolean;
+}
+
 /** The events every optimizer emits; the CLI turns them into progress bars. */
 export interface OptimizerEvents {
   step: StepEvent;
   candidate: CandidateEvent;
   trial: TrialEvent;
+  finetune: FinetuneEvent;
   done: { readonly report: OptimizationReport };
 }
 

@@ -157,6 +157,11 @@ export abstract class Optimizer<
   /** The optimization itself: returns the program to hand back (a copy the optimizer owns). */
   protected abstract optimize(run: OptimizerRun, student: Module, data: CompileData): Promise<Module>;
 
+  /** This optimizer's own options that steer a run but not its result (left out of the journal's identity). */
+  protected runControl(): readonly string[] {
+    return [];
+  }
+
   /**
    * What identifies a run for its journal, part by part: the optimizer's settings (seed included), the
    * metric's identity, the program (class, parameter paths, starting state) and the data's content. A
@@ -165,7 +170,9 @@ export abstract class Optimizer<
   protected identity(program: Module, data: CompileData): RunIdentity {
     const options = this.options as OptimizerOptions & { metric?: unknown };
     const settings = Object.fromEntries(
-      Object.entries(options).filter(([key]) => !RUN_CONTROL.has(key) && key !== 'metric'),
+      Object.entries(options).filter(
+        ([key]) => !RUN_CONTROL.has(key) && !this.runControl().includes(key) && key !== 'metric',
+      ),
     );
     const identity: Record<string, string> = {
       settings: fingerprint(settings, describeLM),
