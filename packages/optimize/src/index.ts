@@ -53,3 +53,9 @@ export type {
   FineTuningEventLike,
   FinetuneRequestOptions,
 } from './finetune/client';
+export {
+  BetterTogether,
+  betterTogetherOf,
+  type BetterTogetherOptions,
+  type BetterTogetherResult,
+} from './better-together/better-together';
