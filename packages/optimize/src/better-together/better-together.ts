@@ -111,7 +111,8 @@ export class BetterTogether extends Optimizer<BetterTogetherOptions> {
   }
 
   protected async optimize(run: OptimizerRun, student: Module, data: CompileData): Promise<Module> {
-    let { trainset, valset } = splitData(data, this.options.valsetRatio ?? 0.1);
+    const { valset, trainset: given } = splitData(data, this.options.valsetRatio ?? 0.1);
+    let trainset = given;
     const candidates: { strategy: string; score?: number; program: Module }[] = [];
     const score = (program: Module, strategy: string, name: string) =>
       valset
