@@ -89,8 +89,8 @@ function main() {
     const packed = packAll(path.join(temp, 'tarballs'));
     check(
       `packed ${packed.length} packages into ${path.join(temp, 'tarballs')}`,
-      packed.length === 5,
-      'expected 5',
+      packed.length === 6,
+      'expected 6',
     );
 
     fs.cpSync(FIXTURE, project, { recursive: true });

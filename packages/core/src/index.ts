@@ -65,6 +65,8 @@ export { TwoStepAdapter } from './adapter/two-step-adapter';
 
 // Modules and learnable state
 export { Module, predictorsOf } from './module/module';
+// Adds Module.prototype.close (releasing what tools hold).
+import './module/close';
 export type { ModuleInputs, ModuleOutputs } from './module/module';
 export type { PredictorParameters } from './module/parameters';
 export { Program } from './module/program';
@@ -75,6 +77,7 @@ export { ChainOfThought } from './module/chain-of-thought';
 export { ReAct } from './module/react';
 export type { ReActOptions } from './module/react';
 export { Tool, ToolMethod } from './module/tool';
+export type { ToolArgs, ToolOptions, ToolContext, ToolFunction } from './module/tool';
 export { BestOfN } from './module/best-of-n';
 export type { BestOfNOptions } from './module/best-of-n';
 export { Refine } from './module/refine';

@@ -1,3 +1,4 @@
+import './close';
 export { Module, predictorsOf, copyDemos } from './module';
 export type { PredictorParameters } from './parameters';
 export type { FieldText, PredictorHandle } from './predictor-state';

@@ -200,6 +200,13 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
     );
   }
 
+  /** Closes what its tools hold (an MCP connection), once per `close` function; `program.close()` calls it. */
+  async closeOwn(): Promise<void> {
+    const hooks = new Set<() => void | Promise<void>>();
+    for (const tool of this.tools.values()) if (tool.close) hooks.add(tool.close);
+    await Promise.all([...hooks].map((close) => close()));
+  }
+
   /**
    * Called when the prompt no longer fits the model's context: drops the oldest tool call (its four entries).
    * Override it for other strategies.

@@ -47,6 +47,13 @@ export interface ToolOptions {
    * agent's `toolTimeoutMs`, else 60 s; `Infinity` for no limit).
    */
   timeoutMs?: number;
+  /**
+   * Arguments the model must give (a JSON schema's `required`); default: every argument without a
+   * `default`. Tools bridged from MCP or LangChain pass their schema's list.
+   */
+  required?: readonly string[];
+  /** Releases what the tool holds (an MCP connection); `program.close()` calls it, once per function. */
+  close?: () => void | Promise<void>;
 }
 
 /** A tool written as a plain object. */
@@ -70,6 +77,10 @@ export class Tool<A = any, R = unknown> {
   readonly desc?: string;
   readonly args: ToolArgs;
   readonly timeoutMs?: number;
+  /** The arguments that must be given (see `ToolOptions.required`). */
+  readonly required: readonly string[];
+  /** Releases what the tool holds; see `ToolOptions.close`. */
+  readonly close?: () => void | Promise<void>;
 
   constructor(
     readonly fn: ToolFunction<A, R>,
@@ -92,6 +103,12 @@ export class Tool<A = any, R = unknown> {
     this.desc = options.desc || undefined;
     this.args = Object.freeze({ ...(options.args ?? {}) });
     this.timeoutMs = checkTimeout(options.timeoutMs, `Tool "${name}": timeoutMs`);
+    this.required = Object.freeze(
+      options.required
+        ? [...options.required]
+        : Object.keys(this.args).filter((k) => !('default' in this.args[k])),
+    );
+    this.close = options.close;
   }
 
   /** Turns a `Tool`, a `{ name, fn }` object or an instance with `@ToolMethod`s into tools. */
@@ -129,9 +146,7 @@ export class Tool<A = any, R = unknown> {
       const problem = checkSchema(value, schema);
       if (problem) throw new ToolCallError(`Arg ${key} is invalid: ${problem}`, { tool: this.name });
     }
-    const missing = Object.keys(this.args).filter(
-      (k) => args[k] === undefined && !('default' in this.args[k]),
-    );
+    const missing = this.required.filter((k) => args[k] === undefined);
     if (missing.length > 0)
       throw new ToolCallError(`${this.name}() is missing required arg(s): ${missing.join(', ')}.`, {
         tool: this.name,
