@@ -16,8 +16,8 @@ const lookup = tool(
 );
 
 class Shelf extends BaseRetriever {
-  lc_namespace = ['test', 'shelf'];
-  async _getRelevantDocuments(query: string): Promise<Document[]> {
+  override lc_namespace = ['test', 'shelf'];
+  override async _getRelevantDocuments(query: string): Promise<Document[]> {
     return ['one', 'two', 'three'].map(
       (n) => new Document({ pageContent: `${query} ${n}`, metadata: { n } }),
     );
