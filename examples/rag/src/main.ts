@@ -7,13 +7,15 @@ import * as path from 'node:path';
 import { configure, Evaluate, f1, savedParams } from '@sigil/core';
 import { MIPRO, reportOf } from '@sigil/optimize';
 import { corpus } from './corpus';
+import { langchainSearch } from './langchain-retriever';
 import { loadQA } from './data';
 import { questionAnsweringLM, usingRealModel } from './lm';
 import { RAG } from './rag';
 
 const SAVED = path.join(__dirname, '..', 'optimized', 'rag.json');
 const metric = f1('answer');
-const search = (query: string, k: number) => corpus().search(query, k);
+// The corpus reached through a LangChain.js retriever (src/langchain-retriever.ts), as a LangChain team would.
+const search = langchainSearch();
 
 async function main(): Promise<void> {
   const lm = await questionAnsweringLM();
@@ -26,7 +28,7 @@ async function main(): Promise<void> {
           '    its scores say nothing about a real model. Set SIGIL_LM to use one.',
   );
   console.log(
-    `Corpus: ${corpus().passages.length} passages (MiniSearch, BM25). ` +
+    `Corpus: ${corpus().passages.length} passages (MiniSearch, BM25, behind a LangChain.js retriever). ` +
       `Data: ${trainset.length} training and ${valset.length} validation questions.\n`,
   );
 

@@ -1,6 +1,6 @@
 import { f1 } from '@sigil/core';
 import { defineTask } from '@sigil/cli';
-import { corpus } from './corpus';
+import { langchainSearch } from './langchain-retriever';
 import { loadQA } from './data';
 import { questionAnsweringLM } from './lm';
 import { RAG } from './rag';
@@ -8,7 +8,7 @@ import { RAG } from './rag';
 /** The task the `sigil` CLI reads; `--lm` / `SIGIL_LM` win over `lm` (the offline simulator). */
 export default defineTask({
   name: 'lantern-isles-rag',
-  program: () => new RAG((query, k) => corpus().search(query, k)),
+  program: () => new RAG(langchainSearch()),
   trainset: async () => (await loadQA()).trainset,
   valset: async () => (await loadQA()).valset,
   metric: f1('answer'),

@@ -2,7 +2,7 @@ import { Module, Prediction } from '@sigil/core';
 import { ToolBridgeError } from '../errors';
 
 /** Finds the `k` passages most relevant to a query, best first. */
-export type Search = (query: string, k: number) => readonly string[] | Promise<readonly string[]>;
+export type Search = (query: string, k: number) => string[] | Promise<string[]>;
 
 /** What `Retrieve` returns: DSPy's `Prediction(passages=…)`. */
 export type Retrieved = Prediction<{ passages: string[] }>;
