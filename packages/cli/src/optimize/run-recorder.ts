@@ -56,9 +56,9 @@ export class RunRecorder {
   private trial(event: TrialEvent): ReportPoint {
     return this.add({
       kind: 'trial',
-      index: event.trial,
-      total: event.total,
-      label: `trial ${event.trial + 1}`,
+      index: event.number - 1,
+      total: event.total ?? event.number,
+      label: event.label,
       score: event.score,
       fidelity: event.fidelity,
       calls: event.calls,
