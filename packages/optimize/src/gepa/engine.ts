@@ -14,6 +14,7 @@ import type { GEPAProposalRecord, ProposalStatus } from './report';
 import { EpochSampler } from './sampler';
 import type { ResolvedGEPAOptions } from './options';
 
+const READ_ONLY = '(Read-only context:';
 const percent = (raw: number) => Math.round(raw * 10000) / 100;
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
@@ -32,7 +33,7 @@ export class GEPAEngine {
   fullValEvals = 0;
   iteration = -1;
   mergesTested = 0;
-  private mergesDue = 0;
+  mergesDue = 0;
   private foundNew = false;
   private stopped = false;
   private readonly rng: PyRandom;
@@ -330,7 +331,7 @@ export class GEPAEngine {
   ): Promise<{ prompt: string; reply: string; proposed: string } | undefined> {
     const { task, fixed } = splitFixedSection(current);
     const shown = fixed
-      ? `${task}\n\n(Read-only context: the assistant can call these tools, listed after the instruction unchanged.)\n` +
+      ? `${task}\n\n${READ_ONLY} the assistant can call these tools, listed after the instruction unchanged.)\n` +
         toolLines(fixed).join('\n')
       : current;
     const prompt = reflectionPrompt(shown, records);
@@ -339,7 +340,8 @@ export class GEPAEngine {
     const response = await context({ lm }, () => wrapped.call([{ role: 'user', content: prompt }], {}));
     if (this.run.interrupted) return undefined;
     const reply = response.completions[0]?.text ?? '';
-    const extracted = extractInstruction(reply);
+    // A model that echoes the read-only tool list back has not changed it: keep only the task part.
+    const extracted = extractInstruction(reply).split(READ_ONLY)[0].trim();
     return { prompt, reply, proposed: extracted ? joinFixedSection(extracted, fixed) : '' };
   }
 
@@ -369,6 +371,7 @@ export class GEPAEngine {
   }
 
   private emitProposal(record: GEPAProposalRecord, component: string, after: Texts): void {
+    record.metricCalls = this.metricCalls;
     const best = this.pool.best();
     const candidate = record.candidate === undefined ? undefined : this.pool.members[record.candidate];
     this.run.emit('proposal', {

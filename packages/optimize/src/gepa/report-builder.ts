@@ -39,6 +39,7 @@ export function gepaReport(engine: GEPAEngine, bestIndex: number, maxMetricCalls
     maxMetricCalls,
     fullValEvals: engine.fullValEvals,
     mergesTested: engine.mergesTested,
+    mergesDue: engine.mergesDue,
     iterations: engine.iteration + 1,
   };
 }

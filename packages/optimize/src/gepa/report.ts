@@ -57,6 +57,8 @@ export interface GEPAProposalRecord {
   reflections: { component: string; prompt: string; reply: string; proposed: string }[];
   /** The pool index it became, when accepted. */
   candidate?: number;
+  /** The run's metric calls once this proposal was done (its valset evaluation included). */
+  metricCalls?: number;
 }
 
 /** The report section of a GEPA run. */
@@ -72,6 +74,8 @@ export interface GEPAReport {
   maxMetricCalls: number;
   fullValEvals: number;
   mergesTested: number;
+  /** Merges earned by accepted children but not tested when the run ended. */
+  mergesDue: number;
   iterations: number;
 }
 
