@@ -54,3 +54,8 @@ export type {
 } from './gepa/report';
 export { REFLECTION_TEMPLATE, reflectionPrompt, renderRecords, extractInstruction } from './gepa/reflection';
 export { PyRandom } from './random/py-random';
+
+// SIMBA
+export { SIMBA, type SIMBAOptions } from './simba/simba';
+export type { SIMBAReport, SIMBAStepRecord, SIMBABucketRecord } from './simba/report';
+export { OfferFeedback } from './simba/strategies';
