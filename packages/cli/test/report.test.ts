@@ -75,7 +75,10 @@ describe('the HTML report', () => {
 
   it('lists every trial with its configuration: instruction, demos and params', () => {
     const state = {
-      respond: { signature: { instructions: 'Answer in one word.' }, demos: [{ question: 'q', answer: 'a' }] },
+      respond: {
+        signature: { instructions: 'Answer in one word.' },
+        demos: [{ question: 'q', answer: 'a' }],
+      },
       metadata: { sigil: { params: { style: 'short' } } },
     };
     const html = renderHtmlReport(

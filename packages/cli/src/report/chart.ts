@@ -83,10 +83,10 @@ function bestSoFar(points: readonly ReportPoint[]): [number, number][] {
   return steps;
 }
 
-/** 1, 2, 5 × 10^k at or above `value`, so ticks fall on round numbers. */
+/** The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k at or above `value`: round ticks, little empty space. */
 function niceCeiling(value: number): number {
   const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
+  for (const step of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (step * power >= value) return step * power;
   return 10 * power;
 }
 

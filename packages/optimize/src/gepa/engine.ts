@@ -392,6 +392,8 @@ export class GEPAEngine {
       bestIndex: best,
       bestScore: percent(this.pool.members[best].aggregate),
       reason: record.reason,
+      metricCalls: this.metricCalls,
+      maxMetricCalls: this.options.maxMetricCalls,
     });
   }
 

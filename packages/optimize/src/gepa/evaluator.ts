@@ -137,7 +137,7 @@ export class CandidateEvaluator {
       metricCalls: keys.filter((k) => k.key !== undefined).length,
       lmCalls: meter.calls,
       resumed,
-      interrupted: interrupted || runs.size < ids.length,
+      interrupted: interrupted || runs.size < new Set(ids).size,
     };
   }
 

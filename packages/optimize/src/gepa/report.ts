@@ -106,4 +106,7 @@ export interface ProposalEvent {
   readonly bestScore: number;
   /** Why it was rejected, skipped or failed. */
   readonly reason: string;
+  /** The run's metric calls after this proposal, and its metric-call budget. */
+  readonly metricCalls: number;
+  readonly maxMetricCalls: number;
 }

@@ -77,6 +77,21 @@ describe('GEPA metric-call accounting (|V| = 10, b = 3)', () => {
   );
 });
 
+describe('GEPA minibatches', () => {
+  it('goes on past a padded minibatch that holds an example twice (10 train examples, b = 3)', async () => {
+    const reflection = new QueueLM(['no help']);
+    const gepa = new GEPA({ metric, maxMetricCalls: 40, reflectionLM: reflection, useMerge: false });
+    const optimized = await context({ lm: new KeywordLM() }, () =>
+      gepa.compile(single(), { trainset: keyedExamples(0, 10), valset: keyedExamples(100, 10) }),
+    );
+    const report = reportOf(optimized)!.gepa!;
+    // The fourth minibatch of the first epoch is padded ([6, 6, 0]): it costs 3 calls per evaluation like any other.
+    expect(report.proposals[3].ids).toEqual([6, 6, 0]);
+    expect(report.iterations).toBe(5);
+    expect(report.metricCalls).toBe(40);
+  });
+});
+
 describe('GEPA acceptance', () => {
   it("rejects a child whose minibatch sum equals the parent's under 'strict', and accepts it under 'improvementOrEqual'", async () => {
     const strict = await runGEPA(['no help'], { maxMetricCalls: 12 });
