@@ -21,6 +21,7 @@ function reportData(overrides: Partial<RunReportData> = {}): RunReportData {
     cost: 0.0123,
     durationMs: 1500,
     estimate: { lmCalls: 80, maxLmCalls: 80, programCalls: 80, steps: [] },
+    trials: [],
   };
   return {
     task: 'qa',

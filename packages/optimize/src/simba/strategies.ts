@@ -32,6 +32,10 @@ export interface StrategyOutcome {
   advice?: Record<string, string>;
 }
 
+/**
+ * SIMBA's advice signature (DSPy's `OfferFeedback`, same instructions and fields): two runs of the program
+ * on one example, the better and the worse, in; a discussion and advice per module out.
+ */
 @Signature(
   "You will be given two trajectories of an LLM-driven program's execution. Your goal is to help the program's " +
     "modules build up experience on how to maximize the reward value assigned to the program's outputs if it were " +

@@ -1,4 +1,4 @@
-import { context, defineMetric, type Metric } from '@sigil/core';
+import { context, defineMetric, type Metric, type Module } from '@sigil/core';
 import { GEPA, type GEPAOptions, type GEPAReport, reportOf, type TrialEvent } from '@sigil/optimize';
 import { EvenOdd, KeywordLM, keyedExamples, metric, QueueLM, single } from '../support/gepa-harness';
 
@@ -7,7 +7,7 @@ const data = { trainset: keyedExamples(0, 9), valset: keyedExamples(100, 10) };
 async function runGEPA(
   texts: string[],
   options: Partial<GEPAOptions> = {},
-  program = single(),
+  program: Module = single(),
 ): Promise<{ report: GEPAReport; reflection: QueueLM; lm: KeywordLM; trials: TrialEvent[]; optimized: any }> {
   const reflection = new QueueLM(texts);
   const lm = new KeywordLM();
