@@ -231,8 +231,14 @@ export class CandidateEvaluator {
       scoreOf(value);
       return value;
     } catch (thrown) {
+      // As every optimizer: a metric that throws stops the run, unless it was told to score such examples 0.
+      if (this.run.metricErrorPolicy === 'score-zero') {
+        this.run.metricErrors++;
+        return this.options.failureScore;
+      }
       throw new OptimizerError(
-        `GEPA: the metric threw on ${where}: ${messageOf(thrown)} — fix the metric (a metric error is never scored as a wrong answer).`,
+        `GEPA: the metric threw on ${where}: ${messageOf(thrown)} — fix the metric (a metric error is never scored ` +
+          "as a wrong answer unless metricErrors: 'score-zero' says so).",
         { cause: thrown },
       );
     }

@@ -1,5 +1,5 @@
 import type { Example, Module } from '@sigil/core';
-import { type CompileData, Optimizer, predictorCount } from '../optimizer/optimizer';
+import { callsPerProgramCall, type CompileData, Optimizer } from '../optimizer/optimizer';
 import type { Estimate } from '../optimizer/report';
 import type { OptimizerRun } from '../optimizer/run';
 import { selectionEstimate } from '../optimizer/selection';
@@ -45,19 +45,22 @@ export class GEPA extends Optimizer<GEPAOptions> {
     const val = valsetOf(data).length;
     const b = this.options.reflectionMinibatchSize ?? 3;
     const plan = planProposals(metricCalls, b, val);
-    const reflectionsPerProposal = this.options.componentSelector === 'all' ? countInstructions(program) : 1;
-    const reflections = plan.maxProposals * reflectionsPerProposal;
-    // The last iteration starts under the budget and may overshoot it by up to 2b + |V|.
-    const programCalls = metricCalls + 2 * b + val;
+    const perProposal = this.options.componentSelector === 'all' ? countInstructions(program) : 1;
+    const per = callsPerProgramCall(program);
+    // The budget is spent to the last iteration, which may overshoot it by up to 2b + |V|; most proposals
+    // are rejected (one reflection call per 2b metric calls), accepted ones cost |V| more.
+    const most = metricCalls + 2 * b + val;
+    const expectedReflections = Math.round(((plan.minProposals + plan.maxProposals) / 2) * perProposal);
     return {
-      lmCalls: programCalls * predictorCount(program) + reflections,
-      programCalls,
+      lmCalls: Math.round(metricCalls * per.expected + expectedReflections),
+      maxLmCalls: Math.round(most * per.max + plan.maxProposals * perProposal),
+      programCalls: most,
       metricCalls,
       steps: [
         { name: 'baseline (seed on the valset)', programCalls: val },
         {
-          name: `${plan.minProposals}–${plan.maxProposals} proposals (${reflections} reflection LM calls at most)`,
-          programCalls: programCalls - val,
+          name: `${plan.minProposals}–${plan.maxProposals} proposals (1 reflection LM call each${perProposal > 1 ? ` per instruction` : ''})`,
+          programCalls: most - val,
         },
       ],
     };

@@ -141,7 +141,7 @@ export class InstructionProposer {
         tip,
       };
       const options = { config: { temperature: 1, rolloutId: `mipro-propose-${target.path}-${i}` } };
-      const prediction = await this.skipUnparsable(() =>
+      const prediction = await this.skipUnparsable((): Promise<{ proposed_instruction: string }> =>
         failures
           ? this.proposeFromFailures.forward(
               {

@@ -142,6 +142,10 @@ export class SimbaRunner {
     try {
       value = await this.metric(item, Prediction.from(outputs));
     } catch (error) {
+      if (this.run.metricErrorPolicy === 'score-zero') {
+        this.run.metricErrors++;
+        return { example, program: index, score: 0, outputs, trace, metadata: {} };
+      }
       throw new OptimizerError(
         `SIMBA: the metric threw on trainset example ${example}: ${(error as Error)?.message ?? error} — fix the metric.`,
         { cause: error },

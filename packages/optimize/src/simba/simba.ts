@@ -1,7 +1,7 @@
 import { type Example, type LanguageModel, type Metric, type Module, predictorsOf } from '@sigil/core';
 import { candidateState } from '../optimizer/candidate';
 import { OptimizerError } from '../optimizer/errors';
-import { type CompileData, Optimizer, type OptimizerOptions, predictorCount } from '../optimizer/optimizer';
+import { type CompileData, estimateFrom, Optimizer, type OptimizerOptions } from '../optimizer/optimizer';
 import type { Estimate } from '../optimizer/report';
 import type { OptimizerRun } from '../optimizer/run';
 import { selectionEstimate } from '../optimizer/selection';
@@ -78,10 +78,10 @@ export class SIMBA extends Optimizer<SIMBAOptions> {
     const finish = (s.numCandidates + 1) * data.trainset.length;
     const programCalls = sampling + candidates + finish;
     const rules = s.maxSteps * (s.numCandidates + 1);
-    return {
-      lmCalls: programCalls * predictorCount(program) + rules,
-      programCalls,
-      steps: [
+    return estimateFrom(
+      program,
+      { expected: programCalls, most: programCalls },
+      [
         { name: `${s.maxSteps} steps: sample trajectories`, programCalls: sampling },
         {
           name: `${s.maxSteps} steps: score candidates (≤ ${rules} rule LM calls)`,
@@ -89,7 +89,9 @@ export class SIMBA extends Optimizer<SIMBAOptions> {
         },
         { name: 'score the winners on the trainset', programCalls: finish },
       ],
-    };
+      // About half the buckets get a rule (the other strategy appends a demo, no LM call).
+      Math.round(rules / 2),
+    );
   }
 
   protected async optimize(run: OptimizerRun, student: Module, data: CompileData): Promise<Module> {
