@@ -42,7 +42,7 @@ export function configurationCell(state: StatePatch | undefined): string {
   const summary = [
     ...predictors.map((p) => {
       const parts = [
-        p.instructions !== undefined ? `"${shorten(p.instructions, 60)}"` : undefined,
+        p.instructions !== undefined ? instructionSummary(p.instructions) : undefined,
         p.demos !== undefined ? `${p.demos} demo${p.demos === 1 ? '' : 's'}` : undefined,
       ].filter(Boolean);
       return `${p.path !== 'self' ? `${p.path}: ` : ''}${parts.join(', ')}`;
@@ -54,6 +54,13 @@ export function configurationCell(state: StatePatch | undefined): string {
     .map((p) => `<p class="meta">${escapeHtml(p.path)}</p><pre>${escapeHtml(p.instructions)}</pre>`)
     .join('');
   return full ? `<details><summary>${escapeHtml(summary)}</summary>${full}</details>` : escapeHtml(summary);
+}
+
+/** `"first line…" + 3 lines`: candidates that share a first line still read apart. */
+function instructionSummary(text: string): string {
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  const more = lines.length - 1;
+  return `"${shorten(lines[0] ?? '', 60)}"${more > 0 ? ` + ${more} line${more === 1 ? '' : 's'}` : ''}`;
 }
 
 export function shorten(text: string, length: number): string {

@@ -61,7 +61,7 @@ export function renderHtmlReport(data: RunReportData): string {
     ...data.predictors.map(predictorSection),
     searchSection(data),
     report.gepa ? gepaSection(report.gepa, table) : '',
-    '<h2>Trials and candidates</h2>',
+    '<h2 id="trials">Trials and candidates</h2>',
     '<p class="meta">Trials and re-evaluations are numbered separately; only full evaluations are comparable with the baseline.</p>',
     pointsTable(data),
     '<h2>Steps</h2>',

@@ -18,7 +18,7 @@ export function gepaSection(
   table: (head: string[], rows: string[][], numeric?: ReadonlySet<number>) => string,
 ): string {
   return [
-    '<h2>GEPA: lineage of the candidates</h2>',
+    '<h2 id="lineage">GEPA: lineage of the candidates</h2>',
     `<p class="meta">${escapeHtml(
       `${gepa.candidates.length} candidates, ${gepa.iterations} iterations, ${formatCount(gepa.metricCalls)} of ` +
         `${formatCount(gepa.maxMetricCalls)} metric calls, ${gepa.fullValEvals} valset evaluations, ` +

@@ -1,20 +1,21 @@
-import { context, type Example, type LanguageModel, settings, wrapLM } from '@sigil/core';
+import type { Example } from '@sigil/core';
 import type { Meter } from '../optimizer/budget';
 import { OptimizerError } from '../optimizer/errors';
 import type { OptimizerRun } from '../optimizer/run';
 import { PyRandom } from '../random/py-random';
-import { type Components, joinFixedSection, splitFixedSection, type Texts, toolLines } from './components';
+import { selectComponents, selectParent } from './choices';
+import type { Components, Texts } from './components';
 import { CandidateEvaluator, type Evaluation, type Split } from './evaluator';
 import { buildMerge, MergeHistory, mergeSubsample } from './merge';
-import { argmax, selectFromFronts, topKFronts } from './pareto';
 import { Pool, type PoolMember } from './pool';
-import { extractInstruction, reflectionPrompt } from './reflection';
-import { type DatasetWarnings, reflectiveRecords } from './reflective-dataset';
+import { callReflection } from './reflect-call';
+import { reflectiveRecords } from './reflective-dataset';
+import { proposalEvent } from './proposal-event';
 import type { GEPAProposalRecord, ProposalStatus } from './report';
 import { EpochSampler } from './sampler';
+import { GEPAWarnings } from './warnings';
 import type { ResolvedGEPAOptions } from './options';
 
-const READ_ONLY = '(Read-only context:';
 const percent = (raw: number) => Math.round(raw * 10000) / 100;
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
@@ -41,12 +42,7 @@ export class GEPAEngine {
   private readonly history = new MergeHistory();
   private readonly evaluator: CandidateEvaluator;
   private readonly valIds: number[];
-  private readonly warnings: DatasetWarnings & { nearPerfect: number; noFeedback: boolean } = {
-    scoreMismatch: false,
-    sawFeedback: false,
-    nearPerfect: 0,
-    noFeedback: false,
-  };
+  private readonly warnings: GEPAWarnings;
   private trials = 0;
   private evaluations = 0;
   private readonly sampler: EpochSampler;
@@ -68,6 +64,7 @@ export class GEPAEngine {
       captureFailures: options.addFormatFailureAsFeedback,
     });
     this.valIds = data.val.map((_, i) => i);
+    this.warnings = new GEPAWarnings(options.perfectScore, options.reflectionMinibatchSize);
   }
 
   /** Runs the whole loop; returns the pool index to hand back. */
@@ -83,7 +80,7 @@ export class GEPAEngine {
     this.fullValEvals = 1;
     const member = this.pool.add(seed, [], -1, { kind: 'seed' }, evaluation.runs, 0);
     this.run.baselineScore = percent(member.aggregate);
-    this.sawFeedback(evaluation);
+    this.warnings.saw(evaluation);
     this.announce(member, evaluation, 'the seed');
     while (!this.shouldStop()) {
       this.iteration++;
@@ -160,12 +157,12 @@ export class GEPAEngine {
 
   /** Step 3: select a parent, test it on a minibatch, reflect, test the child, accept or reject. */
   private async reflect(meter: Meter): Promise<void> {
-    const parent = this.pool.members[this.selectParent()];
+    const parent = this.pool.members[selectParent(this.pool, this.options.candidateSelection, this.rng)];
     const ids = this.sampler.next(this.data.train.length, this.iteration);
     const parentEval = await this.evaluator.evaluate(parent.texts, 'train', ids);
     if (parentEval.interrupted) return void this.stop();
     this.metricCalls += parentEval.metricCalls;
-    this.sawFeedback(parentEval);
+    this.warnings.saw(parentEval);
     const scores = ids.map((id) => parentEval.runs.get(id)!.score);
     this.emitTrial(
       'trial',
@@ -174,7 +171,7 @@ export class GEPAEngine {
       parentEval,
       ids.length,
     );
-    this.checkNearPerfect(parent, scores);
+    if (parent.index === 0) this.warnings.seedMinibatch(scores);
     const before = sum(scores);
     if (this.options.skipPerfectScore && scores.every((s) => s >= this.options.perfectScore)) {
       const reason = `every minibatch score is ≥ perfectScore ${this.options.perfectScore}`;
@@ -186,7 +183,7 @@ export class GEPAEngine {
       });
       return this.emitProposal(record, '', parent.texts);
     }
-    const names = this.selectComponents(parent);
+    const names = selectComponents(parent, this.components.paths, this.options.componentSelector);
     const program = this.components.programOf(parent.texts);
     const evalKeyOf = (id: number) => `${parent.hash}:train:${id}:${this.iteration}`;
     const reflections: GEPAProposalRecord['reflections'] = [];
@@ -205,11 +202,11 @@ export class GEPAEngine {
         warnings: this.warnings,
       });
       if (records.length === 0) continue;
-      this.warnNoFeedback();
+      this.warnings.noFeedback();
       const reflection = await this.run.memo(
         'gepa-reflect',
         `${this.iteration}:${parent.index}:${component}`,
-        () => this.callReflection(parent.texts[component], records),
+        () => callReflection(this.run, this.options.reflectionLM, parent.texts[component], records),
       );
       if (!reflection || this.run.interrupted) return void this.stop();
       reflections.push({ component, ...reflection });
@@ -300,51 +297,6 @@ export class GEPAEngine {
     return member;
   }
 
-  private selectParent(): number {
-    const aggregates = this.pool.aggregates();
-    switch (this.options.candidateSelection) {
-      case 'currentBest':
-        return argmax(aggregates);
-      case 'epsilonGreedy':
-        return this.rng.random() < 0.1 ? this.rng.randint(0, aggregates.length - 1) : argmax(aggregates);
-      case 'topKPareto': {
-        const fronts = topKFronts(this.pool.fronts(), aggregates, 5);
-        return fronts.size === 0 ? argmax(aggregates) : selectFromFronts(fronts, aggregates, this.rng);
-      }
-      case 'pareto':
-        return selectFromFronts(this.pool.fronts(), aggregates, this.rng);
-    }
-  }
-
-  private selectComponents(parent: PoolMember): string[] {
-    const paths = this.components.paths;
-    if (this.options.componentSelector === 'all') return [...paths];
-    const pointer = parent.next;
-    parent.next = (pointer + 1) % paths.length;
-    return [paths[pointer]];
-  }
-
-  /** One reflection call: the prompt, the reflection LM's raw reply, the instruction extracted from it. */
-  private async callReflection(
-    current: string,
-    records: Parameters<typeof reflectionPrompt>[1],
-  ): Promise<{ prompt: string; reply: string; proposed: string } | undefined> {
-    const { task, fixed } = splitFixedSection(current);
-    const shown = fixed
-      ? `${task}\n\n${READ_ONLY} the assistant can call these tools, listed after the instruction unchanged.)\n` +
-        toolLines(fixed).join('\n')
-      : current;
-    const prompt = reflectionPrompt(shown, records);
-    const lm: LanguageModel = this.options.reflectionLM;
-    const wrapped = wrapLM(lm, ...(settings().lmMiddleware ?? []));
-    const response = await context({ lm }, () => wrapped.call([{ role: 'user', content: prompt }], {}));
-    if (this.run.interrupted) return undefined;
-    const reply = response.completions[0]?.text ?? '';
-    // A model that echoes the read-only tool list back has not changed it: keep only the task part.
-    const extracted = extractInstruction(reply).split(READ_ONLY)[0].trim();
-    return { prompt, reply, proposed: extracted ? joinFixedSection(extracted, fixed) : '' };
-  }
-
   private stop(): boolean {
     this.stopped = true;
     return true;
@@ -372,29 +324,10 @@ export class GEPAEngine {
 
   private emitProposal(record: GEPAProposalRecord, component: string, after: Texts): void {
     record.metricCalls = this.metricCalls;
-    const best = this.pool.best();
-    const candidate = record.candidate === undefined ? undefined : this.pool.members[record.candidate];
-    this.run.emit('proposal', {
-      iteration: record.iteration,
-      parents: record.parents,
-      component: record.kind === 'merge' ? 'merge' : component,
-      before: this.pool.members[record.parents[0]].texts,
-      after,
-      accepted: record.status === 'accepted',
-      status: record.status,
-      scoreBefore: record.before,
-      scoreAfter: record.after,
-      parentScores: record.parents.map((p) => percent(this.pool.members[p].aggregate)),
-      candidate: candidate?.index,
-      valScore: candidate ? percent(candidate.aggregate) : undefined,
-      coverage: candidate?.valScores.size,
-      frontScore: percent(this.pool.frontAggregate()),
-      bestIndex: best,
-      bestScore: percent(this.pool.members[best].aggregate),
-      reason: record.reason,
-      metricCalls: this.metricCalls,
-      maxMetricCalls: this.options.maxMetricCalls,
-    });
+    this.run.emit(
+      'proposal',
+      proposalEvent(record, component, after, this.pool, this.options.maxMetricCalls),
+    );
   }
 
   private emitTrial(
@@ -447,35 +380,6 @@ export class GEPAEngine {
       calls,
       resumed,
     });
-  }
-
-  private sawFeedback(evaluation: Evaluation): void {
-    for (const run of evaluation.runs.values()) if (run.feedback) this.warnings.sawFeedback = true;
-  }
-
-  private warnNoFeedback(): void {
-    if (this.warnings.sawFeedback || this.warnings.noFeedback) return;
-    this.warnings.noFeedback = true;
-    process.emitWarning(
-      'GEPA: the metric returns no feedback text, so reflection only sees "This trajectory got a score of …" — ' +
-        'return { score, feedback } (e.g. exactMatch("answer", { feedback: true })) to say what went wrong.',
-      { code: 'SIGIL_GEPA_NO_FEEDBACK' },
-    );
-  }
-
-  private checkNearPerfect(parent: PoolMember, scores: readonly number[]): void {
-    if (parent.index !== 0 || this.warnings.nearPerfect < 0) return;
-    if (mean(scores) < 0.9 * this.options.perfectScore) {
-      this.warnings.nearPerfect = -1;
-      return;
-    }
-    if (++this.warnings.nearPerfect < 3) return;
-    this.warnings.nearPerfect = -1;
-    process.emitWarning(
-      `GEPA: the seed scores ≥ 90% on its first minibatches of ${this.options.reflectionMinibatchSize}; few of them ` +
-        'show a failure to learn from, so most proposals will be rejected — raise reflectionMinibatchSize.',
-      { code: 'SIGIL_GEPA_NEAR_PERFECT' },
-    );
   }
 }
 
