@@ -77,6 +77,28 @@ describe('GEPA metric-call accounting (|V| = 10, b = 3)', () => {
   );
 });
 
+describe('GEPA cacheEvaluation', () => {
+  it("serves a merge child's valset evaluation from its subsample's scores (cached ids cost no metric call)", async () => {
+    const texts = ['q0 q2 q4 q6 q8 q100 q102', 'q1 q3 q5 q7 q101 q103', 'nothing'];
+    const program = () => new EvenOdd('Answer A. q104 q106', 'Answer B. q105 q107');
+    const plain = await runGEPA(texts, { seed: 10, useMerge: true, maxMetricCalls: 60 }, program());
+    const cached = await runGEPA(
+      texts,
+      { seed: 10, useMerge: true, maxMetricCalls: 60, cacheEvaluation: true },
+      program(),
+    );
+    const calls = (report: GEPAReport) => {
+      const at = report.proposals.findIndex((p) => p.kind === 'merge');
+      return report.proposals[at].metricCalls! - report.proposals[at - 1].metricCalls!;
+    };
+    const merge = cached.report.proposals.find((p) => p.kind === 'merge')!;
+    expect(merge.status).toBe('accepted');
+    expect(calls(plain.report)).toBe(15);
+    expect(calls(cached.report)).toBe(5 + 10 - new Set(merge.ids).size);
+    expect(cached.report.candidates[3].valScores).toEqual(plain.report.candidates[3].valScores);
+  });
+});
+
 describe('GEPA minibatches', () => {
   it('goes on past a padded minibatch that holds an example twice (10 train examples, b = 3)', async () => {
     const reflection = new QueueLM(['no help']);
