@@ -52,6 +52,17 @@ export class Components {
     return withState(this.base, this.stateOf(texts));
   }
 
+  /**
+   * The tool lines a predictor's prompt renders around its learnable instruction (a ReAct step: "(1) search,
+   * whose description is …"), shown to the reflection LM as read-only context; empty for other predictors.
+   */
+  toolContext(path: string): string[] {
+    const owner = (this.instructionHandles.get(path) as { owner?: unknown } | undefined)?.owner as
+      { instructionTemplate?: { render(task: string): string }; instructionsVerbatim?: boolean } | undefined;
+    if (!owner?.instructionTemplate || owner.instructionsVerbatim) return [];
+    return toolLines(owner.instructionTemplate.render(''));
+  }
+
   /** The path → Predict instance map of a program built by `programOf` (to label its trace entries). */
   static ownersOf(program: Module): Map<object, string> {
     const owners = new Map<object, string>();
@@ -72,8 +83,9 @@ export function candidateHash(texts: Texts): string {
 }
 
 /**
- * The line DSPy's ReAct starts its fixed agent section with. That section (the tool list and the
- * trajectory rules) is rendered from the tools, not learnable: GEPA evolves only the task instruction in
+ * The line DSPy's ReAct starts its fixed agent section with. ReAct renders that section (the tool list and
+ * the trajectory rules) around its learnable task instruction at prompt time; an instruction loaded
+ * verbatim (another rendering of it) may still hold it, and then GEPA evolves only the task instruction in
  * front of it and puts the section back unchanged, so every tool stays listed.
  */
 const REACT_SECTION = 'You are an Agent. In each episode, you will be given the fields ';

@@ -206,7 +206,14 @@ export class GEPAEngine {
       const reflection = await this.run.memo(
         'gepa-reflect',
         `${this.iteration}:${parent.index}:${component}`,
-        () => callReflection(this.run, this.options.reflectionLM, parent.texts[component], records),
+        () =>
+          callReflection(
+            this.run,
+            this.options.reflectionLM,
+            parent.texts[component],
+            records,
+            this.components.toolContext(component),
+          ),
       );
       if (!reflection || this.run.interrupted) return void this.stop();
       reflections.push({ component, ...reflection });

@@ -9,19 +9,23 @@ const READ_ONLY = '(Read-only context:';
  * One reflection call: the prompt (the component's current text and the records), the reflection LM's raw
  * reply, and the instruction extracted from it. The LM is called as one user message, through the
  * middlewares in force (the run's budget and meters count it); undefined when the budget refused it. A
- * ReAct tool section is shown as read-only context and put back unchanged after the proposed text.
+ * ReAct step's tools are shown as read-only context (ReAct renders them around the task instruction; an
+ * instruction that holds them verbatim gets its tool section back unchanged after the proposed text).
  */
 export async function callReflection(
   run: OptimizerRun,
   lm: LanguageModel,
   current: string,
   records: readonly ReflectiveRecord[],
+  tools: readonly string[] = [],
 ): Promise<{ prompt: string; reply: string; proposed: string } | undefined> {
   const { task, fixed } = splitFixedSection(current);
-  const shown = fixed
-    ? `${task}\n\n${READ_ONLY} the assistant can call these tools, listed after the instruction unchanged.)\n` +
-      toolLines(fixed).join('\n')
-    : current;
+  const lines = fixed ? toolLines(fixed) : tools;
+  const shown =
+    lines.length > 0
+      ? `${task}\n\n${READ_ONLY} the assistant can call these tools, listed after the instruction unchanged.)\n` +
+        lines.join('\n')
+      : current;
   const prompt = reflectionPrompt(shown, records);
   const wrapped = wrapLM(lm, ...(settings().lmMiddleware ?? []));
   const response = await context({ lm }, () => wrapped.call([{ role: 'user', content: prompt }], {}));

@@ -61,7 +61,9 @@ describe('GEPA on a ReAct agent', () => {
       { name: 'lookup', desc: 'Finds the answer to a question.', args: { query: { type: 'string' } } },
     );
     const agent = new ReAct(signature('question -> answer', 'Answer the question.'), { tools: [lookup] });
-    const before = agent.react.instructions;
+    // ReAct renders its tool list around the learnable task instruction at prompt time.
+    expect(agent.react.instructions).toBe('Answer the question.');
+    const before = agent.react.promptSignature().instructions;
     const toolLines = before.split('\n').filter((line) => /^\(\d+\) /.test(line));
     expect(toolLines).toHaveLength(2);
     // The reflection LM drops the tools altogether: GEPA must put them back.
@@ -74,7 +76,8 @@ describe('GEPA on a ReAct agent', () => {
     expect(reflection.prompts[0]).toContain('(Read-only context: the assistant can call these tools');
     expect(reflection.prompts[0]).toContain(toolLines[0]);
 
-    const served = (optimized as ReAct).react.instructions;
+    expect((optimized as ReAct).react.instructions).toBe('Look up ALL questions before answering.');
+    const served = (optimized as ReAct).react.promptSignature().instructions;
     expect(served.startsWith('Look up ALL questions before answering.\n\nYou are an Agent.')).toBe(true);
     for (const line of toolLines) expect(served).toContain(line);
     expect(served.endsWith(before.slice(before.indexOf('You are an Agent.')))).toBe(true);
@@ -82,5 +85,19 @@ describe('GEPA on a ReAct agent', () => {
     const out = await context({ lm: new AgentLM() }, () => (optimized as ReAct).forward({ question: 'q7' }));
     expect(out.answer).toBe('a7');
     expect(lookups).toBe(1);
+  });
+});
+
+describe('GEPA on a ReAct instruction loaded verbatim (another rendering that holds the tool section)', () => {
+  it('splits off the agent section, shows its tools read-only, and puts it back unchanged', async () => {
+    const { joinFixedSection, splitFixedSection, toolLines } = await import('../../src/gepa/components');
+    const text =
+      'Answer the question.\n\nYou are an Agent. In each episode, you will be given the fields `question` as input.\n' +
+      '(1) lookup, whose description is <desc>Finds it.</desc>.\n(2) finish, whose description is <desc>Done.</desc>.';
+    const { task, fixed } = splitFixedSection(text);
+    expect(task).toBe('Answer the question.');
+    expect(toolLines(fixed!)).toHaveLength(2);
+    expect(joinFixedSection('New task.', fixed)).toBe(`New task.\n\n${fixed}`);
+    expect(splitFixedSection('Plain instruction.')).toEqual({ task: 'Plain instruction.' });
   });
 });

@@ -245,7 +245,9 @@ export class TaskSimulator implements LanguageModel {
     const salt = `${JSON.stringify(messages)}\u0000${options.rolloutId ?? ''}\u0000${options.temperature ?? ''}`;
     const first = messages.find((m) => m.role === 'user');
     const reflection =
-      !messages.some((m) => m.role === 'system') && first ? readReflection(first.content) : undefined;
+      !messages.some((m) => m.role === 'system') && first
+        ? readReflection(contentText(first.content))
+        : undefined;
     if (reflection) return reflectionReply(this.view, reflection, salt);
     const prompt = readPrompt(messages);
     const key = this.keyFor(prompt.inputs);
