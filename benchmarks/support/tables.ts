@@ -52,6 +52,41 @@ function cpuBoundTable(c: Figures): string {
   );
 }
 
+/** Part 1 of optimizer.bench: per landscape, every contender's held-out score, hits and calls. */
+function reflectiveTables(r: any): string {
+  return Object.entries(r.landscapes as Record<string, any>)
+    .map(([name, land]) => {
+      const rows = Object.entries(land.contenders as Record<string, any>).map(([contender, c]) => [
+        contender,
+        `**${num(c.medianFinal)} %**`,
+        `${c.within2} of ${c.seeds}`,
+        num(c.medianCalls, 0),
+        `${num(c.meanValOverHeldOut)} / ${num(c.meanEstimatedOptimism)}`,
+      ]);
+      const optimum = (Object.values(land.contenders)[0] as any).medianOptimum;
+      const vs = land.gepaLightVsMiproLight;
+      const before = land.gepaLightVsMiproLightBefore;
+      return (
+        `**${name}** (${land.description}; optimum ${num(optimum)} %):\n\n` +
+        table(
+          [
+            `Optimizer (${r.seeds} seeds)`,
+            'Held-out score, median',
+            'Within 2 points of the optimum',
+            'LM calls, median',
+            'Val − held-out / estimated optimism (points, mean)',
+          ],
+          rows,
+        ) +
+        `\n\nGEPA light against MIPRO light (grounded proposer), seed by seed: better in ${vs.better}, worse in ` +
+        `${vs.worse}, tied in ${vs.ties}; no more LM calls in ${vs.fewerOrEqualCalls} of ${r.seeds}. Against MIPRO ` +
+        `light with DSPy's proposer: better in ${before.better}, worse in ${before.worse}, tied in ${before.ties}; ` +
+        `no more LM calls in ${before.fewerOrEqualCalls}.`
+      );
+    })
+    .join('\n\n');
+}
+
 export const BENCHMARKS: Benchmark[] = [
   {
     name: 'adapter',
@@ -292,7 +327,7 @@ export const BENCHMARKS: Benchmark[] = [
       const h35 = d.halvingVsEveryNMinibatch35;
       const h12 = d.halvingVsEveryNMinibatch12;
       return (
-        `${main}\n\nBudget ${num(f.budget, 0)} LM calls per run; valset ${f.valset}, trainset ${f.trainset}; ` +
+        `${reflectiveTables(f.reflective)}\n\n**MIPRO's schedules** on the demo-set landscape:\n\n${main}\n\nBudget ${num(f.budget, 0)} LM calls per run; valset ${f.valset}, trainset ${f.trainset}; ` +
         `search space ${num(f.space.configurations, 0)} configurations (exhaustive search: ${num(f.space.exhaustiveCalls, 0)} calls); ` +
         `best configuration's expected score, median over seeds: ${num(f.medianBest)} %.\n\n` +
         `Multi-fidelity, paired over ${d.seeds} seeds:\n\n${decision}\n\n` +
@@ -460,6 +495,19 @@ export function summaryRows(r: Record<string, Figures>): string[][] {
       '',
       `fewer calls than exhaustive (${num(opt.space.exhaustiveCalls, 0)})`,
     ],
+    ...Object.entries(opt.reflective.landscapes as Record<string, any>)
+      .filter(([name]) => name.startsWith('knowledge,'))
+      .map(([name, land]) => {
+        const gepa = land.contenders['GEPA light'];
+        const mipro = land.contenders['MIPRO light (grounded proposer)'];
+        return [
+          `3. ${name} (${gepa.seeds} seeds): held-out score, within 2 points of the optimum, LM calls`,
+          `GEPA light ${num(gepa.medianFinal)} %, ${gepa.within2}/${gepa.seeds}, ${num(gepa.medianCalls, 0)} calls`,
+          `MIPRO light ${num(mipro.medianFinal)} %, ${mipro.within2}/${mipro.seeds}, ${num(mipro.medianCalls, 0)} calls`,
+          `better in ${land.gepaLightVsMiproLight.better}/${gepa.seeds}`,
+          `≥ 16/20 within 2 points: ${pass(gepa.within2 >= 16)}`,
+        ];
+      }),
     [
       `3. Multi-fidelity (${opt.fidelityDecision.seeds} seeds): calls to within 2 points`,
       `halving (rung 0 = 35 / 12): ${num(halving[2].medianCallsToWithin2, 0)} / ${num(halving[3].medianCallsToWithin2, 0)}`,

@@ -85,7 +85,7 @@ function buildProgram(io: CliIO): Command {
       .description("Optimize the task's program, save its state and print a summary.")
       .argument('<task>', 'task file (.ts or .js) exporting defineTask(...)')
       .addOption(new Option('--optimizer <name>', 'the optimizer').choices(OPTIMIZER_NAMES).default('mipro'))
-      .addOption(new Option('--auto <preset>', 'MIPRO preset (default light)').choices(AUTO_NAMES))
+      .addOption(new Option('--auto <preset>', 'MIPRO or GEPA preset (default light)').choices(AUTO_NAMES))
       .option(
         '--budget-calls <n>',
         'stop after this many paid LM calls (keeps the best so far)',
@@ -97,8 +97,14 @@ function buildProgram(io: CliIO): Command {
       .option('--trials <n>', 'MIPRO search trials (default: from the preset)', wholeNumber(1))
       .option(
         '--candidates <n>',
-        'MIPRO instruction candidates / random-search candidate programs',
+        'MIPRO instruction candidates / random-search candidate programs / SIMBA candidates per step',
         wholeNumber(1),
+      )
+      .option('--max-metric-calls <n>', 'GEPA budget in metric calls (instead of --auto)', wholeNumber(1))
+      .option('--steps <n>', 'SIMBA steps (default 8)', wholeNumber(1))
+      .option(
+        '--reflection-lm <model>',
+        "GEPA's reflection model / SIMBA's rule model, e.g. openai/gpt-4.1 (default: the task's reflectionLM)",
       )
       .option('--out <file>', 'where to save the optimized state (default optimized/<task>.json)')
       .option('--journal <file>', 'journal of finished work (default <out without .json>.journal.jsonl)')

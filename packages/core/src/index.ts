@@ -124,6 +124,7 @@ export { inspectHistory } from './lm/history';
 // Data
 export { Example } from './data/example';
 export { Prediction } from './data/prediction';
+export type { TraceEntry } from './data/prediction';
 export { loadDataset, streamDataset } from './data/load-dataset';
 export type { DatasetOptions } from './data/load-dataset';
 export { sample, shuffle, split } from './data/split';
@@ -134,8 +135,9 @@ export { Evaluate } from './evaluate/evaluate';
 export type { EvaluateOptions } from './evaluate/evaluate';
 export type { EvaluationReport, EvaluationResult } from './evaluate/evaluation-result';
 export { defineMetric } from './evaluate/metric';
-export type { Metric, MetricValue } from './evaluate/metric';
+export type { Metric, MetricTarget, MetricValue, ScoreWithFeedback } from './evaluate/metric';
 export { contains, exactMatch, f1, passageMatch } from './evaluate/metrics';
+export type { FieldMetricOptions } from './evaluate/metrics';
 export { semanticF1 } from './evaluate/semantic-f1';
 
 export { SIGIL_VERSION } from './version';

@@ -86,8 +86,8 @@ export { Evaluate } from './evaluate/evaluate';
 export type { EvaluateOptions, Runnable } from './evaluate/evaluate';
 export type { EvaluationReport, EvaluationResult } from './evaluate/evaluation-result';
 export { EvaluationError, MetricError } from './evaluate/errors';
-export { defineMetric, feedbackOf, metricIdentity, scoreOf } from './evaluate/metric';
-export type { Metric, MetricIdentity, MetricValue } from './evaluate/metric';
+export { defineMetric, feedbackOf, metricIdentity, objectivesOf, scoreOf } from './evaluate/metric';
+export type { Metric, MetricIdentity, MetricTarget, MetricValue, ScoreWithFeedback } from './evaluate/metric';
 export { contains, exactMatch, f1, passageMatch, tokenF1 } from './evaluate/metrics';
 export type { FieldMetricOptions } from './evaluate/metrics';
 export {

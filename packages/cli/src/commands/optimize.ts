@@ -13,8 +13,13 @@ import { type CliIO, writeLine } from '../cli-io';
 import { CliError, OptionError } from '../errors';
 import { formatCost, formatCount, formatDuration, formatScore } from '../format-numbers';
 import { CallMeter } from '../lm/call-meter';
-import { type LMFlags, resolveLM } from '../lm/resolve-lm';
-import { buildOptimizer, describeOptimizer, type OptimizerFlags } from '../optimize/build-optimizer';
+import { type LMFlags, resolveLM, resolveReflectionLM } from '../lm/resolve-lm';
+import {
+  buildOptimizer,
+  checkOptimizerFlags,
+  describeOptimizer,
+  type OptimizerFlags,
+} from '../optimize/build-optimizer';
 import { showProgress } from '../optimize/progress';
 import { RunRecorder } from '../optimize/run-recorder';
 import { renderHtmlReport } from '../report/html-report';
@@ -34,16 +39,20 @@ export async function optimizeCommand(taskFile: string, flags: OptimizeFlags, io
   if (flags.resume && flags.fresh) {
     throw new OptionError('--resume and --fresh contradict each other: continue the journal, or replace it.');
   }
+  checkOptimizerFlags(flags);
   const task = await loadTask(taskFile, io.cwd);
   const out = flags.out ?? path.join('optimized', `${task.name}.json`);
   const journal = flags.journal ?? defaultJournalPath(out);
   const resolvePath = (file: string) => path.resolve(io.cwd, file);
   const interrupt = new AbortController();
+  const reflective = flags.optimizer === 'gepa' || flags.optimizer === 'simba';
+  const reflection = reflective ? await resolveReflectionLM(task, flags, io) : undefined;
   const optimizer = buildOptimizer(flags, task.metric, {
     journal: resolvePath(journal),
     resume: flags.resume ?? false,
     fresh: flags.fresh ?? false,
     signal: interrupt.signal,
+    reflectionLM: reflection?.lm,
   });
   const resolved = await resolveLM(task, flags, io);
   const program = await task.makeProgram();
@@ -56,11 +65,15 @@ export async function optimizeCommand(taskFile: string, flags: OptimizeFlags, io
     `Data: ${task.trainset.length} training examples, ${task.hasValset ? `${task.valset.length} validation examples` : 'no valset (scored on the trainset)'}`,
   );
   writeLine(io.stdout, `LM: ${resolved.description}`);
+  if (reflection) writeLine(io.stdout, `Reflection LM: ${reflection.description}`);
   writeLine(
     io.stdout,
     `Estimate: about ${formatCount(estimate.lmCalls)} LM calls, at most ${formatCount(estimate.maxLmCalls)} ` +
       `(${formatCount(estimate.programCalls)} program calls at most; cached answers are free)`,
   );
+  if (estimate.metricCalls !== undefined) {
+    writeLine(io.stdout, `Budget in metric calls (GEPA's own unit): ${formatCount(estimate.metricCalls)}`);
+  }
   for (const step of estimate.steps) {
     writeLine(
       io.stdout,

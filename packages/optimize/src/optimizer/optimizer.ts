@@ -141,8 +141,12 @@ export abstract class Optimizer<
       durationMs: Date.now() - started,
       estimate,
       journal: this.options.journal,
+      trials: run.trials,
     };
     if (run.search) report.search = run.search;
+    if (run.selection) report.selection = run.selection;
+    if (run.gepa) report.gepa = run.gepa;
+    if (run.simba) report.simba = run.simba;
     attachReport(best, report);
     this.emit('done', { report });
     return best as P;
