@@ -22,7 +22,7 @@ const ABORT_GRACE_MS = 1_000;
  */
 @Injectable()
 export class SigilContext implements OnModuleDestroy, BeforeApplicationShutdown {
-  /** The module's settings, with the LM wrapped for in-flight accounting. */
+  /** The module's settings, with the in-flight counter among their LM middlewares. */
   readonly settings: Readonly<Settings>;
   private readonly calls = new InFlightCalls();
   private readonly requests = new InFlightRequests();
@@ -130,7 +130,11 @@ export class SigilContext implements OnModuleDestroy, BeforeApplicationShutdown 
     if (overrides.tags && base.tags) out.tags = { ...base.tags, ...overrides.tags };
     if (overrides.lmOptions && base.lmOptions) out.lmOptions = { ...base.lmOptions, ...overrides.lmOptions };
     if (overrides.callbacks && base.callbacks) out.callbacks = [...base.callbacks, ...overrides.callbacks];
-    if (out.lm) out.lm = this.calls.track(out.lm);
+    // The in-flight counter sits outermost, once, around every LM call of this application.
+    out.lmMiddleware = [
+      this.calls.middleware,
+      ...(out.lmMiddleware ?? []).filter((m) => m !== this.calls.middleware),
+    ];
     return out;
   }
 }
