@@ -96,6 +96,7 @@ export type { SavedProgram, StatePatch } from './persist/state';
 // Runtime settings
 export { configure, context, settings, traced, withLMMiddleware } from './runtime/settings';
 export type { Settings, Callback, CallEvent } from './runtime/settings';
+export type { LogDetails, SigilLogger } from './logging/log';
 export { lmUsageOf, totalUsage, trackUsage } from './runtime/usage-tracker';
 export type { LMUsage, ModelUsage } from './runtime/usage-tracker';
 

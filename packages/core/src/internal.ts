@@ -106,3 +106,4 @@ export type { EvaluationProgress, ProgressMode } from './evaluate/progress';
 export { formatResultsTable } from './evaluate/results-table';
 export { FAIL_FAST_WINDOW, failureKindOf, isEndpointDown, metricFailure } from './evaluate/failures';
 export type { FailureCounts, FailureKind } from './evaluate/failures';
+export { logNotice, logWarning, setLogSource } from './logging/log';

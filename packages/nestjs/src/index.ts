@@ -14,6 +14,7 @@ export type {
   RequestContextResolver,
   SigilModuleAsyncOptions,
   SigilModuleOptions,
+  SigilOptionsFactory,
   SigilRegistrationOptions,
 } from './options';
 export { InjectProgram, getProgramToken } from './program/inject-program';

@@ -15,6 +15,7 @@ import {
   type RowValidator,
   signatureOfValidator,
 } from './row-validation';
+import { logWarning } from '../logging/log';
 
 /** A row that was skipped (`onError: 'skip'`): where it is and what is wrong with it. */
 export interface SkippedRow extends RowLocation {
@@ -98,9 +99,9 @@ export function streamDataset<
         if (example) yield example;
       }
       if (skippedCount > 0 && !options.onSkip && firstSkipped) {
-        process.emitWarning(
+        logWarning(
+          'SIGIL_DATASET_SKIPPED',
           `streamDataset skipped ${skippedCount} malformed row(s) of "${file}", first ${describeLocation(firstSkipped)}: ${firstSkipped.problem}. Pass onSkip to receive each one.`,
-          { code: 'SIGIL_DATASET_SKIPPED' },
         );
       }
     },

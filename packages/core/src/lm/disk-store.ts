@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { logWarning } from '../logging/log';
 
 const FORMAT_VERSION = 1;
 
@@ -148,11 +149,11 @@ export class DiskStore<V> {
     this.unwritable = true;
     const code = (error as { code?: unknown })?.code;
     const reason = `${typeof code === 'string' ? `${code}: ` : ''}${(error as Error)?.message ?? String(error)}`;
-    process.emitWarning(
+    logWarning(
+      'SIGIL_CACHE_UNWRITABLE',
       `Sigil cache: cannot write to ${this.dir} (${reason}). Going on without the disk cache for this run, ` +
         'so answers are not kept for the next one: make the folder writable, or set the cache option ' +
         '`dir` to another folder (or `dir: false` for memory only).',
-      { code: 'SIGIL_CACHE_UNWRITABLE' },
     );
   }
 

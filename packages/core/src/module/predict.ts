@@ -164,7 +164,8 @@ export class Predict<S extends SignatureLike = SignatureLike>
     if (!lm) {
       throw new ConfigurationError(
         `${this.label} has no LM: call configure({ lm: new LM('openai/gpt-4o-mini') }), ` +
-          `run inside context({ lm }, …), or pass { lm } to the module.`,
+          `run inside context({ lm }, …) (in a NestJS service, outside a request: sigilContext.run(…)), or pass { lm } ` +
+          'to the module.',
         { code: 'NO_LM' },
       );
     }

@@ -19,6 +19,7 @@ import { ToolTimeoutError } from './tool-errors';
 import { ConfigurationError, ModuleRunError, OutputValidationError, ToolCallError } from './errors';
 import { Predictor } from './decorators';
 import { checkNumber, COUNT } from '../errors/option-checks';
+import { logNotice, logWarning } from '../logging/log';
 
 /** The steps so far, keyed as DSPy keys them: `thought_0`, `tool_name_0`, `tool_args_0`, `observation_0`, … */
 export type Trajectory = Record<string, unknown>;
@@ -234,9 +235,9 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
         step = await this.callWithTruncation(this.react, trajectory, inputs, forwardOptions);
       } catch (error) {
         if (!(error instanceof AdapterParseError || error instanceof OutputValidationError)) throw error;
-        process.emitWarning(
+        logWarning(
+          'SIGIL_REACT_INVALID_TOOL',
           `ReAct(${this.signature.name}): ending the trajectory, the agent failed to select a valid tool: ${error.message}`,
-          { code: 'SIGIL_REACT_INVALID_TOOL' },
         );
         break;
       }
@@ -254,6 +255,11 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
         if (toolOptions.signal?.aborted) throw error;
         if (error instanceof ToolTimeoutError && this.onToolTimeout === 'error') throw error;
         trajectory[`observation_${idx}`] = `Execution error in ${name}: ${errorText(error)}`;
+        // The model sees the failure as an observation; whoever runs the service sees it in the log.
+        logNotice(
+          'SIGIL_TOOL_FAILED',
+          `ReAct(${this.signature.name}): tool "${name}" failed: ${errorText(error)}`,
+        );
       }
       if (name === 'finish') break;
     }
@@ -275,9 +281,9 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
         return await module.forward({ ...inputs, trajectory: this.formatTrajectory(trajectory) }, options);
       } catch (error) {
         if (!(error instanceof ContextWindowExceededError) || attempt >= 3) throw error;
-        process.emitWarning(
+        logWarning(
+          'SIGIL_REACT_TRUNCATED',
           `ReAct(${this.signature.name}): the trajectory exceeded the context window; dropping the oldest tool call.`,
-          { code: 'SIGIL_REACT_TRUNCATED' },
         );
         this.truncateTrajectory(trajectory);
       }

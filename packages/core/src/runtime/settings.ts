@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Adapter } from '../adapter/adapter';
 import type { LMMiddleware } from '../lm/middleware';
 import type { CallOptions, LanguageModel } from '../lm/types';
+import { setLogSource, type SigilLogger } from '../logging/log';
 
 /** What a callback hears about: a module's forward, or one LM call made by a predictor. */
 export interface CallEvent {
@@ -56,6 +57,8 @@ export interface Settings {
   lmMiddleware?: readonly LMMiddleware[];
   /** OpenTelemetry spans: see `TelemetryOptions`. */
   telemetry?: TelemetryOptions;
+  /** Where Sigil's warnings and notices go (default: Node's process warnings; NestJS binds its Logger). */
+  logger?: SigilLogger;
 }
 
 /** How Sigil's OpenTelemetry spans are recorded. */
@@ -70,6 +73,7 @@ export interface TelemetryOptions {
 
 const storage = new AsyncLocalStorage<Settings>();
 let root: Settings = {};
+setLogSource(() => storage.getStore() ?? root);
 
 /** The settings in force here: the innermost `context()`, else what `configure()` set. */
 export function settings(): Readonly<Settings> {

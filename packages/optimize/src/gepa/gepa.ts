@@ -8,6 +8,7 @@ import { Components } from './components';
 import { GEPAEngine } from './engine';
 import { checkGEPAOptions, type GEPAOptions, resolveGEPAOptions } from './options';
 import { gepaReport } from './report-builder';
+import { logWarning } from '@sigil/core/internal';
 
 /**
  * GEPA (Agrawal et al., 2025; DSPy's `dspy.GEPA`): reflective prompt evolution. Each iteration picks a
@@ -70,10 +71,10 @@ export class GEPA extends Optimizer<GEPAOptions> {
     const components = new Components(student, this.name);
     const val = valsetOf(data);
     if (!data.valset?.length) {
-      process.emitWarning(
+      logWarning(
+        'SIGIL_GEPA_NO_VALSET',
         'GEPA: no valset given, so the trainset is also the Pareto set — this is inference-time search and will ' +
           'overfit the trainset; pass a separate valset to optimize for unseen inputs.',
-        { code: 'SIGIL_GEPA_NO_VALSET' },
       );
     }
     const options = resolveGEPAOptions(this.options, this.metricCalls(student, data));

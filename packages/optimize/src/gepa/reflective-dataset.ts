@@ -4,6 +4,7 @@ import type { OptimizerRun } from '../optimizer/run';
 import type { PyRandom } from '../random/py-random';
 import type { CandidateEvaluator, Evaluation, ExampleRun, TraceStep } from './evaluator';
 import { pythonNumber, type ReflectiveRecord } from './reflection';
+import { logWarning } from '@sigil/core/internal';
 
 /** Raw replies that failed to parse are shown behind this sentence (as the reference words it). */
 export const PARSE_FAILURE_OUTPUT =
@@ -70,11 +71,11 @@ export async function reflectiveRecords(options: {
       if (feedback) warnings.sawFeedback = true;
       if (score !== result.score && !warnings.scoreMismatch) {
         warnings.scoreMismatch = true;
-        process.emitWarning(
+        logWarning(
+          'SIGIL_GEPA_SCORE_MISMATCH',
           `GEPA: the metric's score for predictor "${component}" (${score}) differs from its score for the whole ` +
             `program (${result.score}); GEPA keeps the program-level score and uses only the feedback text. ` +
             'Return the program-level score with per-predictor feedback.',
-          { code: 'SIGIL_GEPA_SCORE_MISMATCH' },
         );
       }
       record.Feedback = feedback ?? scoreCaption(result.score);

@@ -1,5 +1,6 @@
 import type { Evaluation } from './evaluator';
 import type { DatasetWarnings } from './reflective-dataset';
+import { logWarning } from '@sigil/core/internal';
 
 /** GEPA's warnings, each given at most once per run. */
 export class GEPAWarnings implements DatasetWarnings {
@@ -23,10 +24,10 @@ export class GEPAWarnings implements DatasetWarnings {
   noFeedback(): void {
     if (this.sawFeedback || this.warnedNoFeedback) return;
     this.warnedNoFeedback = true;
-    process.emitWarning(
+    logWarning(
+      'SIGIL_GEPA_NO_FEEDBACK',
       'GEPA: the metric returns no feedback text, so reflection only sees "This trajectory got a score of …" — ' +
         'return { score, feedback } (e.g. exactMatch("answer", { feedback: true })) to say what went wrong.',
-      { code: 'SIGIL_GEPA_NO_FEEDBACK' },
     );
   }
 
@@ -40,10 +41,10 @@ export class GEPAWarnings implements DatasetWarnings {
     }
     if (++this.nearPerfect < 3) return;
     this.nearPerfect = -1;
-    process.emitWarning(
+    logWarning(
+      'SIGIL_GEPA_NEAR_PERFECT',
       `GEPA: the seed scores ≥ 90% on its first minibatches of ${this.minibatchSize}; few of them show a failure ` +
         'to learn from, so most proposals will be rejected — raise reflectionMinibatchSize.',
-      { code: 'SIGIL_GEPA_NEAR_PERFECT' },
     );
   }
 }
