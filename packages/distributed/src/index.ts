@@ -10,3 +10,10 @@ export { isLMResponse } from './cache/lm-response-shape';
 export { SharedRateLimitScheduler, type SharedRateLimitOptions } from './rate-limit/shared-scheduler';
 export { redactRedisUrl, type RedisConnection } from './redis/connection';
 export { DistributedError, RedisUnavailableError } from './redis/errors';
+export {
+  DistributedEvaluator,
+  type DistributedEvaluatorOptions,
+  type DistributedTask,
+} from './evaluate/distributed-evaluator';
+export { EvaluationWorker, type EvaluationWorkerOptions } from './worker/evaluation-worker';
+export { taskFingerprint } from './evaluate/fingerprint';
