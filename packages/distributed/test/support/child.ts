@@ -12,6 +12,8 @@ export interface Child {
   readonly process: ChildProcess;
   /** Every JSON line printed so far. */
   readonly messages: any[];
+  /** Every other line printed so far. */
+  readonly lines: string[];
   /** Resolves with the first message `match` accepts. */
   waitFor(match: (message: any) => boolean, timeoutMs?: number): Promise<any>;
   /** Resolves when the process has exited, with its code and signal. */
@@ -27,6 +29,7 @@ export function startChild(script: string, args: string[], env: NodeJS.ProcessEn
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const messages: any[] = [];
+  const lines: string[] = [];
   const listeners = new Set<() => void>();
   let buffered = '';
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -35,10 +38,9 @@ export function startChild(script: string, args: string[], env: NodeJS.ProcessEn
     while ((newline = buffered.indexOf('\n')) >= 0) {
       const line = buffered.slice(0, newline).trim();
       buffered = buffered.slice(newline + 1);
-      if (line.startsWith('{')) {
-        messages.push(JSON.parse(line));
-        for (const listener of [...listeners]) listener();
-      }
+      if (line.startsWith('{')) messages.push(JSON.parse(line));
+      else lines.push(line);
+      for (const listener of [...listeners]) listener();
     }
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -50,6 +52,7 @@ export function startChild(script: string, args: string[], env: NodeJS.ProcessEn
   return {
     process: child,
     messages,
+    lines,
     exited,
     waitFor: (match, timeoutMs = 60_000) =>
       new Promise((resolve, reject) => {
