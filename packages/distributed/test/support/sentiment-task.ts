@@ -10,14 +10,14 @@ import { TaskSimulator } from '@sigil/testing';
 @Signature('Classify the sentiment of a product review.')
 export class Sentiment {
   @Input() readonly review!: string;
-  @Output() readonly label!: string;
+  @Output() label!: string;
 }
 
 @Signature('Classify the sentiment of a product review.')
 export class SentimentWithConfidence {
   @Input() readonly review!: string;
-  @Output() readonly label!: string;
-  @Output() readonly confidence!: number;
+  @Output() label!: string;
+  @Output() confidence!: number;
 }
 
 const LABELS = ['positive', 'negative', 'neutral'];
