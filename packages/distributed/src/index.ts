@@ -17,3 +17,4 @@ export {
 } from './evaluate/distributed-evaluator';
 export { EvaluationWorker, type EvaluationWorkerOptions } from './worker/evaluation-worker';
 export { taskFingerprint } from './evaluate/fingerprint';
+export { SharedLM, sharedLM, type SharedLMOptions, type RedisHealthResult } from './shared/shared-lm';

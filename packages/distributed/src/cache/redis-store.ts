@@ -157,6 +157,23 @@ export class RedisCacheStore<V> implements CacheStore<V> {
     }
   }
 
+  /** Milliseconds Redis took to answer a PING; rejects when it cannot be reached. */
+  async ping(timeoutMs = 2_000): Promise<number> {
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.client.ping(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+    return Math.round(performance.now() - started);
+  }
+
   /** Closes the connection this store opened (a client you passed is left open). */
   async close(): Promise<void> {
     await this.flush();
