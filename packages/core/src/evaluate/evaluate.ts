@@ -190,10 +190,17 @@ export class Evaluate<E extends Example<any, any> = Example, P extends Predictio
     };
     type Item = NonNullable<Awaited<ReturnType<typeof pull>>>;
     const { backend } = options;
-    const pullBatch = async (): Promise<Item[] | undefined> => {
-      const batch: Item[] = [];
-      for (let item; batch.length < (backend?.batchSize ?? 1) && (item = await pull());) batch.push(item);
-      return batch.length > 0 ? batch : undefined;
+    // One batch fills at a time, so concurrent workers never split the devset into smaller batches.
+    let filling: Promise<unknown> = Promise.resolve();
+    const pullBatch = (): Promise<Item[] | undefined> => {
+      if (!backend) return pull().then((item) => (item ? [item] : undefined));
+      const next = filling.then(async () => {
+        const batch: Item[] = [];
+        for (let item; batch.length < backend.batchSize && (item = await pull());) batch.push(item);
+        return batch.length > 0 ? batch : undefined;
+      });
+      filling = next;
+      return next;
     };
     const handle = async (batch: Item[]) => {
       try {
