@@ -44,7 +44,7 @@ const RENEW_SCRIPT =
   "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0";
 
 /**
- * A {@link CacheStore} on Redis, shared by every process that points at the same Redis and namespace.
+ * A cache store (the second tier of a `ResponseCache`) on Redis, shared by every process that points at the same Redis and namespace.
  * Reads are validated (a bad entry is a miss and is counted); write failures are counted, never thrown.
  * @example new LM('openai/gpt-4o-mini', { cache: redisCache({ redis: 'redis://127.0.0.1:6379', namespace: 'rag' }) })
  */

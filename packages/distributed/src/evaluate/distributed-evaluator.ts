@@ -35,7 +35,9 @@ import { queueNameOf } from './queue-name';
 export interface DistributedTask {
   /** Names the queue: a coordinator and its workers use the same. */
   name: string;
+  /** The task's program as the task file makes it (its state at start is the fingerprint's, not the jobs'). */
   program: Module | (() => Module | Promise<Module>);
+  /** Scores each example on the workers; the coordinator's evaluations must use the same one. */
   metric: Metric<any, any>;
 }
 
