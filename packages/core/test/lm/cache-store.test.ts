@@ -16,6 +16,9 @@ class MapStore implements CacheStore<LMResponse> {
     this.entries.set(key, value);
     return true;
   }
+  async remove(key: string) {
+    this.entries.delete(key);
+  }
   async flush() {}
   async claim(key: string): Promise<CacheClaim<LMResponse>> {
     this.claims.push(key);

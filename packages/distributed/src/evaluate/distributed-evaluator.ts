@@ -56,6 +56,9 @@ export interface DistributedEvaluatorOptions {
   connectTimeoutMs?: number;
 }
 
+/** How often the jobs still waited for are looked up, in case their event was missed. */
+const SWEEP_MS = 2_000;
+
 interface Pending {
   resolve: (result: EvaluationJobResult) => void;
   reject: (error: unknown) => void;
@@ -83,6 +86,8 @@ export class DistributedEvaluator implements EvaluationBackend {
   private sequence = 0;
   private lost?: RedisUnavailableError;
   private lostTimer?: NodeJS.Timeout;
+  private readonly sweeper: NodeJS.Timeout;
+  private sweeping = false;
 
   private constructor(
     private readonly options: DistributedEvaluatorOptions,
@@ -100,6 +105,8 @@ export class DistributedEvaluator implements EvaluationBackend {
     this.events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, returnvalue));
     this.events.on('failed', ({ jobId, failedReason }) => this.fail(jobId, failedReason));
     this.watchConnection();
+    this.sweeper = setInterval(() => void this.sweep(), SWEEP_MS);
+    this.sweeper.unref();
   }
 
   /**
@@ -121,9 +128,13 @@ export class DistributedEvaluator implements EvaluationBackend {
     const clients = [createClient(options.redis, { maxRetriesPerRequest: null, lazyConnect: false })];
     const name = queueNameOf(options.task.name);
     const queue = new Queue(name, { connection: clients[0] as never, prefix: 'sigil' });
+    // Events from now on, by the Redis server's clock: a job finishing before the first read is not missed.
+    const [seconds, micros] = await watch.time();
+    const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-0`;
     const events = new QueueEvents(name, {
       connection: describeOptions(options.redis) as never,
       prefix: 'sigil',
+      lastEventId,
     });
     queue.on('error', () => undefined);
     events.on('error', () => undefined);
@@ -164,7 +175,11 @@ export class DistributedEvaluator implements EvaluationBackend {
     this.follow(run.signal).add(id);
     try {
       await Promise.race([
-        this.queue.add('evaluate', job, { jobId: id, removeOnComplete: true, removeOnFail: { age: 3_600 } }),
+        this.queue.add('evaluate', job, {
+          jobId: id,
+          removeOnComplete: { age: 600 },
+          removeOnFail: { age: 3_600 },
+        }),
         done,
       ]);
       const outcome = await done;
@@ -199,8 +214,31 @@ export class DistributedEvaluator implements EvaluationBackend {
   /** Closes the queue and the connections (jobs already queued stay in Redis for the workers). */
   async close(): Promise<void> {
     clearTimeout(this.lostTimer);
+    clearInterval(this.sweeper);
     await Promise.allSettled([this.queue.close(), this.events.close()]);
     for (const client of [...this.clients, this.watch]) client.disconnect();
+  }
+
+  /**
+   * Asks Redis for the state of the jobs still waited for: a result whose event was missed (a reconnect of
+   * the events stream) is picked up from the job itself (finished jobs are kept for 10 minutes).
+   */
+  private async sweep(): Promise<void> {
+    if (this.lost || this.sweeping || this.pending.size === 0) return;
+    this.sweeping = true;
+    try {
+      for (const id of [...this.pending.keys()]) {
+        const job = await this.queue.getJob(id);
+        if (!job) continue;
+        const state = await job.getState();
+        if (state === 'completed') this.settle(id, job.returnvalue);
+        else if (state === 'failed') this.fail(id, job.failedReason);
+      }
+    } catch {
+      // Redis is away: the connection watch decides when that stops the run.
+    } finally {
+      this.sweeping = false;
+    }
   }
 
   private settle(jobId: string, value: unknown): void {
