@@ -228,11 +228,12 @@ export class DistributedEvaluator implements EvaluationBackend {
     this.sweeping = true;
     try {
       for (const id of [...this.pending.keys()]) {
+        const state = await this.queue.getJobState(id);
+        if (state !== 'completed' && state !== 'failed') continue;
+        // Read after the state: a job read while running has no result yet.
         const job = await this.queue.getJob(id);
-        if (!job) continue;
-        const state = await job.getState();
-        if (state === 'completed') this.settle(id, job.returnvalue);
-        else if (state === 'failed') this.fail(id, job.failedReason);
+        if (state === 'completed' && job?.returnvalue) this.settle(id, job.returnvalue);
+        else if (state === 'failed' && job) this.fail(id, job.failedReason);
       }
     } catch {
       // Redis is away: the connection watch decides when that stops the run.
@@ -243,7 +244,7 @@ export class DistributedEvaluator implements EvaluationBackend {
 
   private settle(jobId: string, value: unknown): void {
     const pending = this.pending.get(jobId);
-    if (!pending) return;
+    if (!pending || value === null || value === undefined) return;
     try {
       pending.resolve((typeof value === 'string' ? JSON.parse(value) : value) as EvaluationJobResult);
     } catch (error) {
