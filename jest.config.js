@@ -3,7 +3,7 @@
  * those names at `src/` so tests need no build. ts-jest transpiles only: `npm run typecheck` is the
  * type check (including the `@ts-expect-error` type-level tests).
  */
-const packages = ['core', 'testing', 'optimize', 'cli', 'nestjs'];
+const packages = ['core', 'testing', 'optimize', 'cli', 'nestjs', 'distributed'];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -17,8 +17,8 @@ module.exports = {
         '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.test.json' }],
       },
       moduleNameMapper: {
-        '^@sigil/(core|testing|optimize|cli|nestjs)$': '<rootDir>/../$1/src/index.ts',
-        '^@sigil/(core|testing|optimize|cli|nestjs)/internal$': '<rootDir>/../$1/src/internal.ts',
+        '^@sigil/(core|testing|optimize|cli|nestjs|distributed)$': '<rootDir>/../$1/src/index.ts',
+        '^@sigil/(core|testing|optimize|cli|nestjs|distributed)/internal$': '<rootDir>/../$1/src/internal.ts',
       },
     })),
     {

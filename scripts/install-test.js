@@ -89,8 +89,8 @@ function main() {
     const packed = packAll(path.join(temp, 'tarballs'));
     check(
       `packed ${packed.length} packages into ${path.join(temp, 'tarballs')}`,
-      packed.length === 5,
-      'expected 5',
+      packed.length === 6,
+      'expected 6',
     );
 
     fs.cpSync(FIXTURE, project, { recursive: true });
@@ -138,6 +138,25 @@ function main() {
       !('@sigil/testing' in (cli.dependencies ?? {})) &&
         !fs.existsSync(path.join(project, 'node_modules/@sigil/cli/node_modules/@sigil/testing')),
       JSON.stringify(cli.dependencies),
+    );
+
+    check(
+      '@sigil/cli does not depend on @sigil/distributed (an optional peer, loaded by sigil worker)',
+      !('@sigil/distributed' in (cli.dependencies ?? {})),
+      JSON.stringify(cli.dependencies),
+    );
+    const distributed = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        "const d = require('@sigil/distributed'); if (typeof d.DistributedEvaluator.connect !== 'function') process.exit(1)",
+      ],
+      { cwd: project, env: cleanEnv(), encoding: 'utf8' },
+    );
+    check(
+      '@sigil/distributed loads with its dependencies (bullmq, ioredis)',
+      distributed.status === 0,
+      distributed.stderr,
     );
 
     const tsc = path.join(project, 'node_modules/typescript/bin/tsc');

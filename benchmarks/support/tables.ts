@@ -452,6 +452,34 @@ export const BENCHMARKS: Benchmark[] = [
         ],
       ),
   },
+  {
+    name: 'distributed',
+    file: 'distributed.bench.ts',
+    markdown: (f) =>
+      `${num(f.plan.examples, 0)} examples, fake server at ${f.plan.latencyMs} ms per call, ${f.plan.jobsPerWorker * f.plan.batchSize} examples in flight per worker ` +
+      `(${f.plan.jobsPerWorker} job${f.plan.jobsPerWorker === 1 ? '' : 's'} of ${f.plan.batchSize} at a time); every worker a process of its own, one local redis-server:\n\n` +
+      table(
+        [
+          'Workers',
+          'Wall',
+          'Examples/s',
+          'Ideal wall',
+          'Mean job',
+          'Queue overhead per job',
+          'CPU per example (workers / coordinator)',
+        ],
+        f.runs.map((r: Figures) => [
+          String(r.workers),
+          `${num(r.wallMs / 1000, 2)} s`,
+          `**${num(r.examplesPerSecond, 1)}**`,
+          `${num(r.idealWallMs / 1000, 2)} s`,
+          `${num(r.meanJobMs, 1)} ms`,
+          `**${num(r.overheadPerJobMs, 1)} ms**`,
+          `${num(r.workerCpuMsPerExample, 2)} / ${num(r.coordinatorCpuMsPerExample, 2)} ms`,
+        ]),
+      ) +
+      `\n\nThroughput ${f.speedupWorkers} workers: **${num(f.speedup, 2)}×** (target ≥ ${f.plan.target}×: ${f.targetMet ? 'met' : 'missed'}).`,
+  },
 ];
 
 /** The headline rows: [measurement, Sigil, Ax or reference, ratio, target]. */
@@ -592,6 +620,13 @@ export function summaryRows(r: Record<string, Figures>): string[][] {
       `Sigil LM client ${num(r.evaluate.latency.sigilLM.medianRatio, 3)}`,
       '',
       '≤ 1.15',
+    ],
+    [
+      `Distributed Evaluate, ${num(r.distributed.plan.examples, 0)} × 50 ms: throughput ${r.distributed.speedupWorkers} workers`,
+      `${num(r.distributed.speedup, 2)}×`,
+      `queue overhead ${r.distributed.runs.map((x: Figures) => num(x.overheadPerJobMs, 1)).join(' / ')} ms per job`,
+      '',
+      `≥ 3.5×: ${pass(r.distributed.targetMet)}`,
     ],
   ];
 }

@@ -8,6 +8,7 @@ import { evaluateCommand } from './commands/evaluate';
 import { inspectCommand } from './commands/inspect';
 import { optimizeCommand } from './commands/optimize';
 import { simCommand } from './commands/sim';
+import { workerCommand } from './commands/worker';
 import { MetricError } from '@sigil/core';
 import { CliError } from './errors';
 import { AUTO_NAMES, OPTIMIZER_NAMES } from './optimize/build-optimizer';
@@ -74,7 +75,12 @@ function buildProgram(io: CliIO): Command {
         '--max-errors <n>',
         'failed examples (LM, program or metric errors) tolerated before the run fails: a count or a share like 5% (default 0)',
         errorAllowance,
-      ),
+      )
+      .option(
+        '--workers <redis-url>',
+        'evaluate on sigil worker processes through this Redis (needs @sigil/distributed)',
+      )
+      .option('--batch-size <n>', 'examples per worker job with --workers (default 8)', wholeNumber(1)),
   )
     .addHelpText('after', TASK_FILES_ARE_CODE)
     .action((task: string, flags) => evaluateCommand(task, flags, io));
@@ -123,10 +129,31 @@ function buildProgram(io: CliIO): Command {
           .choices(['stop', 'score-zero'])
           .default('stop'),
       )
-      .option('--report <file>', 'write a self-contained HTML report (chart, instructions, trials)'),
+      .option('--report <file>', 'write a self-contained HTML report (chart, instructions, trials)')
+      .option(
+        '--workers <redis-url>',
+        'evaluate candidates on sigil worker processes through this Redis (needs @sigil/distributed)',
+      )
+      .option('--batch-size <n>', 'examples per worker job with --workers (default 8)', wholeNumber(1)),
   )
     .addHelpText('after', TASK_FILES_ARE_CODE)
     .action((task: string, flags) => optimizeCommand(task, flags, io));
+
+  withLMOptions(
+    program
+      .command('worker')
+      .description("Run the task's evaluation jobs from Redis for sigil optimize --workers (until Ctrl+C).")
+      .argument('<task>', "task file (.ts or .js) exporting defineTask(...), the coordinator's")
+      .requiredOption('--redis <url>', 'the Redis the coordinator uses, e.g. redis://127.0.0.1:6379')
+      .option('--jobs <n>', 'jobs run at once (default 4)', wholeNumber(1))
+      .option(
+        '--lock-duration <ms>',
+        "how long a job's lock lasts unless renewed: a dead worker's job is re-run after it (default 30000)",
+        wholeNumber(1000),
+      ),
+  )
+    .addHelpText('after', TASK_FILES_ARE_CODE)
+    .action((task: string, flags) => workerCommand(task, flags, io));
 
   program
     .command('inspect')

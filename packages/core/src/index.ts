@@ -134,6 +134,7 @@ export { seededRandom } from './data/random';
 // Evaluation
 export { Evaluate } from './evaluate/evaluate';
 export type { EvaluateOptions } from './evaluate/evaluate';
+export type { BackendRun, EvaluationBackend } from './evaluate/backend';
 export type { EvaluationReport, EvaluationResult } from './evaluate/evaluation-result';
 export { defineMetric } from './evaluate/metric';
 export type { Metric, MetricTarget, MetricValue, ScoreWithFeedback } from './evaluate/metric';

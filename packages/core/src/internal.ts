@@ -39,6 +39,7 @@ export {
 export type { LMErrorDetails, BadResponseDetails } from './lm/errors';
 export { ResponseCache, DEFAULT_CACHE_DIR } from './lm/cache';
 export type { CacheMode, CacheOptions, CacheStats } from './lm/cache';
+export type { CacheClaim, CacheStore } from './lm/cache-store';
 export type { DiskStoreStats } from './lm/disk-store';
 export { canonicalJson, requestKey } from './lm/request-key';
 export { Scheduler, PRIORITY_LEVELS, priorityValue } from './lm/scheduler';

@@ -24,10 +24,14 @@ import { showProgress } from '../optimize/progress';
 import { RunRecorder } from '../optimize/run-recorder';
 import { renderHtmlReport } from '../report/html-report';
 import type { ReportPredictor } from '../report/report-data';
-import { loadTask } from '../task-loader/load-task';
+import { type LoadedTask, loadTask } from '../task-loader/load-task';
+import { type ConnectedWorkers, connectWorkers } from '../distributed/connect-workers';
 import { writeStateFile } from '@sigil/core/internal';
 
 export interface OptimizeFlags extends LMFlags, OptimizerFlags {
+  /** A Redis URL: candidates are evaluated by `sigil worker` processes. */
+  workers?: string;
+  batchSize?: number;
   out?: string;
   journal?: string;
   resume?: boolean;
@@ -43,8 +47,23 @@ export async function optimizeCommand(taskFile: string, flags: OptimizeFlags, io
   const task = await loadTask(taskFile, io.cwd);
   const out = flags.out ?? path.join('optimized', `${task.name}.json`);
   const journal = flags.journal ?? defaultJournalPath(out);
-  const resolvePath = (file: string) => path.resolve(io.cwd, file);
   const interrupt = new AbortController();
+  const workers = flags.workers ? await connectWorkers(task, flags.workers, flags) : undefined;
+  try {
+    await optimizeWith(task, flags, io, { out, journal, interrupt, workers });
+  } finally {
+    await workers?.close();
+  }
+}
+
+async function optimizeWith(
+  task: LoadedTask,
+  flags: OptimizeFlags,
+  io: CliIO,
+  run: { out: string; journal: string; interrupt: AbortController; workers?: ConnectedWorkers },
+): Promise<void> {
+  const { out, journal, interrupt, workers } = run;
+  const resolvePath = (file: string) => path.resolve(io.cwd, file);
   const reflective = flags.optimizer === 'gepa' || flags.optimizer === 'simba';
   const reflection = reflective ? await resolveReflectionLM(task, flags, io) : undefined;
   const optimizer = buildOptimizer(flags, task.metric, {
@@ -53,8 +72,9 @@ export async function optimizeCommand(taskFile: string, flags: OptimizeFlags, io
     fresh: flags.fresh ?? false,
     signal: interrupt.signal,
     reflectionLM: reflection?.lm,
+    backend: workers?.backend,
   });
-  const resolved = await resolveLM(task, flags, io);
+  const resolved = await resolveLM(task, flags, io, workers?.cache);
   const program = await task.makeProgram();
   const data = { trainset: task.trainset, valset: task.hasValset ? task.valset : undefined };
   const estimate = optimizer.estimate(program, data);
@@ -66,6 +86,7 @@ export async function optimizeCommand(taskFile: string, flags: OptimizeFlags, io
   );
   writeLine(io.stdout, `LM: ${resolved.description}`);
   if (reflection) writeLine(io.stdout, `Reflection LM: ${reflection.description}`);
+  if (workers) writeLine(io.stdout, `Workers: sigil worker processes on ${workers.backend.location}`);
   writeLine(
     io.stdout,
     `Estimate: about ${formatCount(estimate.lmCalls)} LM calls, at most ${formatCount(estimate.maxLmCalls)} ` +

@@ -4,8 +4,8 @@
  * `SIGIL_LM_API_KEY` / `OPENAI_API_KEY` (never printed).
  */
 import * as path from 'node:path';
-import { type LanguageModel, LM, type LMMiddleware } from '@sigil/core';
-import { DEFAULT_CACHE_DIR } from '@sigil/core/internal';
+import { type LanguageModel, LM, type LMMiddleware, type LMResponse } from '@sigil/core';
+import { DEFAULT_CACHE_DIR, type ResponseCache } from '@sigil/core/internal';
 import type { CliIO } from '../cli-io';
 import { CliError, OptionError } from '../errors';
 import type { LoadedTask } from '../task-loader/load-task';
@@ -34,11 +34,17 @@ const NO_CACHE: LMMiddleware = {
   call: (next, messages, options) => next(messages, { ...options, cache: false }),
 };
 
-export async function resolveLM(task: LoadedTask, flags: LMFlags, io: CliIO): Promise<ResolvedLM> {
+/** `sharedCache` (a Redis tier, with `--workers` and `sigil worker`) replaces the disk cache of an LM the CLI builds. */
+export async function resolveLM(
+  task: LoadedTask,
+  flags: LMFlags,
+  io: CliIO,
+  sharedCache?: ResponseCache<LMResponse>,
+): Promise<ResolvedLM> {
   const fromEnv = nonEmpty(io.env.SIGIL_LM);
   const model = nonEmpty(flags.lm) ?? fromEnv;
   if (model) {
-    const { lm, description } = modelLM(model, flags, io);
+    const { lm, description } = modelLM(model, flags, io, sharedCache);
     return { lm, source: nonEmpty(flags.lm) ? '--lm' : 'SIGIL_LM', description, middleware: [] };
   }
   const own = await task.lm();
@@ -81,13 +87,21 @@ export async function resolveReflectionLM(
 }
 
 /** `new LM(model)` on the configured endpoint, with the run's cache, and how to describe it. */
-function modelLM(model: string, flags: LMFlags, io: CliIO): { lm: LM; description: string } {
+function modelLM(
+  model: string,
+  flags: LMFlags,
+  io: CliIO,
+  sharedCache?: ResponseCache<LMResponse>,
+): { lm: LM; description: string } {
   const lm = new LM(model, {
     baseURL: nonEmpty(io.env.SIGIL_LM_BASE_URL) ?? nonEmpty(io.env.OPENAI_BASE_URL),
     apiKey: nonEmpty(io.env.SIGIL_LM_API_KEY) ?? nonEmpty(io.env.OPENAI_API_KEY),
-    cache: flags.cache === false ? false : { dir: path.resolve(io.cwd, flags.cacheDir ?? DEFAULT_CACHE_DIR) },
+    cache:
+      flags.cache === false
+        ? false
+        : (sharedCache ?? { dir: path.resolve(io.cwd, flags.cacheDir ?? DEFAULT_CACHE_DIR) }),
   });
-  const cache = flags.cache === false ? 'no cache' : `cache ${lm.cache.dir ?? 'in memory'}`;
+  const cache = flags.cache === false ? 'no cache' : `cache ${lm.cache.location ?? 'in memory'}`;
   return { lm, description: `${model} at ${lm.baseURL} (${cache})` };
 }
 

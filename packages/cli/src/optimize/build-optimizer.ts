@@ -83,6 +83,7 @@ export function buildOptimizer(
     fresh: boolean;
     signal?: AbortSignal;
     reflectionLM?: LanguageModel;
+    backend?: OptimizerOptions['backend'];
   },
 ): Optimizer {
   checkOptimizerFlags(flags);
@@ -96,6 +97,7 @@ export function buildOptimizer(
     fresh: run.fresh,
     signal: run.signal,
     metricErrors: flags.metricErrors,
+    backend: run.backend,
   };
   const maxErrors = flags.maxErrors;
   switch (flags.optimizer) {

@@ -2,6 +2,7 @@ import { Example } from '../data/example';
 import { Prediction } from '../data/prediction';
 import { addUsage, emptyUsage } from '../lm/types';
 import { EvaluationError } from './errors';
+import type { EvaluationBackend } from './backend';
 import type { EvaluationReport, EvaluationResult } from './evaluation-result';
 import { feedbackOf, scoreOf, type Metric } from './metric';
 import { OrderedSink } from './ordered-sink';
@@ -65,6 +66,8 @@ export interface EvaluateOptions<
   onProgress?: (state: EvaluationProgress) => void;
   /** Where progress and tables go (default `process.stderr`). */
   output?: NodeJS.WritableStream;
+  /** Runs the examples elsewhere, in batches (e.g. `@sigil/distributed`'s workers); default: this process. */
+  backend?: EvaluationBackend;
 }
 
 /** Reorder window per unit of concurrency (see `OrderedSink`), and its floor. */
@@ -116,8 +119,9 @@ export class Evaluate<E extends Example<any, any> = Example, P extends Predictio
       lmErrors: options.lmErrors ?? 'fail-example',
       metricErrors: options.metricErrors ?? 'fail-example',
     } as const;
-    // The error that ends the run early; workers stop pulling once it is set.
+    // The error that ends the run early; workers stop pulling once it is set (and a backend is told).
     let stop: unknown;
+    const stopped = new AbortController();
 
     const state = (): EvaluationProgress => ({
       done,
@@ -138,6 +142,7 @@ export class Evaluate<E extends Example<any, any> = Example, P extends Predictio
     const display = createProgressDisplay(options.progress ?? 'auto', output, total);
     const halt = (error: unknown): void => {
       stop ??= error;
+      stopped.abort(error);
       sink?.release();
     };
 
@@ -183,27 +188,49 @@ export class Evaluate<E extends Example<any, any> = Example, P extends Predictio
         return undefined;
       }
     };
-    const handle = async (item: NonNullable<Awaited<ReturnType<typeof pull>>>) => {
+    type Item = NonNullable<Awaited<ReturnType<typeof pull>>>;
+    const { backend } = options;
+    // One batch fills at a time, so concurrent workers never split the devset into smaller batches.
+    let filling: Promise<unknown> = Promise.resolve();
+    const pullBatch = (): Promise<Item[] | undefined> => {
+      if (!backend) return pull().then((item) => (item ? [item] : undefined));
+      const next = filling.then(async () => {
+        const batch: Item[] = [];
+        for (let item; batch.length < backend.batchSize && (item = await pull());) batch.push(item);
+        return batch.length > 0 ? batch : undefined;
+      });
+      filling = next;
+      return next;
+    };
+    const handle = async (batch: Item[]) => {
       try {
-        if (!Example.isExample(item.example) || item.example.inputKeys.length === 0) {
+        const bad = batch.find(
+          (item) => !Example.isExample(item.example) || item.example.inputKeys.length === 0,
+        );
+        if (bad) {
           halt(
             new EvaluationError(
-              `Devset item ${item.index} is ${Example.isExample(item.example) ? 'an Example with no inputs marked' : 'not an Example'} — build examples with Example.from(row).withInputs('question', …) or loadDataset.`,
+              `Devset item ${bad.index} is ${Example.isExample(bad.example) ? 'an Example with no inputs marked' : 'not an Example'} — build examples with Example.from(row).withInputs('question', …) or loadDataset.`,
             ),
           );
           return;
         }
-        const result = await evaluateOne(program, item.example, item.index, metric, failureScore);
-        record(result);
-        await sink?.add(result);
+        const results = backend
+          ? await backend.evaluateBatch(batch, { program, metric, failureScore, signal: stopped.signal })
+          : [await evaluateOne(program, batch[0].example, batch[0].index, metric, failureScore)];
+        for (const result of results) {
+          record(result as EvaluationResult<E, P>);
+          await sink?.add(result as EvaluationResult<E, P>);
+        }
       } catch (error) {
         halt(error);
       }
     };
 
     try {
-      await drainConcurrently(concurrency, pull, handle, () => Boolean(stop));
+      await drainConcurrently(backend?.concurrency ?? concurrency, pullBatch, handle, () => Boolean(stop));
     } finally {
+      stopped.abort();
       await source.close();
       await writer?.close();
       display.finish(state());

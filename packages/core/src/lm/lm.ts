@@ -347,7 +347,14 @@ export class LM implements LanguageModel {
     const stored = await this.cache.loadFromDisk(key);
     if (stored) return this.servedFromCache(stored, messages, call);
     this.refuseInReplay(call);
-    return this.fetchAndStore(messages, call);
+    // A store shared by processes lets one of them pay for a request the others ask at the same time.
+    const claim = await this.cache.claim(key, call.control?.signal);
+    if (claim && 'value' in claim) return this.servedFromCache(claim.value, messages, call);
+    try {
+      return await this.fetchAndStore(messages, call);
+    } finally {
+      await claim?.release();
+    }
   }
 
   private async fetchAndStore(messages: ChatMessage[], call: PreparedCall): Promise<LMResponse> {

@@ -1,6 +1,7 @@
 import {
   context,
   Evaluate,
+  type EvaluationBackend,
   EvaluationError,
   type EvaluationReport,
   type Example,
@@ -73,6 +74,8 @@ export class OptimizerRun {
     private readonly events: TypedEmitter<OptimizerEvents>,
     /** What a metric that throws does: stop the run (default), or score the example 0 and count it. */
     readonly metricErrorPolicy: 'stop' | 'score-zero' = 'stop',
+    /** Where evaluations run (default: this process); a distributed backend's workers report their calls here. */
+    readonly backend?: EvaluationBackend,
   ) {}
 
   /** True when no further work may start: the budget is spent or the run was interrupted. */
@@ -152,6 +155,7 @@ export class OptimizerRun {
         progress: false,
         lmErrors: 'stop',
         metricErrors: this.metricErrorPolicy === 'stop' ? 'stop' : 'fail-example',
+        backend: this.backend,
       }).run(program);
     } catch (error) {
       if (this.interrupted) return undefined;
