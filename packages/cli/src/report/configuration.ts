@@ -19,11 +19,10 @@ export function configurationOf(state: StatePatch | undefined): {
   if (!state) return { predictors: [], params: [] };
   const predictors: PredictorView[] = [];
   const read = (path: string, entry: Record<string, unknown>) => {
-    const signature = entry.signature as { instructions?: unknown } | undefined;
-    const view: PredictorView = { path };
-    if (typeof signature?.instructions === 'string') view.instructions = signature.instructions;
-    if (Array.isArray(entry.demos)) view.demos = entry.demos.length;
-    if (view.instructions !== undefined || view.demos !== undefined) predictors.push(view);
+    const { instructions: text } = (entry.signature ?? {}) as { instructions?: unknown };
+    const instructions = typeof text === 'string' ? text : undefined;
+    const demos = Array.isArray(entry.demos) ? entry.demos.length : undefined;
+    if (instructions !== undefined || demos !== undefined) predictors.push({ path, instructions, demos });
   };
   if ('signature' in state || 'demos' in state) read('self', state);
   for (const [key, value] of Object.entries(state)) {
@@ -43,7 +42,7 @@ export function configurationCell(state: StatePatch | undefined): string {
     ...predictors.map((p) => {
       const parts = [
         p.instructions !== undefined ? instructionSummary(p.instructions) : undefined,
-        p.demos !== undefined ? `${p.demos} demo${p.demos === 1 ? '' : 's'}` : undefined,
+        demoCount(p.demos),
       ].filter(Boolean);
       return `${p.path !== 'self' ? `${p.path}: ` : ''}${parts.join(', ')}`;
     }),
@@ -66,4 +65,9 @@ function instructionSummary(text: string): string {
 export function shorten(text: string, length: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > length ? `${flat.slice(0, length - 1)}…` : flat;
+}
+
+function demoCount(count: number | undefined): string | undefined {
+  if (count === undefined) return undefined;
+  return `${count} demo${count === 1 ? '' : 's'}`;
 }
