@@ -151,7 +151,9 @@ export function loadState(
     if (typeof saved.signature === 'object' && saved.signature !== null && !known.has('signature')) {
       fail(
         `Saved program holds a single predictor saved flat (a lone Predict's state, keys ` +
-          `${Object.keys(saved).filter((k) => k !== 'metadata').join(', ')}), but ${program} has the predictors ` +
+          `${Object.keys(saved)
+            .filter((k) => k !== 'metadata')
+            .join(', ')}), but ${program} has the predictors ` +
           `${paths.map((k) => `"${k}"`).join(', ')} — load it into a Predict of that signature, or save and load ` +
           'the whole program',
       );
