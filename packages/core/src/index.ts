@@ -54,7 +54,9 @@ export { History } from './custom-types/history';
 export type { HistoryMessage } from './custom-types/history';
 export { Image } from './custom-types/image';
 export type { FetchImageOptions, ImageSource } from './custom-types/image';
-export { HistoryError, ImageError } from './custom-types/errors';
+export { HistoryError, ImageError, ToolCallsError } from './custom-types/errors';
+export { ToolCalls } from './custom-types/tool-calls';
+export type { ToolCallItem, ToolCallResult } from './custom-types/tool-calls';
 
 // Adapters
 export type { Adapter, AdapterOptions, Demo, ParseContext } from './adapter/adapter';
@@ -73,8 +75,13 @@ export { Predict } from './module/predict';
 export type { PredictOptions, ForwardOptions } from './module/predict';
 export { ChainOfThought } from './module/chain-of-thought';
 export { ReAct } from './module/react';
-export type { ReActOptions } from './module/react';
+export type { NativeReActOutputs, ReActOptions, ToolCallingMode } from './module/react';
+export type { TerminationReason } from './module/react-native';
+export { ReActNoSubmitError } from './module/react-errors';
 export { Tool, ToolMethod } from './module/tool';
+export type { ToolContext, ToolFunction, ToolOptions, ToolParametersSchema } from './module/tool';
+export { executeToolCalls } from './module/tool-calls-run';
+export type { ExecuteToolCallsOptions } from './module/tool-calls-run';
 export { BestOfN } from './module/best-of-n';
 export type { BestOfNOptions } from './module/best-of-n';
 export { Refine } from './module/refine';

@@ -31,7 +31,11 @@ export class ChatAdapter extends BaseAdapter {
     super(options);
     this.fallback =
       options.fallback === undefined
-        ? new JSONAdapter({ markers: options.markers })
+        ? new JSONAdapter({
+            markers: options.markers,
+            nativeFunctionCalling: this.nativeFunctionCalling,
+            parallelToolCalls: options.parallelToolCalls,
+          })
         : (options.fallback ?? undefined);
   }
 

@@ -48,6 +48,7 @@ export class LM implements LanguageModel {
   /** The model name as given (LiteLLM style). */
   readonly model: string;
   readonly supportsStructuredOutputs: boolean;
+  readonly supportsFunctionCalling: boolean;
   readonly cache: ResponseCache<LMResponse>;
   readonly scheduler: Scheduler;
   readonly history: CallHistory;
@@ -71,6 +72,7 @@ export class LM implements LanguageModel {
     validateTransportOptions(options, `LM "${model}"`);
     this.endpoint = resolveEndpoint(model, options);
     this.supportsStructuredOutputs = options.supportsStructuredOutputs ?? true;
+    this.supportsFunctionCalling = options.supportsFunctionCalling ?? true;
     this.defaults = {
       temperature: options.temperature,
       maxTokens: options.maxTokens,

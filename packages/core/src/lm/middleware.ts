@@ -100,6 +100,7 @@ function chain(
   return {
     model: inner.model,
     supportsStructuredOutputs: inner.supportsStructuredOutputs,
+    supportsFunctionCalling: inner.supportsFunctionCalling,
     inner,
     middleware,
     call: (messages, options = {}) => call(messages, options),
