@@ -67,6 +67,14 @@ export { TwoStepAdapter } from './adapter/two-step-adapter';
 
 // Modules and learnable state
 export { Module, predictorsOf } from './module/module';
+export type {
+  FieldChunk,
+  PredictionChunk,
+  StatusChunk,
+  StatusMessages,
+  StreamChunk,
+  StreamOptions,
+} from './module/streaming';
 export type { ModuleInputs, ModuleOutputs } from './module/module';
 export type { PredictorParameters } from './module/parameters';
 export { Program } from './module/program';

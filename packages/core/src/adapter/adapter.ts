@@ -8,6 +8,7 @@ import { type FieldType, isHistoryType, isToolCallsType } from '../signature/fie
 import { ToolCalls } from '../custom-types/tool-calls';
 import { expandCustomTypes, expandMessages } from './content-parts';
 import { type TurnWriter, toolTurnMessages } from './tool-turns';
+import type { FieldStream } from './field-stream';
 import { type MarkerPolicy, guardMarkers } from './markers';
 import { formatFieldValue, pyTypeName } from './python-values';
 import { pyDedent, pySplitlines, pyStrip } from './python-text';
@@ -63,6 +64,8 @@ export interface Adapter {
   readonly nativeFunctionCalling?: boolean;
   /** See `AdapterOptions.parallelToolCalls`. */
   readonly parallelToolCalls?: boolean;
+  /** A reader of a streamed reply's output fields, for `program.stream()` (none: no field chunks). */
+  fieldStream?(signature: SignatureSpec<any, any>): FieldStream;
   /**
    * For an adapter whose parsing calls an LM (`TwoStepAdapter`): the outputs of a completion, read
    * asynchronously. `Predict` uses it instead of `parse` when present.

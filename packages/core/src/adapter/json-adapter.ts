@@ -9,6 +9,7 @@ import {
   typeRequirement,
 } from './adapter';
 import { AdapterParseError, excerpt } from './errors';
+import { type FieldStream, JsonFieldStream } from './field-stream';
 import { outputsSchema } from './json-schema';
 import { toolFieldsOf } from './native-tools';
 import { isToolCallsType } from '../signature/field-type';
@@ -108,6 +109,11 @@ export class JSONAdapter extends BaseAdapter {
       return { responseFormat: { type: 'json_object' } };
     }
     return { responseFormat: format };
+  }
+
+  /** Reads the output fields of a streamed reply from its JSON as it grows (see `program.stream()`). */
+  fieldStream(signature: SignatureSpec<any, any>): FieldStream {
+    return new JsonFieldStream(signature);
   }
 
   /** Reads the outputs from the reply's JSON object (repairing common breakage, as DSPy's json_repair). */

@@ -7,6 +7,7 @@ import { trackedCall } from '../runtime/usage-tracker';
 import { mapConcurrently } from '../runtime/pool';
 import { copyInitialParams, groupByPredictor, parametersOf, type PredictorParameters } from './parameters';
 import { isPredictor, walkModules } from './walk';
+import { type StreamChunk, type StreamOptions, streamModule } from './streaming';
 
 /**
  * The inputs a module's `forward` takes, read from its own `forward` declaration — so a user's
@@ -52,6 +53,18 @@ export abstract class Module<I = any, O = any> {
    */
   parameters(): ParameterHandle[] {
     return parametersOf(this, isModule);
+  }
+
+  /**
+   * Runs the module and streams it (DSPy's `streamify`): each output field's text as the LM writes it
+   * (`{ type: 'field', predictor, field, delta }`), status chunks when modules and tools start, then the result
+   * (`{ type: 'prediction', prediction }`). Breaking out of the loop aborts the LM calls in flight.
+   * @example for await (const chunk of program.stream({ question })) if (chunk.type === 'field') write(chunk.delta);
+   */
+  stream(inputs: I, options: StreamOptions = {}): AsyncGenerator<StreamChunk<O>, void, undefined> {
+    const paths = new Map<object, string>();
+    for (const [path, predictor] of declaredPredictors(this)) paths.set(predictor, path);
+    return streamModule(this, inputs, paths, options);
   }
 
   /** Calls `forward` over many inputs, at most `concurrency` at once; results keep the input order. */

@@ -16,7 +16,9 @@ import { declaredPredictors, Module } from './module';
 import { checkInputs } from './input-check';
 import { predictorHandles } from './predictor-state';
 import type { Learnable } from './walk';
-import { callThrough, unwrapLM } from '../lm/middleware';
+import { callThrough, streamThrough, unwrapLM } from '../lm/middleware';
+import type { FieldStream } from '../adapter/field-stream';
+import { consumeStream, eitherSignal } from './stream-call';
 import { describeChat } from '../runtime/gen-ai';
 import { checkNumber, COUNT } from '../errors/option-checks';
 import { warnIfLargePrompt } from './prompt-size';
@@ -215,14 +217,23 @@ export class Predict<S extends SignatureLike = SignatureLike>
         : a.format(plan.signature, demos, inputs);
     // Every LM call of this prediction (the main one, and an adapter's own, e.g. TwoStepAdapter's
     // extraction): through the middlewares in force, in a span, counted in the prediction's usage.
+    const sink = current.stream;
     const callLM = async (
       model: LanguageModel,
       request: ChatMessage[],
       callOptions: CallOptions,
+      fields?: FieldStream,
     ): Promise<LMResponse> => {
-      const send = middleware
-        ? () => callThrough(model, middleware, request, callOptions, this)
-        : () => model.call(request, callOptions);
+      // Under program.stream(): streamed, field text reported as it arrives, stopped with the stream.
+      const send = sink
+        ? () => {
+            const options = { ...callOptions, signal: eitherSignal(callOptions.signal, sink.signal) };
+            const events = streamThrough(model, middleware ?? [], request, options, this);
+            return consumeStream(events, fields, sink, this, model.model);
+          }
+        : middleware
+          ? () => callThrough(model, middleware, request, callOptions, this)
+          : () => model.call(request, callOptions);
       const response: LMResponse = observing(current)
         ? await instrument('lm', model.model, { messages: request, options: callOptions }, send, {
             describe: (content) =>
@@ -244,7 +255,8 @@ export class Predict<S extends SignatureLike = SignatureLike>
     let feedbacks = 0;
     for (;;) {
       const callOptions = { ...baseOptions, ...plan.callOptions, ...adapter.callOptions(plan.signature, lm) };
-      const response = await callLM(lm, messages, callOptions);
+      const fields = sink ? adapter.fieldStream?.(plan.signature) : undefined;
+      const response = await callLM(lm, messages, callOptions, fields);
       const parsed: Record<string, unknown>[] = [];
       let failure: AdapterParseError | OutputValidationError | undefined;
       let failedText = '';

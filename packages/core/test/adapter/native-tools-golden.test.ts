@@ -53,7 +53,7 @@ describe.each(cases.map((c) => [c.name, c] as const))('native tool case %s', (_n
     server.setReply([c.reply]);
     const inputs: Record<string, unknown> = { ...c.inputs, tools };
     if (c.history) inputs.history = new History(c.history);
-    const outputs = await predict.forward(inputs as never);
+    const outputs = await (predict as Predict).forward(inputs);
     const body = server.chatRequests[0].body as Record<string, unknown>;
     const sent: Record<string, unknown> = {};
     for (const key of REQUEST_KEYS) if (key in body) sent[key] = body[key];

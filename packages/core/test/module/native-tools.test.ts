@@ -112,7 +112,7 @@ describe('ReAct with native tool calls (DSPy ReActV2)', () => {
   beforeEach(() => server.reset());
 
   const QA = signature('question -> answer', 'Answer the question.');
-  const call = (name: string, args: object, id: string) => ({ name, arguments: args, id });
+  const call = (name: string, args: Record<string, unknown>, id: string) => ({ name, arguments: args, id });
   const thought = (text: string) => `[[ ## next_thought ## ]]\n${text}\n\n[[ ## completed ## ]]`;
 
   it.each([

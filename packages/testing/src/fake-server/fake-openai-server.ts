@@ -228,6 +228,8 @@ export class FakeOpenAIServer {
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
     for (const chunk of chatChunks(record.id, model, messages, reply, n, withUsage)) {
       if (response.destroyed) return;
+      if (reply.chunkDelayMs && isContentChunk(chunk)) await sleep(reply.chunkDelayMs);
+      if (response.destroyed) return;
       response.write(`data: ${JSON.stringify(chunk)}\n\n`);
     }
     response.end('data: [DONE]\n\n');
@@ -284,6 +286,11 @@ export class FakeOpenAIServer {
     });
     response.end(text);
   }
+}
+
+function isContentChunk(chunk: unknown): boolean {
+  const choices = (chunk as { choices?: { delta?: { content?: string } }[] }).choices;
+  return Boolean(choices?.[0]?.delta?.content);
 }
 
 function socketOf(response: http.ServerResponse) {

@@ -50,6 +50,10 @@ export interface FakeReply {
   fault?: Fault | FaultKind;
   /** Wait before answering (ms). */
   latencyMs?: number;
+  /** Streamed: the text's pieces, one chunk each (default: word by word); `content` is then their join. */
+  chunks?: string[];
+  /** Streamed: wait this long before each content chunk (ms), as a model producing tokens would. */
+  chunkDelayMs?: number;
 }
 
 /** A request the server received (faulted ones included). */
