@@ -67,6 +67,10 @@ export { TwoStepAdapter } from './adapter/two-step-adapter';
 
 // Modules and learnable state
 export { Module, predictorsOf } from './module/module';
+export type { BatchOptions } from './module/module';
+export { ProviderBatcher } from './lm/batch/provider-batcher';
+export type { BatchProgress, ProviderBatchOptions } from './lm/batch/provider-batcher';
+export { BatchError } from './lm/batch/batch-error';
 export type {
   FieldChunk,
   PredictionChunk,

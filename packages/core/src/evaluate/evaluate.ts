@@ -11,6 +11,8 @@ import { ResultsWriter } from './results-writer';
 import { drainConcurrently } from '../runtime/pool';
 import { type FailureCounts, failureKindOf, metricFailure, stopFor } from './failures';
 import { checkNumbers, COUNT, FINITE, type NumberRule, POSITIVE_COUNT } from '../errors/option-checks';
+import { withLMMiddleware } from '../runtime/settings';
+import { ProviderBatcher, type ProviderBatchOptions } from '../lm/batch/provider-batcher';
 
 const EVALUATE_RULES: Record<string, NumberRule> = {
   concurrency: POSITIVE_COUNT,
@@ -65,6 +67,12 @@ export interface EvaluateOptions<
   onProgress?: (state: EvaluationProgress) => void;
   /** Where progress and tables go (default `process.stderr`). */
   output?: NodeJS.WritableStream;
+  /**
+   * Send the program's LM calls through the provider's Batch API (about half the price; answers take
+   * minutes to hours): a `ProviderBatcher` or its options (journal, poll interval, progress). Concurrency
+   * then defaults to 10,000, so the examples' calls share batches.
+   */
+  batch?: ProviderBatcher | ProviderBatchOptions;
 }
 
 /** Reorder window per unit of concurrency (see `OrderedSink`), and its floor. */
@@ -89,7 +97,14 @@ export class Evaluate<E extends Example<any, any> = Example, P extends Predictio
     overrides: Partial<EvaluateOptions<E, P>> = {},
   ): Promise<EvaluationReport<E, P>> {
     checkNumbers(overrides, EVALUATE_RULES, 'Evaluate.run');
-    const options = checkOptions({ ...this.options, ...overrides });
+    const merged = { ...this.options, ...overrides };
+    const provider = merged.batch;
+    if (provider) {
+      const batcher = provider instanceof ProviderBatcher ? provider : new ProviderBatcher(provider);
+      const batched = { ...merged, batch: undefined, concurrency: merged.concurrency ?? 10_000 };
+      return withLMMiddleware(batcher.middleware, () => this.run(program, batched));
+    }
+    const options = checkOptions(merged);
     if (!program || typeof program.forward !== 'function') {
       throw new EvaluationError(
         'Evaluate.run needs a program with a forward(inputs) method — pass a Program or Predict.',

@@ -73,6 +73,8 @@ export interface RecordedRequest {
   fault?: FaultKind;
   /** The status answered (undefined for resets and stalls). */
   status?: number;
+  /** For a chat request inside a batch (Batch API): the batch's id. */
+  batchId?: string;
 }
 
 /** How the server answers chat requests: a fixed text, a list used in order, or a function of the request. */
@@ -99,4 +101,6 @@ export interface FakeServerOptions {
   apiKey?: string;
   /** Headers added to every successful answer. */
   headers?: Record<string, string>;
+  /** How the Batch API endpoints (`/v1/files`, `/v1/batches`) progress and end. */
+  batch?: import('./batch-api').BatchApiOptions;
 }
