@@ -82,11 +82,23 @@ function readerCost(make: () => { push(t: string): unknown; end(): unknown }, ch
 
 async function main(): Promise<void> {
   const server = new FakeOpenAIServer();
-  const lm = new LM('openai/gpt-4o-mini', { baseURL: await server.start(), apiKey: 'sk-bench', cache: false });
+  const lm = new LM('openai/gpt-4o-mini', {
+    baseURL: await server.start(),
+    apiKey: 'sk-bench',
+    cache: false,
+  });
   const spec = signature('question -> answer');
   const adapters = {
-    chat: { adapter: new ChatAdapter() as Adapter, chunks: chatChunks, reader: () => new MarkerFieldStream(spec) },
-    json: { adapter: new JSONAdapter() as Adapter, chunks: jsonChunks, reader: () => new JsonFieldStream(spec) },
+    chat: {
+      adapter: new ChatAdapter() as Adapter,
+      chunks: chatChunks,
+      reader: () => new MarkerFieldStream(spec),
+    },
+    json: {
+      adapter: new JSONAdapter() as Adapter,
+      chunks: jsonChunks,
+      reader: () => new JsonFieldStream(spec),
+    },
   };
   const results: Record<string, unknown> = {};
   let pass = true;
@@ -94,13 +106,25 @@ async function main(): Promise<void> {
     await oneRun(lm, adapter, server, chunks); // warm-up
     const runs: Run[] = [];
     for (let i = 0; i < RUNS; i++) runs.push(await oneRun(lm, adapter, server, chunks));
-    const first = summarize(runs.map((r) => r.firstChunkAfterFirstDeltaMs), 3);
+    const first = summarize(
+      runs.map((r) => r.firstChunkAfterFirstDeltaMs),
+      3,
+    );
     pass &&= first.p90 <= TARGET_MS;
     results[name] = {
       firstChunkAfterFirstDeltaMs: first,
-      firstDeltaMs: summarize(runs.map((r) => r.firstDeltaMs), 1),
-      totalMs: summarize(runs.map((r) => r.totalMs), 0),
-      chunkDelayMs: summarize(runs.flatMap((r) => r.chunkDelaysMs), 3),
+      firstDeltaMs: summarize(
+        runs.map((r) => r.firstDeltaMs),
+        1,
+      ),
+      totalMs: summarize(
+        runs.map((r) => r.totalMs),
+        0,
+      ),
+      chunkDelayMs: summarize(
+        runs.flatMap((r) => r.chunkDelaysMs),
+        3,
+      ),
       chunksPerRun: runs[0].chunks,
       readerMicrosPerDelta: round(readerCost(reader, chunks), 3),
     };

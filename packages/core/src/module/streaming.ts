@@ -36,8 +36,11 @@ export type StreamChunk<O = unknown> = FieldChunk | StatusChunk | PredictionChun
 
 /** The status texts of a stream (DSPy's `StatusMessageProvider`); return undefined to send none. */
 export interface StatusMessages {
+  /** When a module starts (default `Calling module <name>...`). */
   moduleStart?(name: string): string | undefined;
+  /** When a tool starts (default `Calling tool <name>...`). */
   toolStart?(name: string): string | undefined;
+  /** When a tool ends without failing (DSPy's `Tool calling finished! …`). */
   toolEnd?(name: string): string | undefined;
 }
 

@@ -4,7 +4,7 @@
  * `tool-cases/` were written from DSPy's source (adapters/base.py `_call_preprocess`, `_call_postprocess`,
  * `format_conversation_history`; types/tool.py) and checked against pydantic for the ToolCalls schema.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChatAdapter, History, JSONAdapter, LM, Predict, signature, Tool } from '@sigil/core';
 import { FakeOpenAIServer, type FakeReply } from '@sigil/testing';
@@ -69,7 +69,6 @@ describe.each(cases.map((c) => [c.name, c] as const))('native tool case %s', (_n
 
 afterAll(() => {
   if (process.env.SIGIL_WRITE_TOOL_CASES) {
-    const { writeFileSync } = require('node:fs') as typeof import('node:fs');
     writeFileSync(file, JSON.stringify(cases, null, 2) + '\n');
   }
 });

@@ -5,7 +5,9 @@
  * like a chat request, with its `batchId`); the batch stays `in_progress` for `pollsUntilDone` status reads
  * (default 1), then completes with an output file (and an error file for requests that failed).
  */
-import type { FakeError, FakeReply, RecordedRequest } from './types';
+import type { BatchApiOptions, FakeError, FakeReply, RecordedRequest } from './types';
+
+export type { BatchApiOptions } from './types';
 import { chatCompletion, errorBody } from './wire';
 
 /** An answer of the batch API: a status and a JSON payload, or raw text (a file's content). */
@@ -17,14 +19,6 @@ export interface BatchApiAnswer {
 
 /** How the batch API answers the chat requests inside a batch. */
 export type BatchReplier = (record: RecordedRequest) => Promise<FakeReply | FakeError>;
-
-/** Settings of the batch API. */
-export interface BatchApiOptions {
-  /** Status reads a batch answers `in_progress` before it completes (default 1). */
-  pollsUntilDone?: number;
-  /** Ends every batch `failed` (with `errors`), or `expired` with no output, instead of completing it. */
-  outcome?: 'completed' | 'failed' | 'expired';
-}
 
 interface StoredFile {
   id: string;
@@ -62,6 +56,7 @@ export class FakeBatchApi {
     );
   }
 
+  /** Answers one request to a batch or files route (`route` without the `/v1` prefix). */
   async answer(
     method: string,
     route: string,

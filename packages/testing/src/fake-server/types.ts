@@ -102,5 +102,13 @@ export interface FakeServerOptions {
   /** Headers added to every successful answer. */
   headers?: Record<string, string>;
   /** How the Batch API endpoints (`/v1/files`, `/v1/batches`) progress and end. */
-  batch?: import('./batch-api').BatchApiOptions;
+  batch?: BatchApiOptions;
+}
+
+/** Settings of the batch API. */
+export interface BatchApiOptions {
+  /** Status reads a batch answers `in_progress` before it completes (default 1). */
+  pollsUntilDone?: number;
+  /** Ends every batch `failed` (with `errors`), or `expired` with no output, instead of completing it. */
+  outcome?: 'completed' | 'failed' | 'expired';
 }
