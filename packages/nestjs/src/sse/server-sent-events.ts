@@ -27,7 +27,7 @@ export function toServerSentEvents<O>(stream: AsyncIterable<StreamChunk<O>>): Ob
           const data = httpErrorOf(error) ?? {
             statusCode: 500,
             error: 'Internal Server Error',
-            code: 'INTERNAL',
+            code: 'STREAM_FAILED',
             message: 'The stream failed.',
           };
           subscriber.next({ type: 'error', data });
