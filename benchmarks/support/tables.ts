@@ -480,6 +480,31 @@ export const BENCHMARKS: Benchmark[] = [
       ) +
       `\n\nThroughput ${f.speedupWorkers} workers: **${num(f.speedup, 2)}×** (target ≥ ${f.plan.target}×: ${f.targetMet ? 'met' : 'missed'}).`,
   },
+  {
+    name: 'streaming',
+    file: 'streaming.bench.ts',
+    markdown: (f) =>
+      table(
+        [
+          'Adapter',
+          'First field chunk after first LM delta',
+          'First LM delta after the call',
+          'Delta → chunk, every chunk',
+          'Field reader CPU per delta',
+          'Whole stream',
+          'Target',
+        ],
+        ['chat', 'json'].map((name) => [
+          name === 'chat' ? 'ChatAdapter' : 'JSONAdapter',
+          spread(f[name].firstChunkAfterFirstDeltaMs, 'ms', 3),
+          `${num(f[name].firstDeltaMs.median)} ms`,
+          spread(f[name].chunkDelayMs, 'ms', 3),
+          `${num(f[name].readerMicrosPerDelta, 3)} µs`,
+          `${num(f[name].totalMs.median, 0)} ms (${f[name].chunksPerRun} chunks)`,
+          `≤ ${f.plan.targetMs} ms (p90): ${pass(f.pass)}`,
+        ]),
+      ),
+  },
 ];
 
 /** The headline rows: [measurement, Sigil, Ax or reference, ratio, target]. */
@@ -613,6 +638,13 @@ export function summaryRows(r: Record<string, Figures>): string[][] {
       '',
       '',
       `completes, ≤ 20 MB: ${pass(r.largeReplies.pass)}`,
+    ],
+    [
+      `Streaming: first field chunk after the first LM delta (${r.streaming.plan.tokens} tokens × ${r.streaming.plan.tokenMs} ms, ChatAdapter)`,
+      `${num(r.streaming.chat.firstChunkAfterFirstDeltaMs.median, 3)} ms`,
+      `JSONAdapter ${num(r.streaming.json.firstChunkAfterFirstDeltaMs.median, 3)} ms`,
+      '',
+      `≤ ${r.streaming.plan.targetMs} ms: ${pass(r.streaming.pass)}`,
     ],
     [
       `Evaluate, ${num(r.evaluate.latency.nodeHttp.examples, 0)} × 50 ms at 64 (node:http client): wall / ideal`,

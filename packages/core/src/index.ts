@@ -54,7 +54,9 @@ export { History } from './custom-types/history';
 export type { HistoryMessage } from './custom-types/history';
 export { Image } from './custom-types/image';
 export type { FetchImageOptions, ImageSource } from './custom-types/image';
-export { HistoryError, ImageError } from './custom-types/errors';
+export { HistoryError, ImageError, ToolCallsError } from './custom-types/errors';
+export { ToolCalls } from './custom-types/tool-calls';
+export type { ToolCallItem, ToolCallResult } from './custom-types/tool-calls';
 
 // Adapters
 export type { Adapter, AdapterOptions, Demo, ParseContext } from './adapter/adapter';
@@ -65,6 +67,18 @@ export { TwoStepAdapter } from './adapter/two-step-adapter';
 
 // Modules and learnable state
 export { Module, predictorsOf } from './module/module';
+export type { BatchOptions } from './module/module';
+export { ProviderBatcher } from './lm/batch/provider-batcher';
+export type { BatchProgress, ProviderBatchOptions } from './lm/batch/provider-batcher';
+export { BatchError } from './lm/batch/batch-error';
+export type {
+  FieldChunk,
+  PredictionChunk,
+  StatusChunk,
+  StatusMessages,
+  StreamChunk,
+  StreamOptions,
+} from './module/streaming';
 export type { ModuleInputs, ModuleOutputs } from './module/module';
 export type { PredictorParameters } from './module/parameters';
 export { Program } from './module/program';
@@ -73,8 +87,13 @@ export { Predict } from './module/predict';
 export type { PredictOptions, ForwardOptions } from './module/predict';
 export { ChainOfThought } from './module/chain-of-thought';
 export { ReAct } from './module/react';
-export type { ReActOptions } from './module/react';
+export type { NativeReActOutputs, ReActOptions, ToolCallingMode } from './module/react';
+export type { TerminationReason } from './module/react-native';
+export { ReActNoSubmitError } from './module/react-errors';
 export { Tool, ToolMethod } from './module/tool';
+export type { ToolContext, ToolFunction, ToolOptions, ToolParametersSchema } from './module/tool';
+export { executeToolCalls } from './module/tool-calls-run';
+export type { ExecuteToolCallsOptions } from './module/tool-calls-run';
 export { BestOfN } from './module/best-of-n';
 export type { BestOfNOptions } from './module/best-of-n';
 export { Refine } from './module/refine';

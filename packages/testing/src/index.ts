@@ -24,4 +24,6 @@ export type {
   RecordedRequest,
   ReplyScript,
 } from './fake-server/types';
+export { FakeBatchApi } from './fake-server/batch-api';
+export type { BatchApiOptions } from './fake-server/batch-api';
 export * from './simulator';

@@ -12,6 +12,8 @@ import { ResultsWriter } from './results-writer';
 import { drainConcurrently } from '../runtime/pool';
 import { type FailureCounts, failureKindOf, metricFailure, stopFor } from './failures';
 import { checkNumbers, COUNT, FINITE, type NumberRule, POSITIVE_COUNT } from '../errors/option-checks';
+import { withLMMiddleware } from '../runtime/settings';
+import { ProviderBatcher, type ProviderBatchOptions } from '../lm/batch/provider-batcher';
 
 const EVALUATE_RULES: Record<string, NumberRule> = {
   concurrency: POSITIVE_COUNT,
@@ -68,6 +70,12 @@ export interface EvaluateOptions<
   output?: NodeJS.WritableStream;
   /** Runs the examples elsewhere, in batches (e.g. `@sigil/distributed`'s workers); default: this process. */
   backend?: EvaluationBackend;
+  /**
+   * Send the program's LM calls through the provider's Batch API (about half the price; answers take
+   * minutes to hours): a `ProviderBatcher` or its options (journal, poll interval, progress). Concurrency
+   * then defaults to 10,000, so the examples' calls share batches.
+   */
+  batch?: ProviderBatcher | ProviderBatchOptions;
 }
 
 /** Reorder window per unit of concurrency (see `OrderedSink`), and its floor. */
@@ -92,7 +100,14 @@ export class Evaluate<E extends Example<any, any> = Example, P extends Predictio
     overrides: Partial<EvaluateOptions<E, P>> = {},
   ): Promise<EvaluationReport<E, P>> {
     checkNumbers(overrides, EVALUATE_RULES, 'Evaluate.run');
-    const options = checkOptions({ ...this.options, ...overrides });
+    const merged = { ...this.options, ...overrides };
+    const provider = merged.batch;
+    if (provider) {
+      const batcher = provider instanceof ProviderBatcher ? provider : new ProviderBatcher(provider);
+      const batched = { ...merged, batch: undefined, concurrency: merged.concurrency ?? 10_000 };
+      return withLMMiddleware(batcher.middleware, () => this.run(program, batched));
+    }
+    const options = checkOptions(merged);
     if (!program || typeof program.forward !== 'function') {
       throw new EvaluationError(
         'Evaluate.run needs a program with a forward(inputs) method — pass a Program or Predict.',

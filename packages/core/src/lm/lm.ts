@@ -26,6 +26,8 @@ import { checkCallOptions, checkLMOptions } from './option-rules';
 import { chatRequestKey } from './request-key';
 import { Scheduler } from './scheduler';
 import type { CallOptions, ChatMessage, LanguageModel, LMResponse, Usage } from './types';
+import { type BatchPort, batchPortOf } from './batch/batch-port';
+import type { ModelPrice } from './prices';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 
@@ -48,6 +50,7 @@ export class LM implements LanguageModel {
   /** The model name as given (LiteLLM style). */
   readonly model: string;
   readonly supportsStructuredOutputs: boolean;
+  readonly supportsFunctionCalling: boolean;
   readonly cache: ResponseCache<LMResponse>;
   readonly scheduler: Scheduler;
   readonly history: CallHistory;
@@ -64,6 +67,7 @@ export class LM implements LanguageModel {
   private readonly shared = new Map<string, SharedRequest<LMResponse>>();
   private readonly work = new InFlightWork();
   private closed = false;
+  private readonly price?: ModelPrice;
 
   constructor(model: string, options: LMOptions = {}) {
     checkLMOptions(options, `LM "${model}"`);
@@ -71,6 +75,7 @@ export class LM implements LanguageModel {
     validateTransportOptions(options, `LM "${model}"`);
     this.endpoint = resolveEndpoint(model, options);
     this.supportsStructuredOutputs = options.supportsStructuredOutputs ?? true;
+    this.supportsFunctionCalling = options.supportsFunctionCalling ?? true;
     this.defaults = {
       temperature: options.temperature,
       maxTokens: options.maxTokens,
@@ -86,6 +91,7 @@ export class LM implements LanguageModel {
     this.cache = cacheFrom(options.cache);
     this.scheduler = options.scheduler ?? new Scheduler(options);
     this.history = new CallHistory(historyLimits(options));
+    this.price = options.price;
     this.transport = new ChatTransport({
       model,
       endpoint: this.endpoint,
@@ -330,6 +336,26 @@ export class LM implements LanguageModel {
     this.record(messages, call, response);
     if (call.key !== undefined) this.cacheKeys.set(response, call.key);
     return response;
+  }
+
+  /**
+   * This LM as a provider batch sees it (`ProviderBatcher`): requests as Batch API lines keyed by their
+   * cache key, results taken back through the cache, accounting and history at `discount` × the price.
+   */
+  batchPort(discount = 0.5): BatchPort {
+    return batchPortOf(
+      {
+        model: this.model,
+        endpoint: this.endpoint,
+        price: this.price,
+        prepare: (messages, options) => this.prepare(messages, options),
+        keyOf: (messages, call) =>
+          call.key ?? this.cacheKey(messages, call.parameters, call.options.rolloutId),
+        isCached: async (key) => (await this.cache.get(key)) !== undefined,
+        remember: (response, messages, call) => this.remember(response, messages, call),
+      },
+      discount,
+    );
   }
 
   /**

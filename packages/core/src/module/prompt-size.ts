@@ -24,12 +24,12 @@ export function warnIfLargePrompt(
 ): void {
   if (limit === false || warned.has(owner)) return;
   let total = 0;
-  for (const message of messages) total += message.content.length;
+  for (const message of messages) total += message.content?.length ?? 0;
   if (total <= limit) return;
   warned.add(owner);
   let system = 0;
-  for (const message of messages) if (message.role === 'system') system += message.content.length;
-  const inputs = messages.length > 0 ? messages[messages.length - 1].content.length : 0;
+  for (const message of messages) if (message.role === 'system') system += message.content?.length ?? 0;
+  const inputs = messages.length > 0 ? (messages[messages.length - 1].content?.length ?? 0) : 0;
   const demoChars = Math.max(0, total - system - inputs);
   logWarning(
     'SIGIL_LARGE_PROMPT',

@@ -30,6 +30,17 @@ export interface TraceRecord {
   readonly outputs: Record<string, unknown>;
 }
 
+/**
+ * Where a predictor running under `program.stream()` sends its output fields as they stream. Set by
+ * `stream()` in its own context, so concurrent streams never see each other's chunks.
+ */
+export interface StreamSink {
+  /** Text of output `field` from the reply `predictor` (a Predict) is streaming. */
+  field(predictor: object, field: string, delta: string): void;
+  /** Aborts the stream's LM calls when the consumer stops reading. */
+  readonly signal: AbortSignal;
+}
+
 /** What a program runs with: the LM, the adapter, callbacks, tags and default LM options. */
 export interface Settings {
   lm?: LanguageModel;
@@ -59,6 +70,8 @@ export interface Settings {
   telemetry?: TelemetryOptions;
   /** Where Sigil's warnings and notices go (default: Node's process warnings; NestJS binds its Logger). */
   logger?: SigilLogger;
+  /** Set inside `program.stream()`: predictors stream their LM calls and report fields here. */
+  stream?: StreamSink;
 }
 
 /** How Sigil's OpenTelemetry spans are recorded. */

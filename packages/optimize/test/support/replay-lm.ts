@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CallOptions, ChatMessage, LanguageModel, LMResponse } from '@sigil/core';
+import { contentText } from '@sigil/core';
 import { OptimizerError } from '@sigil/optimize';
 
 /** The key of a request: its exact messages (and the options that change the reply). */
@@ -57,7 +58,7 @@ export class ReplayLM implements LanguageModel {
       throw new OptimizerError(
         `Replay miss on call ${this.calls} (request ${key}): this prompt was never recorded. Something that ` +
           `shapes prompts or decisions changed — explain it before re-recording. First message:\n` +
-          messages.map((m) => `${m.role}: ${m.content.slice(0, 400)}`).join('\n'),
+          messages.map((m) => `${m.role}: ${contentText(m.content).slice(0, 400)}`).join('\n'),
       );
     }
     return response(reply, this.model);

@@ -16,6 +16,7 @@ import type {
 } from './types';
 import { base64Embedding, chatChunks, chatCompletion, defaultEmbedding, errorBody, tokensOf } from './wire';
 import { seededRandom, SigilError } from '@sigil/core';
+import { FakeBatchApi } from './batch-api';
 
 const ALL_FAULTS: FaultKind[] = ['rate-limit', 'server-error', 'reset', 'stall'];
 
@@ -42,8 +43,18 @@ export class FakeOpenAIServer {
   private script: ReplyScript;
   private nextReply = 0;
   private url?: string;
+  /** The Batch API's files and batches (`/v1/files`, `/v1/batches`). */
+  readonly batchApi: FakeBatchApi;
 
   constructor(private readonly options: FakeServerOptions = {}) {
+    this.batchApi = new FakeBatchApi(
+      (record) => this.nextScriptedReply(record),
+      (record) => {
+        record.id = this.requests.length;
+        this.requests.push(record);
+      },
+      options.batch,
+    );
     this.script = options.reply ?? 'ok';
     this.random = seededRandom(options.seed ?? 1);
     this.server = http.createServer((request, response) => {
@@ -137,6 +148,15 @@ export class FakeOpenAIServer {
         data: [{ id: 'fake-model', object: 'model' }],
       });
     }
+    if (this.batchApi.handles(route)) {
+      const contentType = record.headers['content-type'] ?? '';
+      const answer = await this.batchApi.answer(record.method, route, raw, contentType, record.body);
+      if (answer.text === undefined) return this.reply(record, response, answer.status, answer.payload);
+      record.status = answer.status;
+      response.writeHead(answer.status, { 'content-type': 'application/octet-stream' });
+      response.end(answer.text);
+      return;
+    }
     if (request.method !== 'POST' || (route !== '/chat/completions' && route !== '/embeddings')) {
       return this.fail(record, response, { status: 404, message: `Unknown route ${request.method} ${path}` });
     }
@@ -228,6 +248,8 @@ export class FakeOpenAIServer {
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
     for (const chunk of chatChunks(record.id, model, messages, reply, n, withUsage)) {
       if (response.destroyed) return;
+      if (reply.chunkDelayMs && isContentChunk(chunk)) await sleep(reply.chunkDelayMs);
+      if (response.destroyed) return;
       response.write(`data: ${JSON.stringify(chunk)}\n\n`);
     }
     response.end('data: [DONE]\n\n');
@@ -284,6 +306,11 @@ export class FakeOpenAIServer {
     });
     response.end(text);
   }
+}
+
+function isContentChunk(chunk: unknown): boolean {
+  const choices = (chunk as { choices?: { delta?: { content?: string } }[] }).choices;
+  return Boolean(choices?.[0]?.delta?.content);
 }
 
 function socketOf(response: http.ServerResponse) {

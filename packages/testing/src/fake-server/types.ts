@@ -50,6 +50,10 @@ export interface FakeReply {
   fault?: Fault | FaultKind;
   /** Wait before answering (ms). */
   latencyMs?: number;
+  /** Streamed: the text's pieces, one chunk each (default: word by word); `content` is then their join. */
+  chunks?: string[];
+  /** Streamed: wait this long before each content chunk (ms), as a model producing tokens would. */
+  chunkDelayMs?: number;
 }
 
 /** A request the server received (faulted ones included). */
@@ -69,6 +73,8 @@ export interface RecordedRequest {
   fault?: FaultKind;
   /** The status answered (undefined for resets and stalls). */
   status?: number;
+  /** For a chat request inside a batch (Batch API): the batch's id. */
+  batchId?: string;
 }
 
 /** How the server answers chat requests: a fixed text, a list used in order, or a function of the request. */
@@ -95,4 +101,14 @@ export interface FakeServerOptions {
   apiKey?: string;
   /** Headers added to every successful answer. */
   headers?: Record<string, string>;
+  /** How the Batch API endpoints (`/v1/files`, `/v1/batches`) progress and end. */
+  batch?: BatchApiOptions;
+}
+
+/** Settings of the batch API. */
+export interface BatchApiOptions {
+  /** Status reads a batch answers `in_progress` before it completes (default 1). */
+  pollsUntilDone?: number;
+  /** Ends every batch `failed` (with `errors`), or `expired` with no output, instead of completing it. */
+  outcome?: 'completed' | 'failed' | 'expired';
 }
