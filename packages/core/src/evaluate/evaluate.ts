@@ -1,6 +1,7 @@
 import { Example } from '../data/example';
 import { Prediction } from '../data/prediction';
 import { addUsage, emptyUsage } from '../lm/types';
+import { devsetSource } from './devset-source';
 import { EvaluationError } from './errors';
 import type { EvaluationBackend } from './backend';
 import type { EvaluationReport, EvaluationResult } from './evaluation-result';
@@ -315,59 +316,6 @@ function keepForTable<R extends EvaluationResult<any>>(
     failures.sort((a, b) => a.index - b.index);
     if (failures.length > limit) failures.pop();
   }
-}
-
-interface DevsetSource<E> {
-  total?: number;
-  next(): Promise<{ index: number; example: E } | undefined>;
-  close(): Promise<void>;
-}
-
-/** Pulls examples one at a time, numbering them; calls to `next` on an async iterator are serialised. */
-function devsetSource<E>(devset: Iterable<E> | AsyncIterable<E>): DevsetSource<E> {
-  let index = 0;
-  let finished = false;
-  if (devset && typeof (devset as Iterable<E>)[Symbol.iterator] === 'function') {
-    const iterator = (devset as Iterable<E>)[Symbol.iterator]();
-    return {
-      total: Array.isArray(devset) ? devset.length : undefined,
-      next: async () => {
-        if (finished) return undefined;
-        const step = iterator.next();
-        if (step.done) {
-          finished = true;
-          return undefined;
-        }
-        return { index: index++, example: step.value };
-      },
-      close: async () => {
-        if (!finished) iterator.return?.();
-      },
-    };
-  }
-  if (devset && typeof (devset as AsyncIterable<E>)[Symbol.asyncIterator] === 'function') {
-    const iterator = (devset as AsyncIterable<E>)[Symbol.asyncIterator]();
-    let chain: Promise<unknown> = Promise.resolve();
-    return {
-      next: () => {
-        const step = chain.then(async () => {
-          if (finished) return undefined;
-          const next = await iterator.next();
-          if (next.done) {
-            finished = true;
-            return undefined;
-          }
-          return { index: index++, example: next.value };
-        });
-        chain = step.catch(() => undefined);
-        return step;
-      },
-      close: async () => {
-        if (!finished) await iterator.return?.();
-      },
-    };
-  }
-  throw new EvaluationError('Evaluate needs a devset: an array of Examples or an async iterable of them.');
 }
 
 type CheckedOptions<E extends Example<any, any>, P extends Prediction<any>> = EvaluateOptions<E, P> &
