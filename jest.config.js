@@ -3,7 +3,7 @@
  * those names at `src/` so tests need no build. ts-jest transpiles only: `npm run typecheck` is the
  * type check (including the `@ts-expect-error` type-level tests).
  */
-const packages = ['core', 'testing', 'optimize', 'cli', 'nestjs', 'tools'];
+const packages = ['core', 'testing', 'optimize', 'cli', 'nestjs', 'distributed', 'tools'];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -17,8 +17,9 @@ module.exports = {
         '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.test.json' }],
       },
       moduleNameMapper: {
-        '^@sigil/(core|testing|optimize|cli|nestjs|tools)$': '<rootDir>/../$1/src/index.ts',
-        '^@sigil/(core|testing|optimize|cli|nestjs|tools)/internal$': '<rootDir>/../$1/src/internal.ts',
+        '^@sigil/(core|testing|optimize|cli|nestjs|distributed|tools)$': '<rootDir>/../$1/src/index.ts',
+        '^@sigil/(core|testing|optimize|cli|nestjs|distributed|tools)/internal$':
+          '<rootDir>/../$1/src/internal.ts',
       },
     })),
     {

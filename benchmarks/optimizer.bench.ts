@@ -1,6 +1,11 @@
 /**
- * Optimizer efficiency (issues 7 and 10). Run: npx ts-node --transpile-only benchmarks/optimizer.bench.ts [--quick]
+ * Optimizer efficiency (issues 7, 10 and 18). Run: npx ts-node --transpile-only benchmarks/optimizer.bench.ts [--quick]
  *
+ * Part 1 (issue 18, support/reflective.ts): GEPA, SIMBA, MIPRO (DSPy's proposer and the failure-grounded
+ * one) and BootstrapRandomSearch over 20 seeds on three knowledge landscapes of the task simulator, each
+ * returned program valued on 200 held-out tickets against the landscape's known optimum.
+ *
+ * Part 2 (issues 7 and 10):
  * On a simulated landscape (support/landscape.ts: 12 instructions × 12 bootstrapped demo sets, one best kind
  * of combination), each optimizer gets the same budget of LM calls (proposals and bootstrapping included)
  * and 10 seeds. Its incumbent — the configuration with the best measured full-valset score so far, which is
@@ -19,6 +24,7 @@ import { context, exactMatch, Predict, signature } from '@sigil/core';
 import { BootstrapRandomSearch, MIPRO, type Optimizer, reportOf } from '@sigil/optimize';
 import type { StatePatch } from '@sigil/core';
 import { bestAccuracy, LandscapeLM, ORIGINAL, questions, trueAccuracy } from './support/landscape';
+import { compare, CONTENDERS as REFLECTIVE, LANDSCAPES } from './support/reflective';
 import { emit, median, quick, round } from './support/stats';
 import { lineChart } from './support/svg-plot';
 
@@ -198,8 +204,14 @@ function fidelityDecision(runs: SeedRun[][], bestBySeed: readonly number[]) {
   };
 }
 
+/** Seeds of part 1 (the reflective comparison). */
+const REFLECTIVE_SEEDS = quick ? 1 : 20;
+
 async function main(): Promise<void> {
   const started = performance.now();
+  // The smoke run (CI) keeps one landscape and one seed: every contender still runs once.
+  const reflective = await compare(REFLECTIVE_SEEDS, REFLECTIVE, quick ? LANDSCAPES.slice(1, 2) : LANDSCAPES);
+  const reflectiveMs = Math.round(performance.now() - started);
   const bestBySeed: number[] = [];
   const runsByContender: SeedRun[][] = [];
   for (const [index, contender] of CONTENDERS.entries()) {
@@ -244,6 +256,14 @@ async function main(): Promise<void> {
     medianBest: round(median(bestBySeed.slice(0, SEEDS)), 1),
     contenders,
     fidelityDecision: fidelityDecision(runsByContender.slice(0, SCHEDULES.length), bestBySeed),
+    reflective: {
+      seeds: REFLECTIVE_SEEDS,
+      trainset: 100,
+      valset: 50,
+      heldOut: 200,
+      wallMs: reflectiveMs,
+      landscapes: reflective,
+    },
     wallMs: Math.round(performance.now() - started),
   });
 }

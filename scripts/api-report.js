@@ -8,7 +8,7 @@ const { Extractor, ExtractorConfig } = require('@microsoft/api-extractor');
 
 const root = path.resolve(__dirname, '..');
 const update = process.argv.includes('--update');
-const packages = ['core', 'testing', 'optimize', 'cli', 'nestjs', 'tools'];
+const packages = ['core', 'testing', 'optimize', 'cli', 'nestjs', 'distributed', 'tools'];
 let failed = 0;
 for (const name of packages) {
   const folder = path.join(root, 'packages', name);

@@ -17,7 +17,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
-const PACKAGES = ['core', 'testing', 'optimize', 'cli', 'nestjs', 'tools'];
+const PACKAGES = ['core', 'testing', 'optimize', 'cli', 'nestjs', 'distributed', 'tools'];
 const ENTRIES = ['index', 'internal'];
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 

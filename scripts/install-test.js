@@ -140,6 +140,25 @@ function main() {
       JSON.stringify(cli.dependencies),
     );
 
+    check(
+      '@sigil/cli does not depend on @sigil/distributed (an optional peer, loaded by sigil worker)',
+      !('@sigil/distributed' in (cli.dependencies ?? {})),
+      JSON.stringify(cli.dependencies),
+    );
+    const distributed = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        "const d = require('@sigil/distributed'); if (typeof d.DistributedEvaluator.connect !== 'function') process.exit(1)",
+      ],
+      { cwd: project, env: cleanEnv(), encoding: 'utf8' },
+    );
+    check(
+      '@sigil/distributed loads with its dependencies (bullmq, ioredis)',
+      distributed.status === 0,
+      distributed.stderr,
+    );
+
     const tsc = path.join(project, 'node_modules/typescript/bin/tsc');
     if (
       run('tsc: CommonJS program and NestJS app', process.execPath, [tsc, '-p', 'tsconfig.json'], {

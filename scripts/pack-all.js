@@ -13,7 +13,7 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
 /** In dependency order. */
-const PACKAGES = ['core', 'testing', 'optimize', 'cli', 'nestjs', 'tools'];
+const PACKAGES = ['core', 'testing', 'optimize', 'cli', 'nestjs', 'distributed', 'tools'];
 
 /** Packs the packages into `destination`; returns `{ name, file }` per package (absolute paths). */
 function packAll(destination) {

@@ -52,6 +52,41 @@ function cpuBoundTable(c: Figures): string {
   );
 }
 
+/** Part 1 of optimizer.bench: per landscape, every contender's held-out score, hits and calls. */
+function reflectiveTables(r: any): string {
+  return Object.entries(r.landscapes as Record<string, any>)
+    .map(([name, land]) => {
+      const rows = Object.entries(land.contenders as Record<string, any>).map(([contender, c]) => [
+        contender,
+        `**${num(c.medianFinal)} %**`,
+        `${c.within2} of ${c.seeds}`,
+        num(c.medianCalls, 0),
+        `${num(c.meanValOverHeldOut)} / ${num(c.meanEstimatedOptimism)}`,
+      ]);
+      const optimum = (Object.values(land.contenders)[0] as any).medianOptimum;
+      const vs = land.gepaLightVsMiproLight;
+      const before = land.gepaLightVsMiproLightBefore;
+      return (
+        `**${name}** (${land.description}; optimum ${num(optimum)} %):\n\n` +
+        table(
+          [
+            `Optimizer (${r.seeds} seeds)`,
+            'Held-out score, median',
+            'Within 2 points of the optimum',
+            'LM calls, median',
+            'Val − held-out / estimated optimism (points, mean)',
+          ],
+          rows,
+        ) +
+        `\n\nGEPA light against MIPRO light (grounded proposer), seed by seed: better in ${vs.better}, worse in ` +
+        `${vs.worse}, tied in ${vs.ties}; no more LM calls in ${vs.fewerOrEqualCalls} of ${r.seeds}. Against MIPRO ` +
+        `light with DSPy's proposer: better in ${before.better}, worse in ${before.worse}, tied in ${before.ties}; ` +
+        `no more LM calls in ${before.fewerOrEqualCalls}.`
+      );
+    })
+    .join('\n\n');
+}
+
 export const BENCHMARKS: Benchmark[] = [
   {
     name: 'adapter',
@@ -292,7 +327,7 @@ export const BENCHMARKS: Benchmark[] = [
       const h35 = d.halvingVsEveryNMinibatch35;
       const h12 = d.halvingVsEveryNMinibatch12;
       return (
-        `${main}\n\nBudget ${num(f.budget, 0)} LM calls per run; valset ${f.valset}, trainset ${f.trainset}; ` +
+        `${reflectiveTables(f.reflective)}\n\n**MIPRO's schedules** on the demo-set landscape:\n\n${main}\n\nBudget ${num(f.budget, 0)} LM calls per run; valset ${f.valset}, trainset ${f.trainset}; ` +
         `search space ${num(f.space.configurations, 0)} configurations (exhaustive search: ${num(f.space.exhaustiveCalls, 0)} calls); ` +
         `best configuration's expected score, median over seeds: ${num(f.medianBest)} %.\n\n` +
         `Multi-fidelity, paired over ${d.seeds} seeds:\n\n${decision}\n\n` +
@@ -417,6 +452,59 @@ export const BENCHMARKS: Benchmark[] = [
         ],
       ),
   },
+  {
+    name: 'distributed',
+    file: 'distributed.bench.ts',
+    markdown: (f) =>
+      `${num(f.plan.examples, 0)} examples, fake server at ${f.plan.latencyMs} ms per call, ${f.plan.jobsPerWorker * f.plan.batchSize} examples in flight per worker ` +
+      `(${f.plan.jobsPerWorker} job${f.plan.jobsPerWorker === 1 ? '' : 's'} of ${f.plan.batchSize} at a time); every worker a process of its own, one local redis-server:\n\n` +
+      table(
+        [
+          'Workers',
+          'Wall',
+          'Examples/s',
+          'Ideal wall',
+          'Mean job',
+          'Queue overhead per job',
+          'CPU per example (workers / coordinator)',
+        ],
+        f.runs.map((r: Figures) => [
+          String(r.workers),
+          `${num(r.wallMs / 1000, 2)} s`,
+          `**${num(r.examplesPerSecond, 1)}**`,
+          `${num(r.idealWallMs / 1000, 2)} s`,
+          `${num(r.meanJobMs, 1)} ms`,
+          `**${num(r.overheadPerJobMs, 1)} ms**`,
+          `${num(r.workerCpuMsPerExample, 2)} / ${num(r.coordinatorCpuMsPerExample, 2)} ms`,
+        ]),
+      ) +
+      `\n\nThroughput ${f.speedupWorkers} workers: **${num(f.speedup, 2)}×** (target ≥ ${f.plan.target}×: ${f.targetMet ? 'met' : 'missed'}).`,
+  },
+  {
+    name: 'streaming',
+    file: 'streaming.bench.ts',
+    markdown: (f) =>
+      table(
+        [
+          'Adapter',
+          'First field chunk after first LM delta',
+          'First LM delta after the call',
+          'Delta → chunk, every chunk',
+          'Field reader CPU per delta',
+          'Whole stream',
+          'Target',
+        ],
+        ['chat', 'json'].map((name) => [
+          name === 'chat' ? 'ChatAdapter' : 'JSONAdapter',
+          spread(f[name].firstChunkAfterFirstDeltaMs, 'ms', 3),
+          `${num(f[name].firstDeltaMs.median)} ms`,
+          spread(f[name].chunkDelayMs, 'ms', 3),
+          `${num(f[name].readerMicrosPerDelta, 3)} µs`,
+          `${num(f[name].totalMs.median, 0)} ms (${f[name].chunksPerRun} chunks)`,
+          `≤ ${f.plan.targetMs} ms (p90): ${pass(f.pass)}`,
+        ]),
+      ),
+  },
 ];
 
 /** The headline rows: [measurement, Sigil, Ax or reference, ratio, target]. */
@@ -460,6 +548,19 @@ export function summaryRows(r: Record<string, Figures>): string[][] {
       '',
       `fewer calls than exhaustive (${num(opt.space.exhaustiveCalls, 0)})`,
     ],
+    ...Object.entries(opt.reflective.landscapes as Record<string, any>)
+      .filter(([name]) => name.startsWith('knowledge,'))
+      .map(([name, land]) => {
+        const gepa = land.contenders['GEPA light'];
+        const mipro = land.contenders['MIPRO light (grounded proposer)'];
+        return [
+          `3. ${name} (${gepa.seeds} seeds): held-out score, within 2 points of the optimum, LM calls`,
+          `GEPA light ${num(gepa.medianFinal)} %, ${gepa.within2}/${gepa.seeds}, ${num(gepa.medianCalls, 0)} calls`,
+          `MIPRO light ${num(mipro.medianFinal)} %, ${mipro.within2}/${mipro.seeds}, ${num(mipro.medianCalls, 0)} calls`,
+          `better in ${land.gepaLightVsMiproLight.better}/${gepa.seeds}`,
+          `≥ 16/20 within 2 points: ${pass(gepa.within2 >= 16)}`,
+        ];
+      }),
     [
       `3. Multi-fidelity (${opt.fidelityDecision.seeds} seeds): calls to within 2 points`,
       `halving (rung 0 = 35 / 12): ${num(halving[2].medianCallsToWithin2, 0)} / ${num(halving[3].medianCallsToWithin2, 0)}`,
@@ -539,11 +640,25 @@ export function summaryRows(r: Record<string, Figures>): string[][] {
       `completes, ≤ 20 MB: ${pass(r.largeReplies.pass)}`,
     ],
     [
+      `Streaming: first field chunk after the first LM delta (${r.streaming.plan.tokens} tokens × ${r.streaming.plan.tokenMs} ms, ChatAdapter)`,
+      `${num(r.streaming.chat.firstChunkAfterFirstDeltaMs.median, 3)} ms`,
+      `JSONAdapter ${num(r.streaming.json.firstChunkAfterFirstDeltaMs.median, 3)} ms`,
+      '',
+      `≤ ${r.streaming.plan.targetMs} ms: ${pass(r.streaming.pass)}`,
+    ],
+    [
       `Evaluate, ${num(r.evaluate.latency.nodeHttp.examples, 0)} × 50 ms at 64 (node:http client): wall / ideal`,
       num(r.evaluate.latency.nodeHttp.medianRatio, 3),
       `Sigil LM client ${num(r.evaluate.latency.sigilLM.medianRatio, 3)}`,
       '',
       '≤ 1.15',
+    ],
+    [
+      `Distributed Evaluate, ${num(r.distributed.plan.examples, 0)} × 50 ms: throughput ${r.distributed.speedupWorkers} workers`,
+      `${num(r.distributed.speedup, 2)}×`,
+      `queue overhead ${r.distributed.runs.map((x: Figures) => num(x.overheadPerJobMs, 1)).join(' / ')} ms per job`,
+      '',
+      `≥ 3.5×: ${pass(r.distributed.targetMet)}`,
     ],
   ];
 }

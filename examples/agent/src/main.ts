@@ -34,13 +34,12 @@ async function main(): Promise<void> {
   // the react step's fields (next_thought, next_tool_name, next_tool_args).
   const optimizer = new MIPRO({ metric, auto: 'light', maxLabeledDemos: 0, seed: 0 });
   let best = baseline.score;
-  let done = 0;
-  // Trials run four at a time, so they finish out of order: number them as they finish.
+  // Trials and full evaluations are numbered apart; only full evaluations count for the best score.
   optimizer.on('trial', (trial) => {
     if (trial.fidelity === 'full') best = Math.max(best, trial.score);
     console.log(
-      `  trial ${String(++done).padStart(2)}/${trial.total}  ${trial.score.toFixed(1).padStart(5)}%` +
-        `  best so far ${best.toFixed(1)}%`,
+      `  ${trial.kind === 'trial' ? `trial ${String(trial.number).padStart(2)}/${trial.total}` : `full evaluation ${trial.number}`}  ${trial.score.toFixed(1).padStart(5)}%` +
+        `  best (valset) ${best.toFixed(1)}%`,
     );
   });
   const optimized = await optimizer.compile(islandAgent(), { trainset, valset });

@@ -6,7 +6,13 @@
  * (e.g. gpt-4.1-mini-2025-04-14) it runs against OpenAI — that costs money and takes a while.
  */
 import { configure, Example, exactMatch, LM, Predict, Predictor, Program, signature } from '@sigil/core';
-import { BetterTogether, BootstrapFewShot, BootstrapFinetune, betterTogetherOf, finetuneJobsOf } from '@sigil/optimize';
+import {
+  BetterTogether,
+  BootstrapFewShot,
+  BootstrapFinetune,
+  betterTogetherOf,
+  finetuneJobsOf,
+} from '@sigil/optimize';
 import { FakeOpenAIServer, type RecordedRequest } from '@sigil/testing';
 
 class Solver extends Program<{ question: string }> {
@@ -37,7 +43,9 @@ async function main(): Promise<void> {
     ? new LM(`openai/${real}`)
     : new LM('gpt-4o-mini', { baseURL: await server!.start(), apiKey: 'sk-fake', cache: false });
   configure({ lm });
-  console.log(real ? `Fine-tuning ${real} on OpenAI.` : 'Offline: the loopback FakeOpenAIServer plays OpenAI.');
+  console.log(
+    real ? `Fine-tuning ${real} on OpenAI.` : 'Offline: the loopback FakeOpenAIServer plays OpenAI.',
+  );
   const metric = exactMatch('answer');
   const trainset = sums(1, 8);
   const valset = sums(1, 10);

@@ -65,11 +65,28 @@ export async function sentimentLM(): Promise<LanguageModel> {
     items: [...trainset, ...valset].map((example) => ({
       inputs: { review: example.review },
       answers: { label: example.label },
+      rule: example.label,
     })),
     seed: 7,
     // The signature's own one-line instruction is a weak prompt; the defaults judge proposals by wording.
     instructions: [{ text: 'Classify the sentiment of a product review.', quality: 0.2 }],
-    weights: { base: 0.45, instruction: 0.3, perDemo: 0.04, maxDemos: 4 },
+    // What a good instruction knows about this data: an instruction that states the rule of a review's
+    // label gets it right more often. Proposals learn a rule from the examples (and feedback) they see.
+    rules: SENTIMENT_RULES,
+    weights: { base: 0.4, instruction: 0.25, perDemo: 0.03, maxDemos: 4, rule: 0.25, ruleDemo: 0.08 },
     model: 'sigil-simulator/sentiment',
   });
 }
+
+/** The simulator's facts about the reviews, one per label. */
+const SENTIMENT_RULES = [
+  { id: 'positive', text: 'Reviews that praise the product (love, great, works perfectly) are positive.' },
+  {
+    id: 'negative',
+    text: 'Reviews that warn buyers off or report a defect (broke, do not buy, cheaply made) are negative.',
+  },
+  {
+    id: 'neutral',
+    text: 'Lukewarm reviews (decent, okay, fine for the price, nothing special) are neutral.',
+  },
+];

@@ -11,6 +11,9 @@ export default defineTask({
   program: () => new Predict(Sentiment),
   trainset: async () => (await loadReviews()).trainset,
   valset: async () => (await loadReviews()).valset,
-  metric: exactMatch('label'),
+  // With feedback ("expected …, got …") for GEPA's reflection; the score is the same for every optimizer.
+  metric: exactMatch('label', { feedback: true }),
   lm: sentimentLM,
+  // GEPA's reflection model (`--reflection-lm` overrides it): the simulator offline, SIGIL_LM's otherwise.
+  reflectionLM: sentimentLM,
 });

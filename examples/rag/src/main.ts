@@ -39,13 +39,12 @@ async function main(): Promise<void> {
   console.log('Optimizing with MIPRO (auto: light)…');
   const optimizer = new MIPRO({ metric, auto: 'light', seed: 0 });
   let best = baseline.score;
-  let done = 0;
-  // Trials run several at a time and may finish out of order: number them as they finish.
+  // Trials and full evaluations are numbered apart; only full evaluations count for the best score.
   optimizer.on('trial', (trial) => {
     if (trial.fidelity === 'full') best = Math.max(best, trial.score);
     console.log(
-      `  trial ${String(++done).padStart(2)}/${trial.total}  k = ${savedParams(trial.state).k ?? '?'}` +
-        `  F1 ${trial.score.toFixed(1).padStart(5)}%  best so far ${best.toFixed(1)}%`,
+      `  ${trial.kind === 'trial' ? `trial ${String(trial.number).padStart(2)}/${trial.total}` : `full evaluation ${trial.number}`}  k = ${savedParams(trial.state).k ?? '?'}` +
+        `  F1 ${trial.score.toFixed(1).padStart(5)}%  best (valset) ${best.toFixed(1)}%`,
     );
   });
   const optimized = await optimizer.compile(new RAG(search), { trainset, valset });

@@ -8,6 +8,7 @@ import { evaluateCommand } from './commands/evaluate';
 import { inspectCommand } from './commands/inspect';
 import { optimizeCommand } from './commands/optimize';
 import { simCommand } from './commands/sim';
+import { workerCommand } from './commands/worker';
 import { MetricError } from '@sigil/core';
 import { CliError } from './errors';
 import { AUTO_NAMES, OPTIMIZER_NAMES } from './optimize/build-optimizer';
@@ -74,7 +75,12 @@ function buildProgram(io: CliIO): Command {
         '--max-errors <n>',
         'failed examples (LM, program or metric errors) tolerated before the run fails: a count or a share like 5% (default 0)',
         errorAllowance,
-      ),
+      )
+      .option(
+        '--workers <redis-url>',
+        'evaluate on sigil worker processes through this Redis (needs @sigil/distributed)',
+      )
+      .option('--batch-size <n>', 'examples per worker job with --workers (default 8)', wholeNumber(1)),
   )
     .addHelpText('after', TASK_FILES_ARE_CODE)
     .action((task: string, flags) => evaluateCommand(task, flags, io));
@@ -85,7 +91,7 @@ function buildProgram(io: CliIO): Command {
       .description("Optimize the task's program, save its state and print a summary.")
       .argument('<task>', 'task file (.ts or .js) exporting defineTask(...)')
       .addOption(new Option('--optimizer <name>', 'the optimizer').choices(OPTIMIZER_NAMES).default('mipro'))
-      .addOption(new Option('--auto <preset>', 'MIPRO preset (default light)').choices(AUTO_NAMES))
+      .addOption(new Option('--auto <preset>', 'MIPRO or GEPA preset (default light)').choices(AUTO_NAMES))
       .option(
         '--budget-calls <n>',
         'stop after this many paid LM calls (keeps the best so far)',
@@ -97,8 +103,14 @@ function buildProgram(io: CliIO): Command {
       .option('--trials <n>', 'MIPRO search trials (default: from the preset)', wholeNumber(1))
       .option(
         '--candidates <n>',
-        'MIPRO instruction candidates / random-search candidate programs',
+        'MIPRO instruction candidates / random-search candidate programs / SIMBA candidates per step',
         wholeNumber(1),
+      )
+      .option('--max-metric-calls <n>', 'GEPA budget in metric calls (instead of --auto)', wholeNumber(1))
+      .option('--steps <n>', 'SIMBA steps (default 8)', wholeNumber(1))
+      .option(
+        '--reflection-lm <model>',
+        "GEPA's reflection model / SIMBA's rule model, e.g. openai/gpt-4.1 (default: the task's reflectionLM)",
       )
       .option('--out <file>', 'where to save the optimized state (default optimized/<task>.json)')
       .option('--journal <file>', 'journal of finished work (default <out without .json>.journal.jsonl)')
@@ -117,10 +129,31 @@ function buildProgram(io: CliIO): Command {
           .choices(['stop', 'score-zero'])
           .default('stop'),
       )
-      .option('--report <file>', 'write a self-contained HTML report (chart, instructions, trials)'),
+      .option('--report <file>', 'write a self-contained HTML report (chart, instructions, trials)')
+      .option(
+        '--workers <redis-url>',
+        'evaluate candidates on sigil worker processes through this Redis (needs @sigil/distributed)',
+      )
+      .option('--batch-size <n>', 'examples per worker job with --workers (default 8)', wholeNumber(1)),
   )
     .addHelpText('after', TASK_FILES_ARE_CODE)
     .action((task: string, flags) => optimizeCommand(task, flags, io));
+
+  withLMOptions(
+    program
+      .command('worker')
+      .description("Run the task's evaluation jobs from Redis for sigil optimize --workers (until Ctrl+C).")
+      .argument('<task>', "task file (.ts or .js) exporting defineTask(...), the coordinator's")
+      .requiredOption('--redis <url>', 'the Redis the coordinator uses, e.g. redis://127.0.0.1:6379')
+      .option('--jobs <n>', 'jobs run at once (default 4)', wholeNumber(1))
+      .option(
+        '--lock-duration <ms>',
+        "how long a job's lock lasts unless renewed: a dead worker's job is re-run after it (default 30000)",
+        wholeNumber(1000),
+      ),
+  )
+    .addHelpText('after', TASK_FILES_ARE_CODE)
+    .action((task: string, flags) => workerCommand(task, flags, io));
 
   program
     .command('inspect')

@@ -18,6 +18,11 @@ export interface TaskDefinition<P extends Module = Module> {
   metric: Metric;
   /** The LM to use when `--lm` / `SIGIL_LM` are not set (e.g. the offline simulator). */
   lm?: Lazy<LanguageModel>;
+  /**
+   * The LM that writes instructions for GEPA (and rules for SIMBA) when `--reflection-lm` is not given —
+   * usually a stronger model than `lm`. GEPA never falls back to the task LM.
+   */
+  reflectionLM?: Lazy<LanguageModel>;
 }
 
 /**

@@ -114,4 +114,20 @@ describe('exit codes that do not lie', () => {
       expect(saved.metadata.sigil.partial).toMatchObject({ stoppedBy: 'interrupted' });
     });
   });
+
+  describe('cache flags with a task that builds its own LM', () => {
+    it('applies --no-cache to it and says so in the run header', async () => {
+      const result = await run(['evaluate', 'sentiment.task.ts', '--table', '0', '--no-cache']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^LM: .*\(no cache: --no-cache\)$/m);
+    });
+
+    it('refuses --cache-dir, saying why and what to do', async () => {
+      const result = await run(['evaluate', 'sentiment.task.ts', '--cache-dir', 'elsewhere']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        /--cache-dir applies to an LM the CLI builds \(--lm or SIGIL_LM\), but task "sentiment" builds its own/,
+      );
+    });
+  });
 });

@@ -5,6 +5,7 @@ import { Sentiment } from './fixtures/reviews';
 import { FIXTURES, run, tempDir } from './support/run-cli';
 
 const TASK = path.join(FIXTURES, 'sentiment.task.ts');
+const TASKS = path.join(FIXTURES, 'tickets.task.ts');
 
 describe('sigil optimize', () => {
   it('prints the estimate, progress lines and a summary, and saves a state that loads', async () => {
@@ -30,6 +31,66 @@ describe('sigil optimize', () => {
     const saved = JSON.parse(readFileSync(path.join(dir, 'best.json'), 'utf8'));
     expect(loaded.instructions).toBe(saved.signature.instructions);
     expect(existsSync(path.join(dir, 'best.journal.jsonl'))).toBe(true);
+  });
+
+  it('numbers MIPRO trials and full evaluations separately, and says best counts full evaluations only', async () => {
+    const dir = tempDir();
+    const result = await run(
+      ['optimize', TASKS, '--optimizer', 'mipro', '--trials', '6', '--out', 'm.json'],
+      { cwd: dir },
+    );
+    expect(result.code).toBe(0);
+    const trials = result.stderr.match(/ trial (\d+)\/6 /g) ?? [];
+    expect(trials).toHaveLength(6);
+    expect(result.stderr).not.toMatch(/trial 7\/6/);
+    expect(result.stderr).toMatch(/full evaluation 1 [\d.]+%/);
+    expect(result.stderr).toContain('(full evaluations only)');
+  });
+
+  it("runs GEPA with the task's reflection LM, a line per iteration, and writes the lineage into the report", async () => {
+    const dir = tempDir();
+    const result = await run(
+      [
+        'optimize',
+        TASKS,
+        '--optimizer',
+        'gepa',
+        '--max-metric-calls',
+        '100',
+        '--out',
+        'g.json',
+        '--report',
+        'g.html',
+      ],
+      { cwd: dir },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Optimizing task "tickets" with GEPA (100 metric calls, seed 0)');
+    expect(result.stdout).toContain('Reflection LM: sigil-simulator/tickets');
+    expect(result.stdout).toContain("Budget in metric calls (GEPA's own unit): 100");
+    expect(result.stderr).toMatch(
+      /iteration 0: parent gepa #0 \([\d.]+%\) · self: ".*" · (accepted|rejected)/,
+    );
+    expect(result.stderr).toMatch(/front [\d.]+% · best gepa #\d+ [\d.]+%/);
+    const html = readFileSync(path.join(dir, 'g.html'), 'utf8');
+    expect(html).toContain('GEPA: lineage of the candidates');
+    expect(html).toContain('class="chart lineage"');
+    expect(html).toMatch(/Selection estimate/);
+    const saved = JSON.parse(readFileSync(path.join(dir, 'g.json'), 'utf8'));
+    expect(saved.signature.instructions).toContain('Route the support ticket');
+  });
+
+  it('runs SIMBA', async () => {
+    const dir = tempDir();
+    const result = await run(
+      ['optimize', TASKS, '--optimizer', 'simba', '--steps', '1', '--candidates', '2', '--out', 's.json'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Optimizing task "tickets" with SIMBA (2 candidates, 1 steps, seed 0)');
+    expect(existsSync(path.join(dir, 's.json'))).toBe(true);
   });
 
   it('saves to optimized/<task>.json by default and replays the journal with --resume', async () => {
@@ -69,16 +130,45 @@ describe('sigil optimize', () => {
 
 describe('sigil optimize: bad input', () => {
   it('rejects an unknown optimizer and lists the known ones', async () => {
-    const result = await run(['optimize', TASK, '--optimizer', 'gepa']);
+    const result = await run(['optimize', TASK, '--optimizer', 'grpo']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("option '--optimizer <name>' argument 'gepa' is invalid");
-    expect(result.stderr).toContain('mipro, bootstrap, random-search, labeled');
+    expect(result.stderr).toContain("option '--optimizer <name>' argument 'grpo' is invalid");
+    expect(result.stderr).toContain('mipro, gepa, simba, bootstrap, random-search, labeled');
+  });
+
+  it('refuses GEPA without a reflection LM, naming --reflection-lm (never the task LM by accident)', async () => {
+    const result = await run([
+      'optimize',
+      TASK,
+      '--optimizer',
+      'gepa',
+      '--out',
+      path.join(tempDir(), 'g.json'),
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('GEPA needs a reflection LM');
+    expect(result.stderr).toContain('--reflection-lm <model>');
+  });
+
+  it('refuses two GEPA budgets at once', async () => {
+    const result = await run([
+      'optimize',
+      TASKS,
+      '--optimizer',
+      'gepa',
+      '--auto',
+      'light',
+      '--max-metric-calls',
+      '50',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('GEPA takes one budget');
   });
 
   it('rejects an option that does not apply to the chosen optimizer', async () => {
     const result = await run(['optimize', TASK, '--optimizer', 'bootstrap', '--auto', 'light']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--auto applies to --optimizer mipro, not bootstrap');
+    expect(result.stderr).toContain('--auto applies to --optimizer mipro or gepa, not bootstrap');
   });
 
   it('rejects a budget that is not a number', async () => {

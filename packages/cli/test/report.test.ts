@@ -21,6 +21,7 @@ function reportData(overrides: Partial<RunReportData> = {}): RunReportData {
     cost: 0.0123,
     durationMs: 1500,
     estimate: { lmCalls: 80, maxLmCalls: 80, programCalls: 80, steps: [] },
+    trials: [],
   };
   return {
     task: 'qa',
@@ -71,6 +72,58 @@ describe('the HTML report', () => {
     );
     expect(html).toContain('question: Is 1 &lt; 2?');
     expect(html).not.toContain('<script>');
+  });
+
+  it('lists every trial with its configuration: instruction, demos and params', () => {
+    const state = {
+      respond: {
+        signature: { instructions: 'Answer in one word.' },
+        demos: [{ question: 'q', answer: 'a' }],
+      },
+      metadata: { sigil: { params: { style: 'short' } } },
+    };
+    const html = renderHtmlReport(
+      reportData({
+        points: [
+          {
+            kind: 'trial',
+            index: 0,
+            total: 2,
+            label: 'trial 1',
+            score: 55,
+            fidelity: 'minibatch',
+            examples: 35,
+            calls: 35,
+            cumulativeCalls: 35,
+            resumed: false,
+            state,
+          },
+          {
+            kind: 'evaluation',
+            index: 0,
+            label: 'full valset',
+            score: 60,
+            fidelity: 'full',
+            calls: 100,
+            cumulativeCalls: 135,
+            resumed: false,
+            state,
+          },
+        ],
+      }),
+    );
+    expect(html).toContain('<td>trial 1/2</td>');
+    expect(html).toContain('<td>full evaluation 1</td>');
+    expect(html).toContain('<td>minibatch of 35</td>');
+    expect(html).toContain('respond: &quot;Answer in one word.&quot;, 1 demo · style = &quot;short&quot;');
+  });
+
+  it('fits the score axis to the run instead of always running to 100%', () => {
+    const html = renderHtmlReport(reportData());
+    // Scores 40 (baseline) to 70: the axis spans 30%–80%.
+    expect(html).toContain('>80%</text>');
+    expect(html).toContain('>30%</text>');
+    expect(html).not.toContain('>100%</text>');
   });
 
   it('says when the scores come from the simulator', () => {

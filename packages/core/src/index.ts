@@ -54,7 +54,9 @@ export { History } from './custom-types/history';
 export type { HistoryMessage } from './custom-types/history';
 export { Image } from './custom-types/image';
 export type { FetchImageOptions, ImageSource } from './custom-types/image';
-export { HistoryError, ImageError } from './custom-types/errors';
+export { HistoryError, ImageError, ToolCallsError } from './custom-types/errors';
+export { ToolCalls } from './custom-types/tool-calls';
+export type { ToolCallItem, ToolCallResult } from './custom-types/tool-calls';
 
 // Adapters
 export type { Adapter, AdapterOptions, Demo, ParseContext } from './adapter/adapter';
@@ -65,8 +67,18 @@ export { TwoStepAdapter } from './adapter/two-step-adapter';
 
 // Modules and learnable state
 export { Module, predictorsOf } from './module/module';
-// Adds Module.prototype.close (releasing what tools hold).
-import './module/close';
+export type { BatchOptions } from './module/module';
+export { ProviderBatcher } from './lm/batch/provider-batcher';
+export type { BatchProgress, ProviderBatchOptions } from './lm/batch/provider-batcher';
+export { BatchError } from './lm/batch/batch-error';
+export type {
+  FieldChunk,
+  PredictionChunk,
+  StatusChunk,
+  StatusMessages,
+  StreamChunk,
+  StreamOptions,
+} from './module/streaming';
 export type { ModuleInputs, ModuleOutputs } from './module/module';
 export type { PredictorParameters } from './module/parameters';
 export { Program } from './module/program';
@@ -75,9 +87,15 @@ export { Predict } from './module/predict';
 export type { PredictOptions, ForwardOptions } from './module/predict';
 export { ChainOfThought } from './module/chain-of-thought';
 export { ReAct } from './module/react';
-export type { ReActOptions } from './module/react';
+export type { NativeReActOutputs, ReActOptions, ToolCallingMode } from './module/react';
+export type { TerminationReason } from './module/react-native';
+export { ReActNoSubmitError } from './module/react-errors';
 export { Tool, ToolMethod } from './module/tool';
-export type { ToolArgs, ToolOptions, ToolContext, ToolFunction } from './module/tool';
+export type { ToolArgs, ToolContext, ToolFunction, ToolOptions, ToolParametersSchema } from './module/tool';
+export { executeToolCalls } from './module/tool-calls-run';
+export type { ExecuteToolCallsOptions } from './module/tool-calls-run';
+// Adds Module.prototype.close (releasing what tools hold).
+import './module/close';
 export { BestOfN } from './module/best-of-n';
 export type { BestOfNOptions } from './module/best-of-n';
 export { Refine } from './module/refine';
@@ -99,6 +117,7 @@ export type { SavedProgram, StatePatch } from './persist/state';
 // Runtime settings
 export { configure, context, settings, traced, withLMMiddleware } from './runtime/settings';
 export type { Settings, Callback, CallEvent } from './runtime/settings';
+export type { LogDetails, SigilLogger } from './logging/log';
 export { lmUsageOf, totalUsage, trackUsage } from './runtime/usage-tracker';
 export type { LMUsage, ModelUsage } from './runtime/usage-tracker';
 
@@ -127,6 +146,7 @@ export { inspectHistory } from './lm/history';
 // Data
 export { Example } from './data/example';
 export { Prediction } from './data/prediction';
+export type { TraceEntry } from './data/prediction';
 export { loadDataset, streamDataset } from './data/load-dataset';
 export type { DatasetOptions } from './data/load-dataset';
 export { sample, shuffle, split } from './data/split';
@@ -135,10 +155,12 @@ export { seededRandom } from './data/random';
 // Evaluation
 export { Evaluate } from './evaluate/evaluate';
 export type { EvaluateOptions } from './evaluate/evaluate';
+export type { BackendRun, EvaluationBackend } from './evaluate/backend';
 export type { EvaluationReport, EvaluationResult } from './evaluate/evaluation-result';
 export { defineMetric } from './evaluate/metric';
-export type { Metric, MetricValue } from './evaluate/metric';
+export type { Metric, MetricTarget, MetricValue, ScoreWithFeedback } from './evaluate/metric';
 export { contains, exactMatch, f1, passageMatch } from './evaluate/metrics';
+export type { FieldMetricOptions } from './evaluate/metrics';
 export { semanticF1 } from './evaluate/semantic-f1';
 
 export { SIGIL_VERSION } from './version';

@@ -39,6 +39,7 @@ export {
 export type { LMErrorDetails, BadResponseDetails } from './lm/errors';
 export { ResponseCache, DEFAULT_CACHE_DIR } from './lm/cache';
 export type { CacheMode, CacheOptions, CacheStats } from './lm/cache';
+export type { CacheClaim, CacheStore } from './lm/cache-store';
 export type { DiskStoreStats } from './lm/disk-store';
 export { canonicalJson, requestKey } from './lm/request-key';
 export { Scheduler, PRIORITY_LEVELS, priorityValue } from './lm/scheduler';
@@ -86,8 +87,8 @@ export { Evaluate } from './evaluate/evaluate';
 export type { EvaluateOptions, Runnable } from './evaluate/evaluate';
 export type { EvaluationReport, EvaluationResult } from './evaluate/evaluation-result';
 export { EvaluationError, MetricError } from './evaluate/errors';
-export { defineMetric, feedbackOf, metricIdentity, scoreOf } from './evaluate/metric';
-export type { Metric, MetricIdentity, MetricValue } from './evaluate/metric';
+export { defineMetric, feedbackOf, metricIdentity, objectivesOf, scoreOf } from './evaluate/metric';
+export type { Metric, MetricIdentity, MetricTarget, MetricValue, ScoreWithFeedback } from './evaluate/metric';
 export { contains, exactMatch, f1, passageMatch, tokenF1 } from './evaluate/metrics';
 export type { FieldMetricOptions } from './evaluate/metrics';
 export {
@@ -106,3 +107,4 @@ export type { EvaluationProgress, ProgressMode } from './evaluate/progress';
 export { formatResultsTable } from './evaluate/results-table';
 export { FAIL_FAST_WINDOW, failureKindOf, isEndpointDown, metricFailure } from './evaluate/failures';
 export type { FailureCounts, FailureKind } from './evaluate/failures';
+export { logNotice, logWarning, setLogSource } from './logging/log';

@@ -14,6 +14,7 @@ export type {
   RequestContextResolver,
   SigilModuleAsyncOptions,
   SigilModuleOptions,
+  SigilOptionsFactory,
   SigilRegistrationOptions,
 } from './options';
 export { InjectProgram, getProgramToken } from './program/inject-program';
@@ -25,3 +26,4 @@ export type { SigilHealthCheckOptions, SigilHealthResult } from './health/sigil-
 export { SigilExceptionFilter } from './errors/sigil-exception.filter';
 export { httpErrorOf } from './errors/http-error-of';
 export type { SigilErrorBody } from './errors/http-error-of';
+export { toServerSentEvents } from './sse/server-sent-events';

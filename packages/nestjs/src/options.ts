@@ -3,8 +3,9 @@ import type {
   InjectionToken,
   ModuleMetadata,
   OptionalFactoryDependency,
+  Type,
 } from '@nestjs/common';
-import type { Adapter, Callback, CallOptions, LanguageModel, Settings } from '@sigil/core';
+import type { Adapter, Callback, CallOptions, LanguageModel, Settings, SigilLogger } from '@sigil/core';
 
 /** The token under which the resolved {@link SigilModuleOptions} are provided. */
 export const SIGIL_MODULE_OPTIONS = Symbol('SIGIL_MODULE_OPTIONS');
@@ -53,6 +54,16 @@ export interface SigilModuleOptions {
   resolveRequestContext?: RequestContextResolver;
   /** How long shutdown waits for in-flight LM calls (default 10,000 ms). */
   shutdownTimeoutMs?: number;
+  /**
+   * Where Sigil's warnings and notices go (a failed tool, an undeclared module …): Nest's `Logger` under the
+   * context `Sigil` by default, with the request id; pass your own, or `false` for Node's process warnings.
+   */
+  logger?: SigilLogger | false;
+  /**
+   * The header a request's id is read from, tagged `requestId` on its Sigil settings and shown in its log
+   * lines (default `x-request-id`; a request without one gets a random id).
+   */
+  requestIdHeader?: string;
 }
 
 /** Registration choices that shape the module itself, so they cannot come from an async factory. */
@@ -74,5 +85,18 @@ export interface SigilModuleAsyncOptions extends SigilRegistrationOptions {
   imports?: ModuleMetadata['imports'];
   inject?: (InjectionToken | OptionalFactoryDependency)[];
   /** Builds the options from the `inject`ed providers (sync or async). */
-  useFactory: (...args: any[]) => SigilModuleOptions | Promise<SigilModuleOptions>;
+  useFactory?: (...args: any[]) => SigilModuleOptions | Promise<SigilModuleOptions>;
+  /** A class Nest builds (injecting its dependencies) whose `createSigilOptions()` gives the options. */
+  useClass?: Type<SigilOptionsFactory>;
+  /** An existing provider (from `imports`) whose `createSigilOptions()` gives the options. */
+  useExisting?: Type<SigilOptionsFactory>;
+}
+
+/**
+ * What `forRootAsync({ useClass })` / `{ useExisting }` builds the options with.
+ * @example @Injectable() class SigilConfig implements SigilOptionsFactory { createSigilOptions() { return { lm }; } }
+ */
+export interface SigilOptionsFactory {
+  /** The module's options (sync or async). */
+  createSigilOptions(): SigilModuleOptions | Promise<SigilModuleOptions>;
 }

@@ -15,8 +15,10 @@ export class SigilCoreModule {
     options: Provider,
     registration: SigilRegistrationOptions,
     imports: DynamicModule['imports'] = [],
+    extra: Provider[] = [],
   ): DynamicModule {
     const providers: Provider[] = [
+      ...extra,
       options,
       SigilContext,
       SigilHealthIndicator,

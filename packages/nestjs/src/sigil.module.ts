@@ -1,8 +1,10 @@
-import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { type DynamicModule, Module, type ModuleMetadata, type Provider } from '@nestjs/common';
+import { InvalidOptionError } from '@sigil/core';
 import {
   SIGIL_MODULE_OPTIONS,
   type SigilModuleAsyncOptions,
   type SigilModuleOptions,
+  type SigilOptionsFactory,
   type SigilRegistrationOptions,
 } from './options';
 import { type ProgramFeature, programProviders } from './program/program-providers';
@@ -31,11 +33,31 @@ export class SigilModule {
 
   /** Configures Sigil from other providers (a config service, a secrets store). */
   static forRootAsync(options: SigilModuleAsyncOptions): DynamicModule {
-    return SigilCoreModule.register(
-      { provide: SIGIL_MODULE_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] },
-      { mapErrors: options.mapErrors },
-      options.imports,
-    );
+    const ways = [options.useFactory, options.useClass, options.useExisting].filter((w) => w !== undefined);
+    if (ways.length !== 1) {
+      throw new InvalidOptionError(
+        `SigilModule.forRootAsync needs exactly one of useFactory, useClass or useExisting, got ${ways.length}.`,
+        { option: 'useFactory | useClass | useExisting' },
+      );
+    }
+    const extra: Provider[] = [];
+    let provider: Provider;
+    if (options.useFactory) {
+      provider = {
+        provide: SIGIL_MODULE_OPTIONS,
+        useFactory: options.useFactory,
+        inject: options.inject ?? [],
+      };
+    } else {
+      const factory = (options.useClass ?? options.useExisting)!;
+      if (options.useClass) extra.push({ provide: factory, useClass: factory });
+      provider = {
+        provide: SIGIL_MODULE_OPTIONS,
+        useFactory: (built: SigilOptionsFactory) => built.createSigilOptions(),
+        inject: [factory],
+      };
+    }
+    return SigilCoreModule.register(provider, { mapErrors: options.mapErrors }, options.imports, extra);
   }
 
   /**

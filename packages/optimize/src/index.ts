@@ -39,6 +39,26 @@ export type { TPEOptions, CategoricalDimension, TrialObservation } from './mipro
 export { InstructionProposer, PROPOSAL_TIPS, describeProgram } from './mipro/proposer';
 export { SearchSpace } from './mipro/search-space';
 
+// GEPA
+export { GEPA } from './gepa/gepa';
+export type { GEPAOptions, CandidateSelection } from './gepa/options';
+export { GEPA_AUTO, autoMetricCalls, type GEPAPreset } from './gepa/budget';
+export type { FrontierType } from './gepa/pool';
+export type {
+  GEPAReport,
+  GEPACandidateRecord,
+  GEPAProposalRecord,
+  GEPAOrigin,
+  ProposalStatus,
+  ProposalEvent,
+} from './gepa/report';
+export { REFLECTION_TEMPLATE, reflectionPrompt, renderRecords, extractInstruction } from './gepa/reflection';
+export { PyRandom } from './random/py-random';
+
+// SIMBA
+export { SIMBA, type SIMBAOptions } from './simba/simba';
+export type { SIMBAReport, SIMBAStepRecord, SIMBABucketRecord } from './simba/report';
+export { OfferFeedback } from './simba/strategies';
 // weights
 export {
   BootstrapFinetune,

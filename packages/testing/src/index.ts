@@ -24,6 +24,8 @@ export type {
   RecordedRequest,
   ReplyScript,
 } from './fake-server/types';
+export { FakeBatchApi } from './fake-server/batch-api';
+export type { BatchApiOptions } from './fake-server/batch-api';
 export { FakeFiles, type FakeFile } from './fake-server/files';
 export { FakeFineTuning, type FakeJob, type FakeJobPlan, type FakeJobPlans } from './fake-server/fine-tuning';
 export type { FakeRoutes, RouteCall, RouteAnswer } from './fake-server/routes';

@@ -6,7 +6,8 @@ import { type CliIO, isInteractive, writeLine } from '../cli-io';
 import { formatCost, formatCount, formatDuration, formatScore } from '../format-numbers';
 import { CallMeter } from '../lm/call-meter';
 import { type LMFlags, resolveLM } from '../lm/resolve-lm';
-import { loadTask } from '../task-loader/load-task';
+import { type LoadedTask, loadTask } from '../task-loader/load-task';
+import { type ConnectedWorkers, connectWorkers } from '../distributed/connect-workers';
 import { loadProgram } from './load-program';
 import { allowedErrors, type ErrorAllowance } from '../option-parsers';
 import { CliError } from '../errors';
@@ -18,11 +19,28 @@ export interface EvaluateFlags extends LMFlags {
   table: number;
   results?: string;
   maxErrors?: ErrorAllowance;
+  /** A Redis URL: examples are evaluated by `sigil worker` processes. */
+  workers?: string;
+  batchSize?: number;
 }
 
 export async function evaluateCommand(taskFile: string, flags: EvaluateFlags, io: CliIO): Promise<void> {
   const task = await loadTask(taskFile, io.cwd);
-  const resolved = await resolveLM(task, flags, io);
+  const workers = flags.workers ? await connectWorkers(task, flags.workers, flags) : undefined;
+  try {
+    await evaluateWith(task, flags, io, workers);
+  } finally {
+    await workers?.close();
+  }
+}
+
+async function evaluateWith(
+  task: LoadedTask,
+  flags: EvaluateFlags,
+  io: CliIO,
+  workers: ConnectedWorkers | undefined,
+): Promise<void> {
+  const resolved = await resolveLM(task, flags, io, workers?.cache);
   const program = await loadProgram(task, flags.state, io);
   const meter = new CallMeter();
   const devset = task.valset;
@@ -32,6 +50,7 @@ export async function evaluateCommand(taskFile: string, flags: EvaluateFlags, io
   );
   writeLine(io.stdout, `LM: ${resolved.description}`);
   if (flags.state) writeLine(io.stdout, `State: ${flags.state}`);
+  if (workers) writeLine(io.stdout, `Workers: sigil worker processes on ${workers.backend.location}`);
   const resultsPath = flags.results ? path.resolve(io.cwd, flags.results) : undefined;
   const report = await context(
     { lm: resolved.lm, lmMiddleware: [...resolved.middleware, meter.middleware] },
@@ -43,6 +62,7 @@ export async function evaluateCommand(taskFile: string, flags: EvaluateFlags, io
         resultsPath,
         output: io.stderr,
         progress: isInteractive(io.stderr) ? true : 'auto',
+        backend: workers?.backend,
       }).run(program),
   );
   if (flags.table > 0) {

@@ -13,16 +13,25 @@ import { type CliIO, writeLine } from '../cli-io';
 import { CliError, OptionError } from '../errors';
 import { formatCost, formatCount, formatDuration, formatScore } from '../format-numbers';
 import { CallMeter } from '../lm/call-meter';
-import { type LMFlags, resolveLM } from '../lm/resolve-lm';
-import { buildOptimizer, describeOptimizer, type OptimizerFlags } from '../optimize/build-optimizer';
+import { type LMFlags, resolveLM, resolveReflectionLM } from '../lm/resolve-lm';
+import {
+  buildOptimizer,
+  checkOptimizerFlags,
+  describeOptimizer,
+  type OptimizerFlags,
+} from '../optimize/build-optimizer';
 import { showProgress } from '../optimize/progress';
 import { RunRecorder } from '../optimize/run-recorder';
 import { renderHtmlReport } from '../report/html-report';
 import type { ReportPredictor } from '../report/report-data';
-import { loadTask } from '../task-loader/load-task';
+import { type LoadedTask, loadTask } from '../task-loader/load-task';
+import { type ConnectedWorkers, connectWorkers } from '../distributed/connect-workers';
 import { writeStateFile } from '@sigil/core/internal';
 
 export interface OptimizeFlags extends LMFlags, OptimizerFlags {
+  /** A Redis URL: candidates are evaluated by `sigil worker` processes. */
+  workers?: string;
+  batchSize?: number;
   out?: string;
   journal?: string;
   resume?: boolean;
@@ -34,18 +43,38 @@ export async function optimizeCommand(taskFile: string, flags: OptimizeFlags, io
   if (flags.resume && flags.fresh) {
     throw new OptionError('--resume and --fresh contradict each other: continue the journal, or replace it.');
   }
+  checkOptimizerFlags(flags);
   const task = await loadTask(taskFile, io.cwd);
   const out = flags.out ?? path.join('optimized', `${task.name}.json`);
   const journal = flags.journal ?? defaultJournalPath(out);
-  const resolvePath = (file: string) => path.resolve(io.cwd, file);
   const interrupt = new AbortController();
+  const workers = flags.workers ? await connectWorkers(task, flags.workers, flags) : undefined;
+  try {
+    await optimizeWith(task, flags, io, { out, journal, interrupt, workers });
+  } finally {
+    await workers?.close();
+  }
+}
+
+async function optimizeWith(
+  task: LoadedTask,
+  flags: OptimizeFlags,
+  io: CliIO,
+  run: { out: string; journal: string; interrupt: AbortController; workers?: ConnectedWorkers },
+): Promise<void> {
+  const { out, journal, interrupt, workers } = run;
+  const resolvePath = (file: string) => path.resolve(io.cwd, file);
+  const reflective = flags.optimizer === 'gepa' || flags.optimizer === 'simba';
+  const reflection = reflective ? await resolveReflectionLM(task, flags, io) : undefined;
   const optimizer = buildOptimizer(flags, task.metric, {
     journal: resolvePath(journal),
     resume: flags.resume ?? false,
     fresh: flags.fresh ?? false,
     signal: interrupt.signal,
+    reflectionLM: reflection?.lm,
+    backend: workers?.backend,
   });
-  const resolved = await resolveLM(task, flags, io);
+  const resolved = await resolveLM(task, flags, io, workers?.cache);
   const program = await task.makeProgram();
   const data = { trainset: task.trainset, valset: task.hasValset ? task.valset : undefined };
   const estimate = optimizer.estimate(program, data);
@@ -56,11 +85,16 @@ export async function optimizeCommand(taskFile: string, flags: OptimizeFlags, io
     `Data: ${task.trainset.length} training examples, ${task.hasValset ? `${task.valset.length} validation examples` : 'no valset (scored on the trainset)'}`,
   );
   writeLine(io.stdout, `LM: ${resolved.description}`);
+  if (reflection) writeLine(io.stdout, `Reflection LM: ${reflection.description}`);
+  if (workers) writeLine(io.stdout, `Workers: sigil worker processes on ${workers.backend.location}`);
   writeLine(
     io.stdout,
     `Estimate: about ${formatCount(estimate.lmCalls)} LM calls, at most ${formatCount(estimate.maxLmCalls)} ` +
       `(${formatCount(estimate.programCalls)} program calls at most; cached answers are free)`,
   );
+  if (estimate.metricCalls !== undefined) {
+    writeLine(io.stdout, `Budget in metric calls (GEPA's own unit): ${formatCount(estimate.metricCalls)}`);
+  }
   for (const step of estimate.steps) {
     writeLine(
       io.stdout,

@@ -4,8 +4,8 @@
  * `SIGIL_LM_API_KEY` / `OPENAI_API_KEY` (never printed).
  */
 import * as path from 'node:path';
-import { type LanguageModel, LM, type LMMiddleware } from '@sigil/core';
-import { DEFAULT_CACHE_DIR } from '@sigil/core/internal';
+import { type LanguageModel, LM, type LMMiddleware, type LMResponse } from '@sigil/core';
+import { DEFAULT_CACHE_DIR, type ResponseCache } from '@sigil/core/internal';
 import type { CliIO } from '../cli-io';
 import { CliError, OptionError } from '../errors';
 import type { LoadedTask } from '../task-loader/load-task';
@@ -34,23 +34,18 @@ const NO_CACHE: LMMiddleware = {
   call: (next, messages, options) => next(messages, { ...options, cache: false }),
 };
 
-export async function resolveLM(task: LoadedTask, flags: LMFlags, io: CliIO): Promise<ResolvedLM> {
+/** `sharedCache` (a Redis tier, with `--workers` and `sigil worker`) replaces the disk cache of an LM the CLI builds. */
+export async function resolveLM(
+  task: LoadedTask,
+  flags: LMFlags,
+  io: CliIO,
+  sharedCache?: ResponseCache<LMResponse>,
+): Promise<ResolvedLM> {
   const fromEnv = nonEmpty(io.env.SIGIL_LM);
   const model = nonEmpty(flags.lm) ?? fromEnv;
   if (model) {
-    const lm = new LM(model, {
-      baseURL: nonEmpty(io.env.SIGIL_LM_BASE_URL) ?? nonEmpty(io.env.OPENAI_BASE_URL),
-      apiKey: nonEmpty(io.env.SIGIL_LM_API_KEY) ?? nonEmpty(io.env.OPENAI_API_KEY),
-      cache:
-        flags.cache === false ? false : { dir: path.resolve(io.cwd, flags.cacheDir ?? DEFAULT_CACHE_DIR) },
-    });
-    const cache = flags.cache === false ? 'no cache' : `cache ${lm.cache.dir ?? 'in memory'}`;
-    return {
-      lm,
-      source: nonEmpty(flags.lm) ? '--lm' : 'SIGIL_LM',
-      description: `${model} at ${lm.baseURL} (${cache})`,
-      middleware: [],
-    };
+    const { lm, description } = modelLM(model, flags, io, sharedCache);
+    return { lm, source: nonEmpty(flags.lm) ? '--lm' : 'SIGIL_LM', description, middleware: [] };
   }
   const own = await task.lm();
   if (own) {
@@ -72,6 +67,42 @@ export async function resolveLM(task: LoadedTask, flags: LMFlags, io: CliIO): Pr
     `No LM configured for task ${path.relative(io.cwd, task.file) || task.file}: pass --lm <model> ` +
       '(e.g. --lm openai/gpt-4o-mini), set SIGIL_LM, or give the task an lm in defineTask({ …, lm }).',
   );
+}
+
+/**
+ * The reflection LM of GEPA and SIMBA: `--reflection-lm <model>` (on the same endpoint and cache as
+ * `--lm`), else the task's `reflectionLM`; undefined when neither is set.
+ */
+export async function resolveReflectionLM(
+  task: LoadedTask,
+  flags: LMFlags & { reflectionLm?: string },
+  io: CliIO,
+): Promise<{ lm: LanguageModel; description: string } | undefined> {
+  const model = nonEmpty(flags.reflectionLm);
+  if (model) return modelLM(model, flags, io);
+  const own = await task.reflectionLM();
+  return own
+    ? { lm: own, description: describeLM(own).replace("the task's lm", "the task's reflectionLM") }
+    : undefined;
+}
+
+/** `new LM(model)` on the configured endpoint, with the run's cache, and how to describe it. */
+function modelLM(
+  model: string,
+  flags: LMFlags,
+  io: CliIO,
+  sharedCache?: ResponseCache<LMResponse>,
+): { lm: LM; description: string } {
+  const lm = new LM(model, {
+    baseURL: nonEmpty(io.env.SIGIL_LM_BASE_URL) ?? nonEmpty(io.env.OPENAI_BASE_URL),
+    apiKey: nonEmpty(io.env.SIGIL_LM_API_KEY) ?? nonEmpty(io.env.OPENAI_API_KEY),
+    cache:
+      flags.cache === false
+        ? false
+        : (sharedCache ?? { dir: path.resolve(io.cwd, flags.cacheDir ?? DEFAULT_CACHE_DIR) }),
+  });
+  const cache = flags.cache === false ? 'no cache' : `cache ${lm.cache.location ?? 'in memory'}`;
+  return { lm, description: `${model} at ${lm.baseURL} (${cache})` };
 }
 
 /** `sigil-simulator (the task's lm) — simulator, not a model`, or the model name. */

@@ -21,8 +21,10 @@ export class RunRecorder {
   constructor(private readonly lm: CallMeter) {}
 
   attach(optimizer: Optimizer): void {
+    // GEPA's pool additions arrive twice: as a valset evaluation (a trial event) and as a candidate.
+    const mirrored = optimizer.name === 'GEPA';
     optimizer.on('step', (event) => this.step(event));
-    optimizer.on('candidate', (event) => this.candidate(event));
+    if (!mirrored) optimizer.on('candidate', (event) => this.candidate(event));
     optimizer.on('trial', (event) => this.trial(event));
   }
 
@@ -45,6 +47,7 @@ export class RunRecorder {
       index: event.index,
       total: event.total,
       label: event.label,
+      key: event.key,
       score: event.score,
       fidelity: 'full',
       calls: event.calls,
@@ -55,15 +58,17 @@ export class RunRecorder {
 
   private trial(event: TrialEvent): ReportPoint {
     return this.add({
-      kind: 'trial',
-      index: event.trial,
+      kind: event.kind,
+      index: event.number - 1,
       total: event.total,
-      label: `trial ${event.trial + 1}`,
+      label: event.label,
       score: event.score,
       fidelity: event.fidelity,
+      examples: event.examples,
       calls: event.calls,
       cumulativeCalls: this.callsSoFar(event.calls),
       resumed: event.resumed,
+      state: event.state,
     });
   }
 

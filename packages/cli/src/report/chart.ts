@@ -15,16 +15,18 @@ export function scoreChart(points: readonly ReportPoint[], baseline: number | un
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
   const maxCalls = niceCeiling(Math.max(1, ...points.map((p) => p.cumulativeCalls)));
   const scores = [...points.map((p) => p.score), ...(baseline === undefined ? [] : [baseline])];
+  // The score axis fits the run: from just under its lowest score to just over its highest.
   const low = Math.max(0, Math.floor((Math.min(100, ...scores) - 5) / 10) * 10);
+  const high = Math.min(100, Math.max(low + 10, Math.ceil((Math.max(0, ...scores) + 5) / 10) * 10));
   const x = (calls: number) => MARGIN.left + (calls / maxCalls) * plotWidth;
-  const y = (score: number) => MARGIN.top + (1 - (score - low) / (100 - low)) * plotHeight;
+  const y = (score: number) => MARGIN.top + (1 - (score - low) / (high - low)) * plotHeight;
   const parts: string[] = [];
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="Scores against LM calls">`,
     `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotWidth}" height="${plotHeight}" class="plot"/>`,
   );
-  const scoreStep = 100 - low <= 50 ? 10 : 20;
-  for (let score = 100; score >= low; score -= scoreStep) {
+  const scoreStep = high - low <= 30 ? 5 : high - low <= 60 ? 10 : 20;
+  for (let score = high; score >= low; score -= scoreStep) {
     parts.push(
       `<line x1="${MARGIN.left}" x2="${MARGIN.left + plotWidth}" y1="${fixed(y(score))}" y2="${fixed(y(score))}" class="grid"/>`,
       `<text x="${MARGIN.left - 8}" y="${fixed(y(score) + 4)}" text-anchor="end" class="tick">${score}%</text>`,
@@ -81,10 +83,10 @@ function bestSoFar(points: readonly ReportPoint[]): [number, number][] {
   return steps;
 }
 
-/** 1, 2, 5 × 10^k at or above `value`, so ticks fall on round numbers. */
+/** The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k at or above `value`: round ticks, little empty space. */
 function niceCeiling(value: number): number {
   const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
+  for (const step of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (step * power >= value) return step * power;
   return 10 * power;
 }
 

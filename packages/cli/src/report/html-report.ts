@@ -5,8 +5,10 @@
  */
 import { formatCost, formatCount, formatDuration, formatScore } from '../format-numbers';
 import { scoreChart } from './chart';
+import { configurationCell } from './configuration';
 import { escapeHtml } from './escape';
-import type { ReportPredictor, RunReportData } from './report-data';
+import { gepaSection, LINEAGE_STYLE } from './lineage';
+import { pointName, type ReportPredictor, type RunReportData } from './report-data';
 
 const STYLE = `
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto; max-width: 980px; padding: 24px; color: #1f2328; }
@@ -21,8 +23,9 @@ pre { white-space: pre-wrap; word-break: break-word; background: #f6f8fa; paddin
 .chart .best { fill: none; stroke: #1a7f37; stroke-width: 2; } .chart .point { fill: #0969da; fill-opacity: .75; }
 .chart .point.minibatch { fill: #bf8700; fill-opacity: .6; } .chart .point.candidate { fill: #8250df; } .chart .empty { fill: #57606a; }
 .legend span { margin-right: 16px; } .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 4px; }
-details { margin: 4px 0; }
-`;
+details { margin: 4px 0; } summary { cursor: pointer; }
+.chart .point.evaluation { fill: #1a7f37; }
+${LINEAGE_STYLE}`;
 
 /** The whole report page. */
 export function renderHtmlReport(data: RunReportData): string {
@@ -48,15 +51,18 @@ export function renderHtmlReport(data: RunReportData): string {
     summaryTable(data),
     '<h2>Scores against LM calls</h2>',
     '<p class="legend"><span><i class="swatch" style="background:#0969da"></i>trial (full valset)</span>' +
-      '<span><i class="swatch" style="background:#bf8700"></i>trial (minibatch)</span>' +
+      '<span><i class="swatch" style="background:#bf8700"></i>minibatch</span>' +
+      '<span><i class="swatch" style="background:#1a7f37"></i>full evaluation</span>' +
       '<span><i class="swatch" style="background:#8250df"></i>candidate</span>' +
-      '<span style="color:#1a7f37">— best so far</span><span style="color:#8c959f">- - baseline</span></p>',
+      '<span style="color:#1a7f37">— best so far (full evaluations only)</span><span style="color:#8c959f">- - baseline</span></p>',
     scoreChart(data.points, report.baselineScore),
     '<h2>Best program: instructions and demos per predictor</h2>',
     `<p class="meta">Saved to ${escapeHtml(data.outFile)}.</p>`,
     ...data.predictors.map(predictorSection),
     searchSection(data),
-    '<h2>Trials and candidates</h2>',
+    report.gepa ? gepaSection(report.gepa, table) : '',
+    '<h2 id="trials">Trials and candidates</h2>',
+    '<p class="meta">Trials and re-evaluations are numbered separately; only full evaluations are comparable with the baseline.</p>',
     pointsTable(data),
     '<h2>Steps</h2>',
     stepsTable(data),
@@ -75,6 +81,17 @@ function summaryTable({ report, outFile }: RunReportData): string {
       `${formatCount(report.calls.total)} (paid ${formatCount(report.calls.paid)}, cached ${formatCount(report.calls.cached)}, failed ${formatCount(report.calls.failed)})`,
     ],
     ['Estimate before the run', `up to ${formatCount(report.estimate.lmCalls)} LM calls`],
+    ...(report.selection
+      ? ([
+          [
+            'Selection estimate',
+            `${formatScore(report.selection.score)} measured; optimism ≈ ${report.selection.optimism.toFixed(1)} points ` +
+              `(picked among ${report.selection.candidates} on ${report.selection.examples} examples) → ` +
+              `≈ ${formatScore(report.selection.heldOutEstimate)} on new data; 90% interval ` +
+              `${formatScore(report.selection.interval[0])}–${formatScore(report.selection.interval[1])}`,
+          ],
+        ] as [string, string][])
+      : []),
     [
       'Tokens',
       `${formatCount(report.usage.totalTokens)} (prompt ${formatCount(report.usage.promptTokens)}, completion ${formatCount(report.usage.completionTokens)})`,
@@ -134,21 +151,35 @@ function searchSection({ report }: RunReportData): string {
   return parts.join('\n');
 }
 
-function pointsTable({ points }: RunReportData): string {
+function pointsTable({ points, report }: RunReportData): string {
   if (points.length === 0) return '<p class="meta">This optimizer scored no trials or candidates.</p>';
+  const stateOf = (key?: string) => report.candidates.find((c) => c.key === key)?.state;
   return table(
-    ['#', 'kind', 'label', 'fidelity', 'score', 'LM calls', 'LM calls so far', 'from journal'],
+    [
+      '#',
+      'what',
+      'label',
+      'fidelity',
+      'score',
+      'configuration',
+      'LM calls',
+      'LM calls so far',
+      'from journal',
+    ],
     points.map((p, i) => [
       String(i + 1),
-      p.kind,
+      escapeHtml(pointName(p)),
       escapeHtml(p.label),
-      p.fidelity,
+      escapeHtml(
+        p.fidelity === 'full' ? 'full' : `minibatch${p.examples !== undefined ? ` of ${p.examples}` : ''}`,
+      ),
       escapeHtml(formatScore(p.score)),
+      configurationCell(p.state ?? stateOf(p.key)),
       formatCount(p.calls),
       formatCount(p.cumulativeCalls),
       p.resumed ? 'yes' : '',
     ]),
-    new Set([0, 4, 5, 6]),
+    new Set([0, 4, 6, 7]),
   );
 }
 

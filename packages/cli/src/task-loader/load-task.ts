@@ -27,6 +27,8 @@ export interface LoadedTask {
   metric: Metric;
   /** The task's own LM, made on first use (undefined when the task has none). */
   lm(): Promise<LanguageModel | undefined>;
+  /** The task's reflection LM for GEPA and SIMBA, made on first use (undefined when it has none). */
+  reflectionLM(): Promise<LanguageModel | undefined>;
 }
 
 /** Loads and checks the task file at `file` (relative to `cwd`). */
@@ -48,6 +50,7 @@ export async function loadTask(file: string, cwd: string): Promise<LoadedTask> {
   if (valset.length === 0)
     throw new TaskFileError(`${where}: valset is empty — give it a few examples.`, { file });
   let lm: Promise<LanguageModel | undefined> | undefined;
+  let reflectionLM: Promise<LanguageModel | undefined> | undefined;
   return {
     name: definition.name ?? taskNameOf(absolute),
     file: absolute,
@@ -57,6 +60,10 @@ export async function loadTask(file: string, cwd: string): Promise<LoadedTask> {
     hasValset,
     metric: definition.metric,
     lm: () => (lm ??= resolveLazy(definition.lm, `${where}: lm`).then((value) => checkLM(value, where))),
+    reflectionLM: () =>
+      (reflectionLM ??= resolveLazy(definition.reflectionLM, `${where}: reflectionLM`).then((value) =>
+        checkLM(value, where, 'reflectionLM'),
+      )),
   };
 }
 
@@ -178,11 +185,11 @@ function checkProgram(value: unknown, where: string): Module {
   return module;
 }
 
-function checkLM(value: unknown, where: string): LanguageModel | undefined {
+function checkLM(value: unknown, where: string, field = 'lm'): LanguageModel | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof (value as LanguageModel).call !== 'function') {
     throw new TaskFileError(
-      `${where}: lm must be a language model (new LM(…), a TaskSimulator…) with a call() method, got ${describe(value)}.`,
+      `${where}: ${field} must be a language model (new LM(…), a TaskSimulator…) with a call() method, got ${describe(value)}.`,
       { file: where },
     );
   }

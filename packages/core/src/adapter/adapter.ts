@@ -4,8 +4,11 @@ import type { FieldSpec, SignatureSpec } from '../signature/signature-spec';
 import { describeConstraints } from '../signature/constraints';
 import { isHistoryValue, type HistoryMessage } from '../custom-types/history';
 import { HistoryError } from '../custom-types/errors';
-import { isHistoryType } from '../signature/field-type';
+import { type FieldType, isHistoryType, isToolCallsType } from '../signature/field-type';
+import { ToolCalls } from '../custom-types/tool-calls';
 import { expandCustomTypes, expandMessages } from './content-parts';
+import { type TurnWriter, toolTurnMessages } from './tool-turns';
+import type { FieldStream } from './field-stream';
 import { type MarkerPolicy, guardMarkers } from './markers';
 import { formatFieldValue, pyTypeName } from './python-values';
 import { pyDedent, pySplitlines, pyStrip } from './python-text';
@@ -19,6 +22,14 @@ export interface AdapterOptions {
    * `AdapterFormatError`. Use `'escape'` or `'reject'` in services that put untrusted text in fields.
    */
   markers?: MarkerPolicy;
+  /**
+   * Send a signature's tools (an input of type `Tool` / `[Tool]` with a `ToolCalls` output) as the request's
+   * `tools` and read the reply's `tool_calls`, as DSPy's `use_native_function_calling` (default: false for
+   * ChatAdapter, true for JSONAdapter, as in DSPy). Otherwise the model writes the calls as text.
+   */
+  nativeFunctionCalling?: boolean;
+  /** With native function calling: the request's `parallel_tool_calls` (unset by default). */
+  parallelToolCalls?: boolean;
 }
 
 /** A demonstration: values of some or all of a signature's fields. */
@@ -27,6 +38,8 @@ export type Demo = Readonly<Record<string, unknown>>;
 /** What an adapter needs to know about the LM it will talk to. */
 export interface AdapterTarget {
   readonly supportsStructuredOutputs?: boolean;
+  /** Whether the endpoint takes `tools` and answers with `tool_calls` (assumed unless false). */
+  readonly supportsFunctionCalling?: boolean;
 }
 
 /**
@@ -47,6 +60,12 @@ export interface Adapter {
   callOptions(signature: SignatureSpec<any, any>, target: AdapterTarget): Partial<CallOptions>;
   /** An adapter to try once when this one cannot parse a reply (ChatAdapter → JSONAdapter). */
   readonly fallback?: Adapter;
+  /** See `AdapterOptions.nativeFunctionCalling`. */
+  readonly nativeFunctionCalling?: boolean;
+  /** See `AdapterOptions.parallelToolCalls`. */
+  readonly parallelToolCalls?: boolean;
+  /** A reader of a streamed reply's output fields, for `program.stream()` (none: no field chunks). */
+  fieldStream?(signature: SignatureSpec<any, any>): FieldStream;
   /** One line of chat fine-tuning data (DSPy's `format_finetune_data`); an adapter that cannot write it lacks it. */
   formatFinetuneData?(
     signature: SignatureSpec<any, any>,
@@ -144,6 +163,10 @@ export abstract class BaseAdapter implements Adapter {
   abstract readonly name: string;
   /** See `AdapterOptions.markers`. */
   readonly markers: MarkerPolicy;
+  /** See `AdapterOptions.nativeFunctionCalling`. */
+  readonly nativeFunctionCalling: boolean;
+  /** See `AdapterOptions.parallelToolCalls`. */
+  readonly parallelToolCalls?: boolean;
   private readonly systemCache = new WeakMap<SignatureSpec<any, any>, string>();
   private readonly requirementCache = new WeakMap<SignatureSpec<any, any>, string>();
   private readonly demoCache = new WeakMap<SignatureSpec<any, any>, WeakMap<readonly Demo[], DemoCache>>();
@@ -165,8 +188,10 @@ export abstract class BaseAdapter implements Adapter {
     missing?: unknown,
   ): string;
 
-  constructor(options: AdapterOptions = {}) {
+  constructor(options: AdapterOptions = {}, nativeByDefault = false) {
     this.markers = options.markers ?? 'keep';
+    this.nativeFunctionCalling = options.nativeFunctionCalling ?? nativeByDefault;
+    this.parallelToolCalls = options.parallelToolCalls;
     if (!['keep', 'escape', 'reject'].includes(this.markers)) {
       throw new InvalidOptionError(
         `Adapter option "markers" must be 'keep', 'escape' or 'reject', got ${JSON.stringify(options.markers)}.`,
@@ -237,7 +262,8 @@ export abstract class BaseAdapter implements Adapter {
 
   /**
    * DSPy's `format_conversation_history`: each earlier message as a user turn (the inputs it holds, left
-   * out when it holds none) and an assistant turn (its outputs, `None` for those it lacks).
+   * out when it holds none) and an assistant turn (its outputs, `None` for those it lacks); a turn holding
+   * `ToolCalls` with results adds them (as `tool` messages with native function calling).
    */
   protected conversationMessages(
     signature: SignatureSpec<any, any>,
@@ -251,8 +277,18 @@ export abstract class BaseAdapter implements Adapter {
       );
     }
     const messages: ChatMessage[] = [];
+    const writer: TurnWriter = {
+      nativeFunctionCalling: this.nativeFunctionCalling,
+      userContent: (s, values, where) => this.userContent(s, values, '', false, where),
+      assistantContent: (s, values, where) => this.assistantContent(s, values, where, null),
+    };
     history.messages.forEach((message: HistoryMessage, i) => {
       const where = `${field}.messages[${i}]`;
+      const toolTurn = toolTurnMessages(writer, signature, message, where);
+      if (toolTurn) {
+        for (const m of toolTurn) messages.push(m.role === 'user' ? expandCustomTypes(m) : m);
+        return;
+      }
       const user = this.userContent(signature, message, '', false, where);
       if (user) messages.push(expandCustomTypes({ role: 'user', content: user }));
       messages.push({ role: 'assistant', content: this.assistantContent(signature, message, where, null) });
@@ -357,7 +393,7 @@ export function fieldList(fields: readonly FieldSpec[]): string {
   const lines = fields.map((f, i) => {
     // DSPy prints a description only when it differs from the field's placeholder `${name}`.
     const desc = f.desc === undefined || f.desc === `\${${f.name}}` ? '' : f.desc;
-    let line = `${i + 1}. \`${f.name}\` (${pyTypeName(f.type)}): ${desc}`;
+    let line = `${i + 1}. \`${f.name}\` (${pyTypeName(f.type)}): ${desc}${customTypeNotes(f.type)}`;
     if (f.constraints.length > 0) {
       const text = describeConstraints(f.constraints);
       if (text) line += `\nConstraints: ${text}`;
@@ -372,9 +408,29 @@ function objective(instructions: string): string {
   return `In adhering to this structure, your objective is: ${lines.map((l) => `\n        ${l}`).join('')}`;
 }
 
-/** ` (must be formatted as a valid Python T)` for non-string outputs. */
+/** ` (must be formatted as a valid Python T)` for non-string outputs (ToolCalls: the JSON shape, as DSPy). */
 export function typeRequirement(field: FieldSpec): string {
+  if (isToolCallsType(field.type))
+    return ' (must be a JSON object like {"tool_calls": [{"name": "...", "args": {...}}]})';
   return field.type.kind === 'string'
     ? ''
     : ` (must be formatted as a valid Python ${pyTypeName(field.type)})`;
+}
+
+/**
+ * DSPy's field-list line for custom types with a description (`ToolCalls`), wherever they sit in the type:
+ * `\n    Type description of ToolCalls: …`.
+ */
+function customTypeNotes(type: FieldType): string {
+  if (isToolCallsType(type)) return `\n    Type description of ToolCalls: ${ToolCalls.description()}`;
+  switch (type.kind) {
+    case 'array':
+      return customTypeNotes(type.items);
+    case 'dict':
+      return customTypeNotes(type.values);
+    case 'optional':
+      return customTypeNotes(type.inner);
+    default:
+      return '';
+  }
 }

@@ -8,6 +8,7 @@ import {
   typeRequirement,
 } from './adapter';
 import { AdapterParseError, excerpt } from './errors';
+import { type FieldStream, MarkerFieldStream } from './field-stream';
 import { JSONAdapter } from './json-adapter';
 import { applyOutputDefaults } from './output-defaults';
 import { parseValue } from './parse-value';
@@ -31,7 +32,11 @@ export class ChatAdapter extends BaseAdapter {
     super(options);
     this.fallback =
       options.fallback === undefined
-        ? new JSONAdapter({ markers: options.markers })
+        ? new JSONAdapter({
+            markers: options.markers,
+            nativeFunctionCalling: this.nativeFunctionCalling,
+            parallelToolCalls: options.parallelToolCalls,
+          })
         : (options.fallback ?? undefined);
   }
 
@@ -65,6 +70,11 @@ export class ChatAdapter extends BaseAdapter {
       return `[[ ## ${f.name} ## ]]\n${text}`;
     });
     return `${pyStrip(blocks.join('\n\n'))}\n\n[[ ## completed ## ]]\n`;
+  }
+
+  /** Reads the output fields of a streamed reply as their markers arrive (see `program.stream()`). */
+  fieldStream(signature: SignatureSpec<any, any>): FieldStream {
+    return new MarkerFieldStream(signature);
   }
 
   /** Reads each output after its `[[ ## name ## ]]` marker and parses it to the field's type, as DSPy. */

@@ -10,3 +10,6 @@ export { parseValue, ValueTypeError } from './parse-value';
 export { formatFieldValue, pyTypeName } from './python-values';
 export { pySchema } from './json-schema';
 export { asFloat, FloatValue, pyRepr } from './python-repr';
+export { JsonFieldStream, MarkerFieldStream } from './field-stream';
+export type { FieldDelta, FieldStream } from './field-stream';
+export { planToolCall, parseToolCompletion } from './native-tools';

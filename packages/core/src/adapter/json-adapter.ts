@@ -9,7 +9,10 @@ import {
   typeRequirement,
 } from './adapter';
 import { AdapterParseError, excerpt } from './errors';
+import { type FieldStream, JsonFieldStream } from './field-stream';
 import { outputsSchema } from './json-schema';
+import { toolFieldsOf } from './native-tools';
+import { isToolCallsType } from '../signature/field-type';
 import { jsonParseAgrees, plainNumbers, readJson } from './json-reader';
 import { guardMarkersDeep } from './markers';
 import { applyOutputDefaults } from './output-defaults';
@@ -26,8 +29,9 @@ import { fieldPlaceholder } from './type-note';
 export class JSONAdapter extends BaseAdapter {
   readonly name = 'JSONAdapter';
 
+  /** As DSPy, JSONAdapter uses native function calling unless `nativeFunctionCalling: false`. */
   constructor(options: AdapterOptions = {}) {
-    super(options);
+    super(options, true);
   }
 
   private readonly formatCache = new WeakMap<SignatureSpec<any, any>, Record<string, unknown>>();
@@ -81,22 +85,35 @@ export class JSONAdapter extends BaseAdapter {
     if (!format) {
       // Structured outputs need declared properties: a top-level mapping output (dict[str, …]) cannot have them.
       const openEnded = signature.outputFields.some((f) => f.type.kind === 'dict');
-      format = openEnded
-        ? { type: 'json_object' }
-        : {
-            type: 'json_schema',
-            json_schema: {
-              name: 'DSPyProgramOutputs',
-              strict: true,
-              schema: outputsSchema(signature.outputFields),
-            },
-          };
+      // As DSPy: ToolCalls written as text do not work well with structured outputs; JSON mode instead.
+      const textToolCalls = !this.nativeFunctionCalling && toolFieldsOf(signature).output !== undefined;
+      format =
+        openEnded || textToolCalls
+          ? { type: 'json_object' }
+          : {
+              type: 'json_schema',
+              json_schema: {
+                name: 'DSPyProgramOutputs',
+                strict: true,
+                // With native function calling the calls come as tool_calls, not inside the JSON.
+                schema: outputsSchema(
+                  this.nativeFunctionCalling
+                    ? signature.outputFields.filter((f) => !isToolCallsType(f.type))
+                    : signature.outputFields,
+                ),
+              },
+            };
       this.formatCache.set(signature, format);
     }
     if (target.supportsStructuredOutputs === false && format.type === 'json_schema') {
       return { responseFormat: { type: 'json_object' } };
     }
     return { responseFormat: format };
+  }
+
+  /** Reads the output fields of a streamed reply from its JSON as it grows (see `program.stream()`). */
+  fieldStream(signature: SignatureSpec<any, any>): FieldStream {
+    return new JsonFieldStream(signature);
   }
 
   /** Reads the outputs from the reply's JSON object (repairing common breakage, as DSPy's json_repair). */

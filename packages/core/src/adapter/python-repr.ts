@@ -8,6 +8,7 @@
  * is beyond integer range; otherwise as an int. `bigint` prints as a Python int of any size.
  */
 import { Image } from '../custom-types/image';
+import { isFunctionTool, ToolCalls } from '../custom-types/tool-calls';
 import type { FieldType } from '../signature/field-type';
 
 /**
@@ -196,6 +197,9 @@ export function pyJson(value: unknown, options: PyJsonOptions = {}): string {
     return nonFiniteAsNull && !Number.isFinite(value.value) ? 'null' : floatJson(value.value);
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Image.isImage(value)) return JSON.stringify(value.toJSON());
+  // DSPy's custom types serialise as their `format()`: a tool as its description line, calls as `{tool_calls}`.
+  if (isFunctionTool(value)) return JSON.stringify(String(value));
+  if (value instanceof ToolCalls) return pyJson(value.toJSON(), options);
   if (value instanceof Map) return pyJson(Object.fromEntries(value), options);
   if (value instanceof Set) return pyJson([...value], options);
   const inner = indent === undefined ? undefined : `${indent}  `;

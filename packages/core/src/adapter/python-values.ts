@@ -1,4 +1,5 @@
 import { Image } from '../custom-types/image';
+import { isFunctionTool } from '../custom-types/tool-calls';
 import type { EnumFieldType, FieldType, LiteralValue } from '../signature/field-type';
 import { FloatValue, floatRepr, intText, isFloatType, pyJson, pyStr } from './python-repr';
 
@@ -24,6 +25,7 @@ export function formatFieldValue(value: unknown, type: FieldType): string {
       if (value instanceof Date) return value.toISOString();
       // A custom type prints as its marked parts (DSPy's serialize_model), expanded later into parts.
       if (Image.isImage(value)) return value.toJSON();
+      if (isFunctionTool(value)) return String(value);
       return pyJson(value, { type, nonFiniteAsNull: true });
     default:
       return String(value);

@@ -21,3 +21,8 @@ export class ImageError extends SigilError {
 export class HistoryError extends SigilError {
   static override readonly code: string = 'HISTORY_INVALID';
 }
+
+/** A value given as `ToolCalls` is not a list of `{ name, args }` calls. Code `TOOL_CALLS_INVALID`. */
+export class ToolCallsError extends SigilError {
+  static override readonly code: string = 'TOOL_CALLS_INVALID';
+}

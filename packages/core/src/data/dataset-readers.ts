@@ -14,6 +14,8 @@ export interface RawRecord {
   location: RowLocation;
   value?: Record<string, unknown>;
   problem?: string;
+  /** Every value is text (a CSV or TSV cell): a signature check converts them to the fields' types. */
+  text?: boolean;
 }
 
 const FORMAT_BY_EXTENSION: Record<string, DatasetFormat> = {
@@ -170,14 +172,21 @@ async function* readCsv(file: string, delimiter: string): AsyncGenerator<RawReco
       const value: Record<string, unknown> = Object.fromEntries(
         header.map((column, index) => [column, record[index]]),
       );
-      yield { location, value };
+      yield { location, value, text: true };
     }
   } catch (error) {
     if (error instanceof DatasetError) throw error;
     const csvError = error as Error & { lines?: number };
-    throw new DatasetError(`Malformed CSV (${csvError.message})`, {
-      location: { file, line: csvError.lines },
-      hint: 'fix the file',
+    // The record that failed starts after the last good one; the parser reports where it gave up (for an
+    // unclosed quote, the end of the file), which is said too when it differs.
+    const start = header ? previousEnd + 1 : 1;
+    const stopped =
+      csvError.lines !== undefined && csvError.lines !== start
+        ? `; the parser stopped at line ${csvError.lines}`
+        : '';
+    throw new DatasetError(`Malformed CSV record (${csvError.message}${stopped})`, {
+      location: { file, line: start, row: header ? row + 1 : undefined },
+      hint: 'fix the record that starts on this line',
     });
   } finally {
     parser.destroy();

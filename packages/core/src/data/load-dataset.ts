@@ -8,7 +8,14 @@ import {
 } from './dataset-readers';
 import { DatasetError, describeLocation, ExampleError, type RowLocation } from './errors';
 import { Example } from './example';
-import { resolveRowCheck, type RowCheck, type RowValidator } from './row-validation';
+import {
+  convertRow,
+  resolveRowCheck,
+  type RowCheck,
+  type RowValidator,
+  signatureOfValidator,
+} from './row-validation';
+import { logWarning } from '../logging/log';
 
 /** A row that was skipped (`onError: 'skip'`): where it is and what is wrong with it. */
 export interface SkippedRow extends RowLocation {
@@ -92,9 +99,9 @@ export function streamDataset<
         if (example) yield example;
       }
       if (skippedCount > 0 && !options.onSkip && firstSkipped) {
-        process.emitWarning(
+        logWarning(
+          'SIGIL_DATASET_SKIPPED',
           `streamDataset skipped ${skippedCount} malformed row(s) of "${file}", first ${describeLocation(firstSkipped)}: ${firstSkipped.problem}. Pass onSkip to receive each one.`,
-          { code: 'SIGIL_DATASET_SKIPPED' },
         );
       }
     },
@@ -140,6 +147,7 @@ function exampleBuilder<T extends object, K extends keyof T & string>(
   const check: RowCheck | undefined = options.validateWith
     ? resolveRowCheck(options.validateWith)
     : undefined;
+  const typed = options.validateWith ? signatureOfValidator(options.validateWith) : undefined;
   const onError = options.onError ?? 'fail';
   if (onError !== 'fail' && onError !== 'skip') {
     throw new DatasetError(`Unknown onError "${String(onError)}"`, { hint: "use 'fail' or 'skip'" });
@@ -183,6 +191,8 @@ function exampleBuilder<T extends object, K extends keyof T & string>(
         `missing input field${missing.length > 1 ? 's' : ''} ${names} (fields: ${Object.keys(row).join(', ') || 'none'})`,
       );
     }
+    // An empty CSV cell under a signature's output is a missing label (CSV cannot say so otherwise).
+    if (typed && record.text) row = withoutEmptyLabels(typed, row);
     if (check) {
       let found: ReturnType<RowCheck>;
       try {
@@ -194,6 +204,8 @@ function exampleBuilder<T extends object, K extends keyof T & string>(
       if (typeof found === 'object' && found !== null && found.problem)
         return reject(record.location, found.problem, found.field);
     }
+    // CSV cells are text: once a signature accepted the row, its values take the fields' types.
+    if (typed && record.text) row = convertRow(typed, row);
     try {
       return new Example(row as T, inputs);
     } catch (error) {
@@ -210,4 +222,14 @@ function checkInputs<K extends string>(inputs: readonly K[] | undefined): readon
     });
   }
   return inputs;
+}
+
+function withoutEmptyLabels(
+  spec: NonNullable<ReturnType<typeof signatureOfValidator>>,
+  row: Record<string, unknown>,
+): Record<string, unknown> {
+  if (!spec.outputFields.some((f) => row[f.name] === '')) return row;
+  const out: Record<string, unknown> = { ...row };
+  for (const field of spec.outputFields) if (out[field.name] === '') delete out[field.name];
+  return out;
 }

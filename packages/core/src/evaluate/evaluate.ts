@@ -1,7 +1,9 @@
 import { Example } from '../data/example';
 import { Prediction } from '../data/prediction';
 import { addUsage, emptyUsage } from '../lm/types';
+import { devsetSource } from './devset-source';
 import { EvaluationError } from './errors';
+import type { EvaluationBackend } from './backend';
 import type { EvaluationReport, EvaluationResult } from './evaluation-result';
 import { feedbackOf, scoreOf, type Metric } from './metric';
 import { OrderedSink } from './ordered-sink';
@@ -11,6 +13,8 @@ import { ResultsWriter } from './results-writer';
 import { drainConcurrently } from '../runtime/pool';
 import { type FailureCounts, failureKindOf, metricFailure, stopFor } from './failures';
 import { checkNumbers, COUNT, FINITE, type NumberRule, POSITIVE_COUNT } from '../errors/option-checks';
+import { withLMMiddleware } from '../runtime/settings';
+import { ProviderBatcher, type ProviderBatchOptions } from '../lm/batch/provider-batcher';
 
 const EVALUATE_RULES: Record<string, NumberRule> = {
   concurrency: POSITIVE_COUNT,
@@ -65,6 +69,14 @@ export interface EvaluateOptions<
   onProgress?: (state: EvaluationProgress) => void;
   /** Where progress and tables go (default `process.stderr`). */
   output?: NodeJS.WritableStream;
+  /** Runs the examples elsewhere, in batches (e.g. `@sigil/distributed`'s workers); default: this process. */
+  backend?: EvaluationBackend;
+  /**
+   * Send the program's LM calls through the provider's Batch API (about half the price; answers take
+   * minutes to hours): a `ProviderBatcher` or its options (journal, poll interval, progress). Concurrency
+   * then defaults to 10,000, so the examples' calls share batches.
+   */
+  batch?: ProviderBatcher | ProviderBatchOptions;
 }
 
 /** Reorder window per unit of concurrency (see `OrderedSink`), and its floor. */
@@ -89,7 +101,14 @@ export class Evaluate<E extends Example<any, any> = Example, P extends Predictio
     overrides: Partial<EvaluateOptions<E, P>> = {},
   ): Promise<EvaluationReport<E, P>> {
     checkNumbers(overrides, EVALUATE_RULES, 'Evaluate.run');
-    const options = checkOptions({ ...this.options, ...overrides });
+    const merged = { ...this.options, ...overrides };
+    const provider = merged.batch;
+    if (provider) {
+      const batcher = provider instanceof ProviderBatcher ? provider : new ProviderBatcher(provider);
+      const batched = { ...merged, batch: undefined, concurrency: merged.concurrency ?? 10_000 };
+      return withLMMiddleware(batcher.middleware, () => this.run(program, batched));
+    }
+    const options = checkOptions(merged);
     if (!program || typeof program.forward !== 'function') {
       throw new EvaluationError(
         'Evaluate.run needs a program with a forward(inputs) method — pass a Program or Predict.',
@@ -116,8 +135,9 @@ export class Evaluate<E extends Example<any, any> = Example, P extends Predictio
       lmErrors: options.lmErrors ?? 'fail-example',
       metricErrors: options.metricErrors ?? 'fail-example',
     } as const;
-    // The error that ends the run early; workers stop pulling once it is set.
+    // The error that ends the run early; workers stop pulling once it is set (and a backend is told).
     let stop: unknown;
+    const stopped = new AbortController();
 
     const state = (): EvaluationProgress => ({
       done,
@@ -138,6 +158,7 @@ export class Evaluate<E extends Example<any, any> = Example, P extends Predictio
     const display = createProgressDisplay(options.progress ?? 'auto', output, total);
     const halt = (error: unknown): void => {
       stop ??= error;
+      stopped.abort(error);
       sink?.release();
     };
 
@@ -183,27 +204,49 @@ export class Evaluate<E extends Example<any, any> = Example, P extends Predictio
         return undefined;
       }
     };
-    const handle = async (item: NonNullable<Awaited<ReturnType<typeof pull>>>) => {
+    type Item = NonNullable<Awaited<ReturnType<typeof pull>>>;
+    const { backend } = options;
+    // One batch fills at a time, so concurrent workers never split the devset into smaller batches.
+    let filling: Promise<unknown> = Promise.resolve();
+    const pullBatch = (): Promise<Item[] | undefined> => {
+      if (!backend) return pull().then((item) => (item ? [item] : undefined));
+      const next = filling.then(async () => {
+        const batch: Item[] = [];
+        for (let item; batch.length < backend.batchSize && (item = await pull());) batch.push(item);
+        return batch.length > 0 ? batch : undefined;
+      });
+      filling = next;
+      return next;
+    };
+    const handle = async (batch: Item[]) => {
       try {
-        if (!Example.isExample(item.example) || item.example.inputKeys.length === 0) {
+        const bad = batch.find(
+          (item) => !Example.isExample(item.example) || item.example.inputKeys.length === 0,
+        );
+        if (bad) {
           halt(
             new EvaluationError(
-              `Devset item ${item.index} is ${Example.isExample(item.example) ? 'an Example with no inputs marked' : 'not an Example'} — build examples with Example.from(row).withInputs('question', …) or loadDataset.`,
+              `Devset item ${bad.index} is ${Example.isExample(bad.example) ? 'an Example with no inputs marked' : 'not an Example'} — build examples with Example.from(row).withInputs('question', …) or loadDataset.`,
             ),
           );
           return;
         }
-        const result = await evaluateOne(program, item.example, item.index, metric, failureScore);
-        record(result);
-        await sink?.add(result);
+        const results = backend
+          ? await backend.evaluateBatch(batch, { program, metric, failureScore, signal: stopped.signal })
+          : [await evaluateOne(program, batch[0].example, batch[0].index, metric, failureScore)];
+        for (const result of results) {
+          record(result as EvaluationResult<E, P>);
+          await sink?.add(result as EvaluationResult<E, P>);
+        }
       } catch (error) {
         halt(error);
       }
     };
 
     try {
-      await drainConcurrently(concurrency, pull, handle, () => Boolean(stop));
+      await drainConcurrently(backend?.concurrency ?? concurrency, pullBatch, handle, () => Boolean(stop));
     } finally {
+      stopped.abort();
       await source.close();
       await writer?.close();
       display.finish(state());
@@ -273,59 +316,6 @@ function keepForTable<R extends EvaluationResult<any>>(
     failures.sort((a, b) => a.index - b.index);
     if (failures.length > limit) failures.pop();
   }
-}
-
-interface DevsetSource<E> {
-  total?: number;
-  next(): Promise<{ index: number; example: E } | undefined>;
-  close(): Promise<void>;
-}
-
-/** Pulls examples one at a time, numbering them; calls to `next` on an async iterator are serialised. */
-function devsetSource<E>(devset: Iterable<E> | AsyncIterable<E>): DevsetSource<E> {
-  let index = 0;
-  let finished = false;
-  if (devset && typeof (devset as Iterable<E>)[Symbol.iterator] === 'function') {
-    const iterator = (devset as Iterable<E>)[Symbol.iterator]();
-    return {
-      total: Array.isArray(devset) ? devset.length : undefined,
-      next: async () => {
-        if (finished) return undefined;
-        const step = iterator.next();
-        if (step.done) {
-          finished = true;
-          return undefined;
-        }
-        return { index: index++, example: step.value };
-      },
-      close: async () => {
-        if (!finished) iterator.return?.();
-      },
-    };
-  }
-  if (devset && typeof (devset as AsyncIterable<E>)[Symbol.asyncIterator] === 'function') {
-    const iterator = (devset as AsyncIterable<E>)[Symbol.asyncIterator]();
-    let chain: Promise<unknown> = Promise.resolve();
-    return {
-      next: () => {
-        const step = chain.then(async () => {
-          if (finished) return undefined;
-          const next = await iterator.next();
-          if (next.done) {
-            finished = true;
-            return undefined;
-          }
-          return { index: index++, example: next.value };
-        });
-        chain = step.catch(() => undefined);
-        return step;
-      },
-      close: async () => {
-        if (!finished) await iterator.return?.();
-      },
-    };
-  }
-  throw new EvaluationError('Evaluate needs a devset: an array of Examples or an async iterable of them.');
 }
 
 type CheckedOptions<E extends Example<any, any>, P extends Prediction<any>> = EvaluateOptions<E, P> &

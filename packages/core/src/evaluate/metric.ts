@@ -1,18 +1,41 @@
 import { createHash } from 'node:crypto';
+import type { TraceEntry } from '../data/prediction';
 import { MetricError } from './errors';
 
+/** A score with the text that explains it, for reflective optimizers (GEPA reads `feedback`). */
+export interface ScoreWithFeedback {
+  score: number;
+  /** What was right or wrong, in words a model can act on ("expected `billing`, got `account`"). */
+  feedback?: string;
+  /** Named sub-scores, for GEPA's objective frontiers; the scalar `score` still decides. */
+  objectives?: Record<string, number>;
+}
+
 /** What a metric may return: a number (usually 0…1), a pass/fail, or a score with feedback text. */
-export type MetricValue = number | boolean | { score: number; feedback?: string };
+export type MetricValue = number | boolean | ScoreWithFeedback;
+
+/**
+ * The one predictor a metric is asked about (GEPA's per-predictor feedback call): its path and the call(s)
+ * of it being judged. A metric may tailor its feedback to that step; metrics that ignore it still work.
+ */
+export interface MetricTarget {
+  /** The predictor's path in the program (`respond`, `agent.react`). */
+  readonly predictor: string;
+  /** Its call(s) in this run: inputs and outputs (`predictor` holds the path). */
+  readonly calls: readonly TraceEntry[];
+}
 
 /**
  * Scores one prediction against its example. `trace` is set while optimizers bootstrap demos (then a
- * metric may be stricter, as in DSPy). The `{ score, feedback }` form feeds reflective optimizers.
+ * metric may be stricter, as in DSPy). The `{ score, feedback }` form feeds reflective optimizers, and
+ * `target` is set only when GEPA asks for feedback on one predictor.
  * @example const metric: Metric = (example, prediction) => example.answer === prediction.answer;
  */
 export type Metric<E = any, P = any> = (
   example: E,
   prediction: P,
   trace?: unknown,
+  target?: MetricTarget,
 ) => MetricValue | Promise<MetricValue>;
 
 /** Normalises a metric's result to a number: true → 1, false → 0, `{ score }` → score. */
@@ -40,6 +63,11 @@ export function scoreOf(result: MetricValue): number {
 /** The feedback text of a `{ score, feedback }` result, if any. */
 export function feedbackOf(result: MetricValue): string | undefined {
   return result !== null && typeof result === 'object' ? result.feedback : undefined;
+}
+
+/** The named sub-scores of a `{ score, objectives }` result, if any. */
+export function objectivesOf(result: MetricValue): Record<string, number> | undefined {
+  return result !== null && typeof result === 'object' ? result.objectives : undefined;
 }
 
 const IDENTITY = Symbol.for('sigil.metric.identity');

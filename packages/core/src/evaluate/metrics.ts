@@ -1,11 +1,16 @@
 import { MetricError } from './errors';
-import { defineMetric, type Metric } from './metric';
+import { defineMetric, type Metric, type MetricValue } from './metric';
 import { normalizedTokens, normalizeText, passageTokens } from '../text/normalize';
 
 /** Where the built-in metrics read: the label field on the example, the output field on the prediction. */
 export interface FieldMetricOptions {
   /** The prediction field to compare; defaults to the same name as the example field. */
   predictionField?: string;
+  /**
+   * Return `{ score, feedback }`, the feedback saying what was expected and what came, for reflective
+   * optimizers such as GEPA (default false: a bare score). The score is the same either way.
+   */
+  feedback?: boolean;
 }
 
 /**
@@ -16,11 +21,20 @@ export interface FieldMetricOptions {
 export function exactMatch(field = 'answer', options: FieldMetricOptions = {}): Metric {
   return defineMetric(
     'exactMatch',
-    (example, prediction) => {
-      const predicted = normalizeText(textOf(read(prediction, options.predictionField ?? field)));
-      return labelsOf(example, field).some((label) => normalizeText(label) === predicted);
+    (example, prediction): MetricValue => {
+      const raw = textOf(read(prediction, options.predictionField ?? field));
+      const predicted = normalizeText(raw);
+      const labels = labelsOf(example, field);
+      const match = labels.find((label) => normalizeText(label) === predicted);
+      if (!options.feedback) return match !== undefined;
+      return match !== undefined
+        ? { score: 1, feedback: `Correct: the ${field} is ${quote(match)}.` }
+        : {
+            score: 0,
+            feedback: `Incorrect ${field}: expected ${expected(labels)}, got ${raw.trim() ? quote(raw) : 'nothing'}.`,
+          };
     },
-    { field, ...options },
+    identityOptions(field, options),
   );
 }
 
@@ -31,14 +45,31 @@ export function exactMatch(field = 'answer', options: FieldMetricOptions = {}): 
 export function f1(field = 'answer', options: FieldMetricOptions = {}): Metric {
   return defineMetric(
     'f1',
-    (example, prediction) => {
-      const predicted = normalizedTokens(textOf(read(prediction, options.predictionField ?? field)));
-      return Math.max(
-        0,
-        ...labelsOf(example, field).map((label) => tokenF1(predicted, normalizedTokens(label))),
-      );
+    (example, prediction): MetricValue => {
+      const raw = textOf(read(prediction, options.predictionField ?? field));
+      const predicted = normalizedTokens(raw);
+      const labels = labelsOf(example, field);
+      const scores = labels.map((label) => tokenF1(predicted, normalizedTokens(label)));
+      const score = Math.max(0, ...scores);
+      if (!options.feedback) return score;
+      const best = labels[Math.max(0, scores.indexOf(score))] ?? '';
+      if (score === 1)
+        return { score, feedback: `Correct: the ${field} matches ${quote(best)} word for word.` };
+      const wanted = normalizedTokens(best);
+      const missing = wanted.filter((token) => !predicted.includes(token));
+      const extra = predicted.filter((token) => !wanted.includes(token));
+      const parts = [
+        missing.length > 0 && `missing words: ${missing.join(', ')}`,
+        extra.length > 0 && `extra words: ${extra.join(', ')}`,
+      ].filter(Boolean);
+      return {
+        score,
+        feedback:
+          `Token F1 ${score.toFixed(2)} for the ${field} ${raw.trim() ? quote(raw) : '(empty)'} against ` +
+          `${quote(best)}${parts.length > 0 ? ` — ${parts.join('; ')}` : ''}.`,
+      };
     },
-    { field, ...options },
+    identityOptions(field, options),
   );
 }
 
@@ -50,14 +81,23 @@ export function f1(field = 'answer', options: FieldMetricOptions = {}): Metric {
 export function contains(field = 'answer', options: FieldMetricOptions = {}): Metric {
   return defineMetric(
     'contains',
-    (example, prediction) => {
-      const predicted = ` ${normalizeText(textOf(read(prediction, options.predictionField ?? field)))} `;
-      return labelsOf(example, field).some((label) => {
+    (example, prediction): MetricValue => {
+      const raw = textOf(read(prediction, options.predictionField ?? field));
+      const predicted = ` ${normalizeText(raw)} `;
+      const labels = labelsOf(example, field);
+      const found = labels.find((label) => {
         const normalized = normalizeText(label);
         return normalized !== '' && predicted.includes(` ${normalized} `);
       });
+      if (!options.feedback) return found !== undefined;
+      return found !== undefined
+        ? { score: 1, feedback: `Correct: the ${field} contains ${quote(found)}.` }
+        : {
+            score: 0,
+            feedback: `Incorrect: the ${field} ${raw.trim() ? quote(raw) : '(empty)'} does not contain ${expected(labels)}.`,
+          };
     },
-    { field, ...options },
+    identityOptions(field, options),
   );
 }
 
@@ -80,6 +120,26 @@ export function passageMatch(field = 'context', answerField = 'answer'): Metric 
     },
     { field, answerField },
   );
+}
+
+/** What names a field metric: its field and options, `feedback` only when on (off is the plain metric). */
+function identityOptions(field: string, options: FieldMetricOptions): Record<string, unknown> {
+  const { feedback, ...rest } = options;
+  return feedback ? { field, ...rest, feedback: true } : { field, ...rest };
+}
+
+/** A value quoted for feedback text, cut to a readable length. */
+function quote(text: string): string {
+  const trimmed = text.trim();
+  return JSON.stringify(trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed);
+}
+
+/** `"a"`, or `"a" (or any of "a", "b")` when several labels are acceptable. */
+function expected(labels: readonly string[]): string {
+  if (labels.length === 0) return 'a label';
+  return labels.length === 1
+    ? quote(labels[0])
+    : `${quote(labels[0])} (or any of ${labels.map(quote).join(', ')})`;
 }
 
 /** Token F1 of two token lists; 0 when nothing is shared (also when both are empty, as DSPy). */

@@ -1,3 +1,4 @@
+import { logWarning } from '../logging/log';
 /** A listener of one event of an emitter. */
 export type Listener<E, K extends keyof E> = (event: E[K]) => void;
 
@@ -39,9 +40,10 @@ export class TypedEmitter<E> {
       try {
         listener(payload);
       } catch (error) {
-        process.emitWarning(`A "${String(event)}" listener threw: ${(error as Error)?.message ?? error}`, {
-          code: 'SIGIL_LISTENER_ERROR',
-        });
+        logWarning(
+          'SIGIL_LISTENER_ERROR',
+          `A "${String(event)}" listener threw: ${(error as Error)?.message ?? error}`,
+        );
       }
     }
   }

@@ -1,10 +1,13 @@
 /**
- * The response cache: an in-memory LRU (`lru-cache`) in front of a {@link DiskStore}. Memory hits return
- * the stored object itself (deep-frozen), so a hit costs a map lookup — no I/O, no JSON parsing.
+ * The response cache: an in-memory LRU (`lru-cache`) in front of a second tier, a {@link CacheStore} — the
+ * {@link DiskStore} by default, or a store shared by processes (`@sigil/distributed`'s Redis store). Memory
+ * hits return the stored object itself (deep-frozen), so a hit costs a map lookup — no I/O, no JSON parsing.
  */
 import * as path from 'node:path';
 import { LRUCache } from 'lru-cache';
+import { InvalidOptionError } from '../errors/sigil-error';
 import { CACHE_SHAPES } from './cache-shapes';
+import type { CacheClaim, CacheStore } from './cache-store';
 import { DiskStore, type DiskStoreStats } from './disk-store';
 
 /**
@@ -32,6 +35,8 @@ export interface CacheOptions {
    * `lm` and `embeddings`); a value that fails is a miss and is overwritten by the next answer.
    */
   validate?: (value: unknown) => boolean;
+  /** The second tier instead of the disk folder (e.g. a Redis store shared by processes); excludes `dir`. */
+  store?: CacheStore<any>;
 }
 
 /** Counters of one cache. */
@@ -41,6 +46,8 @@ export interface CacheStats {
   misses: number;
   memoryEntries: number;
   disk?: DiskStoreStats;
+  /** The counters of a `store` given in the options. */
+  store?: object;
 }
 
 /** The default on-disk cache folder. */
@@ -75,7 +82,8 @@ function deepFreeze<T>(value: T): T {
 export class ResponseCache<V extends object> {
   readonly mode: CacheMode;
   private readonly memory: LRUCache<string, V>;
-  private readonly disk?: DiskStore<V>;
+  /** The second tier: the disk folder, or the `store` of the options. */
+  private readonly disk?: CacheStore<V>;
   private memoryHits = 0;
   private diskHits = 0;
   private misses = 0;
@@ -88,8 +96,17 @@ export class ResponseCache<V extends object> {
       maxEntrySize: options.maxMemoryEntryBytes ?? 1_000_000,
       sizeCalculation: approximateSize,
     });
+    if (options.store && options.dir !== undefined && options.dir !== false) {
+      throw new InvalidOptionError(
+        `Cache "${namespace}": give a dir or a store as its second tier, not both (store: ${options.store.location}).`,
+        { option: 'cache.store' },
+      );
+    }
     const dir = options.dir === undefined ? DEFAULT_CACHE_DIR : options.dir;
-    if (dir !== false && this.mode !== 'off') {
+    if (this.mode === 'off') return;
+    // A store validates what it reads itself (a Redis store is given its check by whoever makes it).
+    if (options.store) this.disk = options.store as CacheStore<V>;
+    else if (dir !== false) {
       const validate =
         options.validate ?? (Object.hasOwn(CACHE_SHAPES, namespace) ? CACHE_SHAPES[namespace] : undefined);
       this.disk = new DiskStore<V>(path.resolve(dir, namespace), { validate });
@@ -108,7 +125,33 @@ export class ResponseCache<V extends object> {
 
   /** The folder entries are written to, if any. */
   get dir(): string | undefined {
-    return this.disk?.dir;
+    return this.disk instanceof DiskStore ? this.disk.dir : undefined;
+  }
+
+  /** The second tier (the disk folder's store, or the `store` of the options), if there is one. */
+  get store(): CacheStore<V> | undefined {
+    return this.disk;
+  }
+
+  /** Where the second tier keeps entries (a folder, or a store's redacted address), if there is one. */
+  get location(): string | undefined {
+    return this.disk?.location;
+  }
+
+  /**
+   * After a miss, asks a shared store for the right to pay for `key`: resolves to the value another process
+   * stored meanwhile, or to a claim to release once the answer is stored (undefined: no such store).
+   */
+  claim(key: string, signal?: AbortSignal): Promise<CacheClaim<V> | undefined> {
+    if (!this.writable || !this.disk?.claim) return Promise.resolve(undefined);
+    return this.disk.claim(key, signal).then((claim) => {
+      if ('value' in claim) {
+        this.diskHits++;
+        this.misses--;
+        this.memory.set(key, deepFreeze(claim.value));
+      }
+      return claim;
+    });
   }
 
   /** Memory-only lookup: synchronous, allocation-free. */
@@ -168,7 +211,8 @@ export class ResponseCache<V extends object> {
       diskHits: this.diskHits,
       misses: this.misses,
       memoryEntries: this.memory.size,
-      disk: this.disk?.stats(),
+      disk: this.disk instanceof DiskStore ? (this.disk.stats() as DiskStoreStats) : undefined,
+      store: this.disk && !(this.disk instanceof DiskStore) ? this.disk.stats?.() : undefined,
     };
   }
 }

@@ -112,6 +112,9 @@ export class ChatTransport {
           chunks++;
           for (const delta of accumulator.add(chunk)) yield { type: 'delta', ...delta };
         }
+        // An abort or timeout mid-body can end the SDK's stream quietly: that is no complete answer.
+        const signal = attempt as AttemptSignal;
+        if (signal.callerAborted || signal.timedOut) throw new Error('the stream was stopped');
       } catch (error) {
         const signal = attempt as AttemptSignal;
         const sdk = loadedOpenAIModule();

@@ -7,6 +7,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { logWarning } from '../logging/log';
+import type { CacheStore } from './cache-store';
 
 const FORMAT_VERSION = 1;
 
@@ -35,7 +37,7 @@ export interface DiskStoreOptions {
 }
 
 /** A folder of cache entries shared safely between processes. */
-export class DiskStore<V> {
+export class DiskStore<V> implements CacheStore<V> {
   private readonly createdDirs = new Set<string>();
   private readonly counters: DiskStoreStats = { reads: 0, hits: 0, corrupt: 0, writes: 0, writeErrors: 0 };
   private readonly pending = new Set<Promise<boolean>>();
@@ -53,6 +55,11 @@ export class DiskStore<V> {
   /** False once a write has failed (warned about once); reads still work. */
   get writable(): boolean {
     return !this.unwritable;
+  }
+
+  /** The folder, for messages. */
+  get location(): string {
+    return this.dir;
   }
 
   /** The file an entry lives in. */
@@ -148,11 +155,11 @@ export class DiskStore<V> {
     this.unwritable = true;
     const code = (error as { code?: unknown })?.code;
     const reason = `${typeof code === 'string' ? `${code}: ` : ''}${(error as Error)?.message ?? String(error)}`;
-    process.emitWarning(
+    logWarning(
+      'SIGIL_CACHE_UNWRITABLE',
       `Sigil cache: cannot write to ${this.dir} (${reason}). Going on without the disk cache for this run, ` +
         'so answers are not kept for the next one: make the folder writable, or set the cache option ' +
         '`dir` to another folder (or `dir: false` for memory only).',
-      { code: 'SIGIL_CACHE_UNWRITABLE' },
     );
   }
 

@@ -125,6 +125,7 @@ export class CallHistory {
 /** The characters a message's content holds: its text, and the URLs (or data URIs) of its images. */
 function contentSize(content: ChatMessage['content']): number {
   if (typeof content === 'string') return content.length;
+  if (content === null) return 0;
   let size = 0;
   for (const part of content) size += part.type === 'text' ? part.text.length : part.image_url.url.length;
   return size;
@@ -133,6 +134,7 @@ function contentSize(content: ChatMessage['content']): number {
 /** The content with `fn` applied to its text (each text part of a multi-part message). */
 function mapText(content: ChatMessage['content'], fn: (text: string) => string): ChatMessage['content'] {
   if (typeof content === 'string') return fn(content);
+  if (content === null) return null;
   return content.map((part) => (part.type === 'text' ? { ...part, text: fn(part.text) } : part));
 }
 

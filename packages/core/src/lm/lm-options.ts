@@ -34,6 +34,8 @@ export interface LMOptions extends EndpointOptions, TransportOptions, LMDefaults
   retry?: RetryOptions;
   /** Whether the endpoint understands `response_format: { type: 'json_schema' }` (default true). */
   supportsStructuredOutputs?: boolean;
+  /** Whether the endpoint takes `tools` and answers with `tool_calls` (default true); false writes tool calls as text. */
+  supportsFunctionCalling?: boolean;
   /** Calls kept for `inspectHistory` (default 200); same as `history: { maxEntries }`. */
   historySize?: number;
   /**

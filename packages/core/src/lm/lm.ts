@@ -26,6 +26,8 @@ import { checkCallOptions, checkLMOptions } from './option-rules';
 import { chatRequestKey } from './request-key';
 import { Scheduler } from './scheduler';
 import type { CallOptions, ChatMessage, LanguageModel, LMResponse, Usage } from './types';
+import { type BatchPort, batchPortOf } from './batch/batch-port';
+import type { ModelPrice } from './prices';
 import type OpenAI from 'openai';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -49,6 +51,7 @@ export class LM implements LanguageModel {
   /** The model name as given (LiteLLM style). */
   readonly model: string;
   readonly supportsStructuredOutputs: boolean;
+  readonly supportsFunctionCalling: boolean;
   readonly cache: ResponseCache<LMResponse>;
   readonly scheduler: Scheduler;
   readonly history: CallHistory;
@@ -65,6 +68,7 @@ export class LM implements LanguageModel {
   private readonly shared = new Map<string, SharedRequest<LMResponse>>();
   private readonly work = new InFlightWork();
   private closed = false;
+  private readonly price?: ModelPrice;
   /** What this LM was made with, for `copy` (never printed: it may hold the key). */
   private readonly options: LMOptions;
 
@@ -75,6 +79,7 @@ export class LM implements LanguageModel {
     validateTransportOptions(options, `LM "${model}"`);
     this.endpoint = resolveEndpoint(model, options);
     this.supportsStructuredOutputs = options.supportsStructuredOutputs ?? true;
+    this.supportsFunctionCalling = options.supportsFunctionCalling ?? true;
     this.defaults = {
       temperature: options.temperature,
       maxTokens: options.maxTokens,
@@ -90,6 +95,7 @@ export class LM implements LanguageModel {
     this.cache = cacheFrom(options.cache);
     this.scheduler = options.scheduler ?? new Scheduler(options);
     this.history = new CallHistory(historyLimits(options));
+    this.price = options.price;
     this.transport = new ChatTransport({
       model,
       endpoint: this.endpoint,
@@ -356,6 +362,26 @@ export class LM implements LanguageModel {
   }
 
   /**
+   * This LM as a provider batch sees it (`ProviderBatcher`): requests as Batch API lines keyed by their
+   * cache key, results taken back through the cache, accounting and history at `discount` × the price.
+   */
+  batchPort(discount = 0.5): BatchPort {
+    return batchPortOf(
+      {
+        model: this.model,
+        endpoint: this.endpoint,
+        price: this.price,
+        prepare: (messages, options) => this.prepare(messages, options),
+        keyOf: (messages, call) =>
+          call.key ?? this.cacheKey(messages, call.parameters, call.options.rolloutId),
+        isCached: async (key) => (await this.cache.get(key)) !== undefined,
+        remember: (response, messages, call) => this.remember(response, messages, call),
+      },
+      discount,
+    );
+  }
+
+  /**
    * Drops a response this LM returned from its cache (memory and disk), so the same request reaches the
    * endpoint again: a predictor forgets a reply it could not use, which must not be replayed as good.
    */
@@ -370,7 +396,14 @@ export class LM implements LanguageModel {
     const stored = await this.cache.loadFromDisk(key);
     if (stored) return this.servedFromCache(stored, messages, call);
     this.refuseInReplay(call);
-    return this.fetchAndStore(messages, call);
+    // A store shared by processes lets one of them pay for a request the others ask at the same time.
+    const claim = await this.cache.claim(key, call.control?.signal);
+    if (claim && 'value' in claim) return this.servedFromCache(claim.value, messages, call);
+    try {
+      return await this.fetchAndStore(messages, call);
+    } finally {
+      await claim?.release();
+    }
   }
 
   private async fetchAndStore(messages: ChatMessage[], call: PreparedCall): Promise<LMResponse> {

@@ -68,6 +68,19 @@ export function callThrough(
   return chain(inner, all, caller).call(messages, options);
 }
 
+/** Streams one call through `middleware` (outermost first) to `lm`, telling each who the caller is. */
+export function streamThrough(
+  lm: LanguageModel,
+  middleware: readonly LMMiddleware[],
+  messages: ChatMessage[],
+  options: CallOptions,
+  caller?: object,
+): AsyncIterable<LMStreamEvent> {
+  const inner = unwrapLM(lm);
+  const all = [...middleware, ...((lm as Partial<WrappedLM>).middleware ?? [])];
+  return chain(inner, all, caller).stream!(messages, options);
+}
+
 function chain(
   inner: LanguageModel,
   middleware: readonly LMMiddleware[],
@@ -100,6 +113,7 @@ function chain(
   return {
     model: inner.model,
     supportsStructuredOutputs: inner.supportsStructuredOutputs,
+    supportsFunctionCalling: inner.supportsFunctionCalling,
     inner,
     middleware,
     call: (messages, options = {}) => call(messages, options),

@@ -34,8 +34,8 @@ export type ContentPart = TextPart | ImagePart;
 /** One chat message, in OpenAI's field names. */
 export interface ChatMessage {
   role: ChatRole;
-  /** The text, or (a user message holding images) a list of parts. */
-  content: string | ContentPart[];
+  /** The text, or (a user message holding images) a list of parts; null for an assistant turn of only tool calls. */
+  content: string | ContentPart[] | null;
   name?: string;
   tool_call_id?: string;
   tool_calls?: ToolCall[];
@@ -116,6 +116,8 @@ export interface LanguageModel {
   readonly model: string;
   /** Whether `response_format: { type: 'json_schema' }` is understood by the endpoint. */
   readonly supportsStructuredOutputs?: boolean;
+  /** Whether the endpoint understands `tools` and answers with `tool_calls` (assumed unless false). */
+  readonly supportsFunctionCalling?: boolean;
   /** Sends the messages and resolves to the completions, usage and cost. */
   call(messages: ChatMessage[], options?: CallOptions): Promise<LMResponse>;
   /** Streams a call: text deltas as they arrive, then the full response. */
@@ -131,8 +133,9 @@ export interface LanguageModel {
  * The text of a message's content: the string itself, or its text parts joined (images left out).
  * @example contentText(messages.at(-1)!.content).includes('[[ ## question ## ]]')
  */
-export function contentText(content: string | readonly ContentPart[]): string {
+export function contentText(content: string | readonly ContentPart[] | null): string {
   if (typeof content === 'string') return content;
+  if (content === null) return '';
   let text = '';
   for (const part of content) if (part.type === 'text') text += part.text;
   return text;

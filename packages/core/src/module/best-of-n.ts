@@ -4,6 +4,7 @@ import { Module, type ModuleInputs, type ModuleOutputs, observed } from './modul
 import { InvalidOptionError } from '../errors/sigil-error';
 import { Submodule } from './decorators';
 import { checkNumber, COUNT, FINITE, POSITIVE_COUNT } from '../errors/option-checks';
+import { logWarning } from '../logging/log';
 
 export type { ModuleInputs, ModuleOutputs } from './module';
 
@@ -119,9 +120,9 @@ export class BestOfN<M extends Module = Module> extends Module<ModuleInputs<M>, 
         await this.afterAttempt(attempt, state);
       } catch (error) {
         errors.push(error);
-        process.emitWarning(
+        logWarning(
+          'SIGIL_ATTEMPT_FAILED',
           `${this.constructor.name}: attempt ${index + 1} failed with rollout id ${rolloutId}: ${(error as Error)?.message ?? error}`,
-          { code: 'SIGIL_ATTEMPT_FAILED' },
         );
         if (index > failCount) throw error;
         failCount--;

@@ -5,8 +5,11 @@ import { dumpState, loadState, type LoadStateOptions, type SavedProgram } from '
 import { instrument, observing } from '../runtime/callbacks';
 import { trackedCall } from '../runtime/usage-tracker';
 import { mapConcurrently } from '../runtime/pool';
+import { withLMMiddleware } from '../runtime/settings';
+import { ProviderBatcher, type ProviderBatchOptions } from '../lm/batch/provider-batcher';
 import { copyInitialParams, groupByPredictor, parametersOf, type PredictorParameters } from './parameters';
 import { isPredictor, walkModules } from './walk';
+import { type StreamChunk, type StreamOptions, streamModule } from './streaming';
 
 /**
  * The inputs a module's `forward` takes, read from its own `forward` declaration — so a user's
@@ -27,6 +30,14 @@ export type ModuleOutputs<M> = M extends {
 }
   ? O
   : never;
+
+/** Options of `module.batch()`. */
+export interface BatchOptions {
+  /** Calls in flight at once (default 8; with `provider`, every input). */
+  concurrency?: number;
+  /** Send the LM calls through the provider's Batch API: a `ProviderBatcher`, or its options. */
+  provider?: ProviderBatcher | ProviderBatchOptions;
+}
 
 /**
  * Runs a module call as a tracked call (its result remembers the usage of the LM calls inside it, see
@@ -54,9 +65,34 @@ export abstract class Module<I = any, O = any> {
     return parametersOf(this, isModule);
   }
 
-  /** Calls `forward` over many inputs, at most `concurrency` at once; results keep the input order. */
-  batch(inputs: readonly I[], options: { concurrency?: number } = {}): Promise<O[]> {
-    return mapConcurrently(inputs, Math.max(1, options.concurrency ?? 8), (input) => this.forward(input));
+  /**
+   * Runs the module and streams it (DSPy's `streamify`): each output field's text as the LM writes it
+   * (`{ type: 'field', predictor, field, delta }`), status chunks when modules and tools start, then the result
+   * (`{ type: 'prediction', prediction }`). Breaking out of the loop aborts the LM calls in flight.
+   * @example for await (const chunk of program.stream({ question })) if (chunk.type === 'field') write(chunk.delta);
+   */
+  stream(inputs: I, options: StreamOptions = {}): AsyncGenerator<StreamChunk<O>, void, undefined> {
+    const paths = new Map<object, string>();
+    for (const [path, predictor] of declaredPredictors(this)) paths.set(predictor, path);
+    return streamModule(this, inputs, paths, options);
+  }
+
+  /**
+   * Calls `forward` over many inputs, at most `concurrency` at once; results keep the input order. With
+   * `provider`, the LM calls go through the provider's Batch API (about half the price, answers within
+   * hours): every input runs at once (unless `concurrency` says otherwise) so their calls share batches.
+   * @example await program.batch(inputs, { provider: { journal: '.sigil/batches.jsonl' } });
+   */
+  batch(inputs: readonly I[], options: BatchOptions = {}): Promise<O[]> {
+    const { provider } = options;
+    if (!provider) {
+      return mapConcurrently(inputs, Math.max(1, options.concurrency ?? 8), (input) => this.forward(input));
+    }
+    const batcher = provider instanceof ProviderBatcher ? provider : new ProviderBatcher(provider);
+    const concurrency = Math.max(1, options.concurrency ?? inputs.length);
+    return withLMMiddleware(batcher.middleware, () =>
+      mapConcurrently(inputs, concurrency, (input) => this.forward(input)),
+    );
   }
 
   /** A deep copy whose learnable state is independent of this one (services and functions are shared). */

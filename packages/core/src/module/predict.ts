@@ -1,6 +1,7 @@
 import type { Adapter, Demo, ParseContext } from '../adapter/adapter';
 import { ChatAdapter } from '../adapter/chat-adapter';
 import { AdapterParseError } from '../adapter/errors';
+import { parseToolCompletion, planToolCall } from '../adapter/native-tools';
 import { Prediction } from '../data/prediction';
 import type { CallOptions, ChatMessage, LanguageModel, LMResponse, Usage } from '../lm/types';
 import { addUsage, emptyUsage } from '../lm/types';
@@ -15,7 +16,9 @@ import { declaredPredictors, Module } from './module';
 import { checkInputs } from './input-check';
 import { predictorHandles } from './predictor-state';
 import type { Learnable } from './walk';
-import { callThrough, unwrapLM } from '../lm/middleware';
+import { callThrough, streamThrough, unwrapLM } from '../lm/middleware';
+import type { FieldStream } from '../adapter/field-stream';
+import { consumeStream, eitherSignal } from './stream-call';
 import { describeChat } from '../runtime/gen-ai';
 import { checkNumber, COUNT } from '../errors/option-checks';
 import { warnIfLargePrompt } from './prompt-size';
@@ -164,7 +167,8 @@ export class Predict<S extends SignatureLike = SignatureLike>
     if (!lm) {
       throw new ConfigurationError(
         `${this.label} has no LM: call configure({ lm: new LM('openai/gpt-4o-mini') }), ` +
-          `run inside context({ lm }, …), or pass { lm } to the module.`,
+          `run inside context({ lm }, …) (in a NestJS service, outside a request: sigilContext.run(…)), or pass { lm } ` +
+          'to the module.',
         { code: 'NO_LM' },
       );
     }
@@ -200,26 +204,37 @@ export class Predict<S extends SignatureLike = SignatureLike>
       'sigil.signature': signature.name,
     });
     const middleware = current.lmMiddleware?.length ? current.lmMiddleware : undefined;
+    // Native function calling: the tools go in the request, the prompt is formatted without them.
+    let plan = planToolCall(adapter, signature, inputs, lm, baseOptions);
     const format = (a: Adapter) =>
       hasCallbacks
         ? observeSync(
             'adapter',
             `${a.name}.format`,
             { signature: signature.name, demos, inputs },
-            () => a.format(signature, demos, inputs),
+            () => a.format(plan.signature, demos, inputs),
             adapterAttributes(a),
           )
-        : a.format(signature, demos, inputs);
+        : a.format(plan.signature, demos, inputs);
     // Every LM call of this prediction (the main one, and an adapter's own, e.g. TwoStepAdapter's
     // extraction): through the middlewares in force, in a span, counted in the prediction's usage.
+    const sink = current.stream;
     const callLM = async (
       model: LanguageModel,
       request: ChatMessage[],
       callOptions: CallOptions,
+      fields?: FieldStream,
     ): Promise<LMResponse> => {
-      const send = middleware
-        ? () => callThrough(model, middleware, request, callOptions, this)
-        : () => model.call(request, callOptions);
+      // Under program.stream(): streamed, field text reported as it arrives, stopped with the stream.
+      const send = sink
+        ? () => {
+            const options = { ...callOptions, signal: eitherSignal(callOptions.signal, sink.signal) };
+            const events = streamThrough(model, middleware ?? [], request, options, this);
+            return consumeStream(events, fields, sink, this, model.model);
+          }
+        : middleware
+          ? () => callThrough(model, middleware, request, callOptions, this)
+          : () => model.call(request, callOptions);
       const response: LMResponse = observing(current)
         ? await instrument('lm', model.model, { messages: request, options: callOptions }, send, {
             describe: (content) =>
@@ -240,16 +255,20 @@ export class Predict<S extends SignatureLike = SignatureLike>
     let usedFallback = false;
     let feedbacks = 0;
     for (;;) {
-      const callOptions = { ...baseOptions, ...adapter.callOptions(signature, lm) };
-      const response = await callLM(lm, messages, callOptions);
+      const callOptions = { ...baseOptions, ...plan.callOptions, ...adapter.callOptions(plan.signature, lm) };
+      const fields = sink ? adapter.fieldStream?.(plan.signature) : undefined;
+      const response = await callLM(lm, messages, callOptions, fields);
       const parsed: Record<string, unknown>[] = [];
       let failure: AdapterParseError | OutputValidationError | undefined;
       let failedText = '';
       for (const completion of response.completions) {
         try {
-          const parse = () => adapter.parse(signature, completion.text);
+          const parse = () =>
+            plan.outputField
+              ? parseToolCompletion(plan, completion, (s, text) => adapter.parse(s, text), adapter.name)
+              : adapter.parse(plan.signature, completion.text);
           const outputs = adapter.parseAsync
-            ? await adapter.parseAsync(signature, completion.text, parseContext)
+            ? await adapter.parseAsync(plan.signature, completion.text, parseContext)
             : hasCallbacks
               ? observeSync(
                   'adapter',
@@ -301,6 +320,7 @@ export class Predict<S extends SignatureLike = SignatureLike>
         // As DSPy: a reply ChatAdapter cannot parse is asked for again once through JSONAdapter.
         usedFallback = true;
         adapter = adapter.fallback;
+        plan = planToolCall(adapter, signature, inputs, lm, baseOptions);
         messages = format(adapter);
         continue;
       }

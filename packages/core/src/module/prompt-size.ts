@@ -3,6 +3,7 @@
  * demos or tools send megabytes on every call (and pay for them) long before the provider refuses.
  */
 import type { ChatMessage } from '../lm/types';
+import { logWarning } from '../logging/log';
 
 /** Characters of prompt over which a predictor warns, unless `settings().largePromptChars` says otherwise. */
 export const DEFAULT_LARGE_PROMPT_CHARS = 400_000;
@@ -23,19 +24,19 @@ export function warnIfLargePrompt(
 ): void {
   if (limit === false || warned.has(owner)) return;
   let total = 0;
-  for (const message of messages) total += message.content.length;
+  for (const message of messages) total += message.content?.length ?? 0;
   if (total <= limit) return;
   warned.add(owner);
   let system = 0;
-  for (const message of messages) if (message.role === 'system') system += message.content.length;
-  const inputs = messages.length > 0 ? messages[messages.length - 1].content.length : 0;
+  for (const message of messages) if (message.role === 'system') system += message.content?.length ?? 0;
+  const inputs = messages.length > 0 ? (messages[messages.length - 1].content?.length ?? 0) : 0;
   const demoChars = Math.max(0, total - system - inputs);
-  process.emitWarning(
+  logWarning(
+    'SIGIL_LARGE_PROMPT',
     `${name}: the prompt is ${count(total)} characters (about ${count(Math.round(total / 4))} tokens), over ` +
       `the ${count(limit)} that warn: the system message (instructions, field descriptions, ReAct's tool list) ` +
       `is ${count(system)}, ${count(demos)} demos make ${count(demoChars)}, the inputs ${count(inputs)}. ` +
       'Every call sends and pays for all of it: use fewer demos or tools, or shorter instructions. ' +
       'The setting largePromptChars changes the limit (false: never warn).',
-    { code: 'SIGIL_LARGE_PROMPT' },
   );
 }

@@ -16,9 +16,18 @@ import { Module, observed } from './module';
 import { type ForwardOptions, type InstructionTemplate, Predict, type PredictOptions } from './predict';
 import { checkTimeout, Tool, type ToolLike } from './tool';
 import { ToolTimeoutError } from './tool-errors';
+import type { History } from '../custom-types/history';
+import {
+  nativeStepSignature,
+  nativeTemplate,
+  runNativeReAct,
+  submitTool,
+  type TerminationReason,
+} from './react-native';
 import { ConfigurationError, ModuleRunError, OutputValidationError, ToolCallError } from './errors';
 import { Predictor } from './decorators';
 import { checkNumber, COUNT } from '../errors/option-checks';
+import { logNotice, logWarning } from '../logging/log';
 
 /** The steps so far, keyed as DSPy keys them: `thought_0`, `tool_name_0`, `tool_args_0`, `observation_0`, … */
 export type Trajectory = Record<string, unknown>;
@@ -33,7 +42,20 @@ export interface ReActStep {
   next_tool_args: Record<string, unknown>;
 }
 
-export interface ReActOptions extends PredictOptions {
+/**
+ * How ReAct calls tools: `'text'` (default) is DSPy's ReAct, byte for byte — the model writes
+ * `next_tool_name` and `next_tool_args`; `'native'` is DSPy's ReActV2 — the LM's own tool calls (several per
+ * turn, run at once), a History of turns, and a `submit` tool that carries the outputs.
+ */
+export type ToolCallingMode = 'text' | 'native';
+
+/** What a native-tool ReAct returns: the signature's outputs, the episode's History and why it ended. */
+export type NativeReActOutputs<S extends SignatureLike> = OutputsOf<S> & {
+  history: History;
+  termination_reason: TerminationReason;
+};
+
+export interface ReActOptions<M extends ToolCallingMode = 'text'> extends PredictOptions {
   /** Tools the agent may call (`finish` is added). */
   tools: readonly ToolLike[];
   /** Turns before the agent is stopped and the outputs are extracted (default 20). */
@@ -46,6 +68,11 @@ export interface ReActOptions extends PredictOptions {
    * `ToolTimeoutError`.
    */
   onToolTimeout?: 'observation' | 'error';
+  /**
+   * `'native'` for the LM's own tool calls (DSPy's ReActV2). Its predictor then uses
+   * `new ChatAdapter({ nativeFunctionCalling: true })` unless `adapter` is given.
+   */
+  toolCalling?: M;
 }
 
 export interface ReActForwardOptions extends ForwardOptions {
@@ -65,21 +92,28 @@ let defaultAdapter: ChatAdapter | undefined;
  * @example const agent = new ReAct(signature('question -> answer'), { tools: [searchWikipedia] });
  * const { answer, trajectory } = await agent.forward({ question: 'Who directed That Darn Cat!?' });
  */
-export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
+export class ReAct<
+  S extends SignatureLike = SignatureLike,
+  M extends ToolCallingMode = 'text',
+> extends Module<
   InputsOf<S>,
-  Prediction<ReActOutputs<S> & object>
+  Prediction<(M extends 'native' ? NativeReActOutputs<S> : ReActOutputs<S>) & object>
 > {
   readonly signature: SignatureSpec<InputsOf<S>, OutputsOf<S>>;
+  /** See `ReActOptions.toolCalling`. */
+  readonly toolCalling: M;
   maxIters: number;
   toolTimeoutMs?: number;
   onToolTimeout: 'observation' | 'error';
   readonly tools: ReadonlyMap<string, Tool>;
+  /** The step predictor: `trajectory` → `next_thought`, `next_tool_name`, `next_tool_args` (text mode), or the History and tools → `next_thought`, `tool_calls` (native). */
   @Predictor() readonly react: Predict<SignatureSpec<InputsOf<S> & { trajectory: string }, ReActStep>>;
-  @Predictor() readonly extract: ChainOfThought<
-    SignatureSpec<InputsOf<S> & { trajectory: string }, OutputsOf<S>>
-  >;
+  /** The text mode's step that reads the outputs from the trajectory (none in native mode: `submit` carries them). */
+  @Predictor() readonly extract: M extends 'native'
+    ? undefined
+    : ChainOfThought<SignatureSpec<InputsOf<S> & { trajectory: string }, OutputsOf<S>>>;
 
-  constructor(signature: S, options: ReActOptions) {
+  constructor(signature: S, options: ReActOptions<M>) {
     super();
     const spec = signatureOf(signature) as SignatureSpec<InputsOf<S>, OutputsOf<S>>;
     this.signature = spec;
@@ -87,6 +121,14 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
     this.maxIters = options.maxIters ?? 20;
     this.toolTimeoutMs = checkTimeout(options.toolTimeoutMs, `ReAct(${spec.name}): toolTimeoutMs`);
     this.onToolTimeout = options.onToolTimeout ?? 'observation';
+    this.toolCalling = (options.toolCalling ?? 'text') as M;
+    if (this.toolCalling !== 'text' && this.toolCalling !== 'native') {
+      throw new InvalidOptionError(
+        `ReAct(${spec.name}): toolCalling must be 'text' or 'native', got ${pyRepr(options.toolCalling)}.`,
+        { option: 'toolCalling' },
+      );
+    }
+    const reserved = this.toolCalling === 'native' ? 'submit' : 'finish';
     if (this.onToolTimeout !== 'observation' && this.onToolTimeout !== 'error') {
       throw new InvalidOptionError(
         `ReAct(${spec.name}): onToolTimeout must be 'observation' or 'error', got ${pyRepr(options.onToolTimeout)}.`,
@@ -96,9 +138,9 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
     const tools = new Map<string, Tool>();
     for (const item of options.tools ?? []) {
       for (const tool of Tool.from(item)) {
-        if (tool.name === 'finish') {
+        if (tool.name === reserved) {
           throw new ConfigurationError(
-            `ReAct(${spec.name}): a tool is named "finish", the name ReAct gives its own tool that ends an ` +
+            `ReAct(${spec.name}): a tool is named "${reserved}", the name ReAct gives its own tool that ends an ` +
               'episode — rename your tool.',
             { code: 'MODULE_DEFINITION' },
           );
@@ -114,6 +156,25 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
       }
     }
 
+    const predictOptions: PredictOptions = {
+      lm: options.lm,
+      adapter: options.adapter,
+      config: options.config,
+      maxRetries: options.maxRetries,
+    };
+    if (this.toolCalling === 'native') {
+      tools.set('submit', submitTool(spec));
+      this.tools = tools;
+      this.react = new Predict(nativeStepSignature(spec) as any, {
+        ...predictOptions,
+        adapter: options.adapter ?? new ChatAdapter({ nativeFunctionCalling: true }),
+      });
+      this.react.instructionTemplate = nativeTemplate(spec, () => [...this.tools.keys()]);
+      this.react.callsPerForward = { expected: 2, max: Math.max(1, this.maxIters) + 1 };
+      this.react.displayName = 'ReAct';
+      this.extract = undefined as this['extract'];
+      return;
+    }
     const inputs = spec.inputNames.map((n) => `\`${n}\``).join(', ');
     const outputs = spec.outputNames.map((n) => `\`${n}\``).join(', ');
     tools.set(
@@ -166,12 +227,6 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
       ),
       field('next_tool_args', 'output', Object.freeze({ kind: 'dict', values: ANY })),
     ];
-    const predictOptions: PredictOptions = {
-      lm: options.lm,
-      adapter: options.adapter,
-      config: options.config,
-      maxRetries: options.maxRetries,
-    };
     this.react = new Predict(
       new SignatureSpec(spec.name, reactFields, spec.instructions) as any,
       predictOptions,
@@ -186,18 +241,19 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
       spec.target,
       spec.validates,
     );
-    this.extract = new ChainOfThought(fallback as any, predictOptions);
+    const extract = new ChainOfThought(fallback as any, predictOptions);
+    extract.predict.displayName = 'ReAct.extract';
+    this.extract = extract as this['extract'];
     this.react.displayName = 'ReAct';
-    this.extract.predict.displayName = 'ReAct.extract';
   }
 
   forward(
     inputs: InputsOf<S>,
     options: ReActForwardOptions = {},
-  ): Promise<Prediction<ReActOutputs<S> & object>> {
+  ): Promise<Prediction<(M extends 'native' ? NativeReActOutputs<S> : ReActOutputs<S>) & object>> {
     return observed(`ReAct(${this.signature.name})`, inputs, () =>
       this.run(inputs as Record<string, unknown>, options),
-    );
+    ) as Promise<any>;
   }
 
   /** Closes what its tools hold (an MCP connection), once per `close` function; `program.close()` calls it. */
@@ -233,6 +289,15 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
         checkTimeout(toolTimeoutMs, `ReAct(${this.signature.name}).forward: toolTimeoutMs`) ??
         this.toolTimeoutMs,
     };
+    if (this.toolCalling === 'native') {
+      const agent = {
+        label: `ReAct(${this.signature.name})`,
+        react: this.react,
+        tools: this.tools,
+        onToolTimeout: this.onToolTimeout,
+      };
+      return runNativeReAct(agent, inputs, maxIters, toolOptions, forwardOptions);
+    }
     const trajectory: Trajectory = {};
     const calls: Prediction[] = [];
     for (let idx = 0; idx < maxIters; idx++) {
@@ -241,9 +306,9 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
         step = await this.callWithTruncation(this.react, trajectory, inputs, forwardOptions);
       } catch (error) {
         if (!(error instanceof AdapterParseError || error instanceof OutputValidationError)) throw error;
-        process.emitWarning(
+        logWarning(
+          'SIGIL_REACT_INVALID_TOOL',
           `ReAct(${this.signature.name}): ending the trajectory, the agent failed to select a valid tool: ${error.message}`,
-          { code: 'SIGIL_REACT_INVALID_TOOL' },
         );
         break;
       }
@@ -261,12 +326,20 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
         if (toolOptions.signal?.aborted) throw error;
         if (error instanceof ToolTimeoutError && this.onToolTimeout === 'error') throw error;
         trajectory[`observation_${idx}`] = `Execution error in ${name}: ${errorText(error)}`;
+        // The model sees the failure as an observation; whoever runs the service sees it in the log.
+        logNotice(
+          'SIGIL_TOOL_FAILED',
+          `ReAct(${this.signature.name}): tool "${name}" failed: ${errorText(error)}`,
+        );
       }
       if (name === 'finish') break;
     }
-    const extract = await this.callWithTruncation(this.extract, trajectory, inputs, forwardOptions);
+    const extractor = this.extract as ChainOfThought<any> as {
+      forward(inputs: any, options?: ForwardOptions): Promise<Prediction<Record<string, unknown>>>;
+    };
+    const extract = await this.callWithTruncation(extractor, trajectory, inputs, forwardOptions);
     calls.push(extract);
-    return Prediction.from({ trajectory, ...extract.toJSON() }, combinedMeta(calls)) as Prediction<
+    return Prediction.from({ trajectory, ...extract.toJSON() }, combinedMeta(calls)) as unknown as Prediction<
       ReActOutputs<S> & object
     >;
   }
@@ -282,9 +355,9 @@ export class ReAct<S extends SignatureLike = SignatureLike> extends Module<
         return await module.forward({ ...inputs, trajectory: this.formatTrajectory(trajectory) }, options);
       } catch (error) {
         if (!(error instanceof ContextWindowExceededError) || attempt >= 3) throw error;
-        process.emitWarning(
+        logWarning(
+          'SIGIL_REACT_TRUNCATED',
           `ReAct(${this.signature.name}): the trajectory exceeded the context window; dropping the oldest tool call.`,
-          { code: 'SIGIL_REACT_TRUNCATED' },
         );
         this.truncateTrajectory(trajectory);
       }

@@ -7,6 +7,9 @@ import { inheritedMetadata, recordMetadata } from '../metadata/store';
 import { ToolTimeoutError } from './tool-errors';
 import { instrument, observing } from '../runtime/callbacks';
 import { describeTool, safeJson } from '../runtime/gen-ai';
+import { FUNCTION_TOOL } from '../custom-types/tool-calls';
+import type { ClassFieldType } from '../signature/field-type';
+import { argsFromClass, instantiateArgs } from './tool-args';
 
 /** The JSON schema of each argument of a tool, as DSPy's `Tool.args`: `{ query: { type: 'string' } }`. */
 export type ToolArgs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -34,14 +37,30 @@ export interface ToolCallOptions {
   timeoutMs?: number;
 }
 
+/** A JSON schema of a tool's arguments as one object (OpenAI's `parameters`). */
+export interface ToolParametersSchema {
+  readonly type?: 'object';
+  readonly properties: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  readonly required?: readonly string[];
+}
+
 /** What describes a tool to the model. */
-export interface ToolOptions {
+export interface ToolOptions<A = any> {
   /** Defaults to the function's name. */
   name?: string;
   /** What the tool does; shown to the model. */
   desc?: string;
-  /** Argument schemas; defaults to `{}` (no arguments). */
+  /** Argument schemas; defaults to `{}` (no arguments). Arguments with no `default` are required. */
   args?: ToolArgs;
+  /**
+   * A class whose properties (with class-validator decorators, or `@Field()`) are the arguments: their JSON
+   * schemas come from it, and each call's arguments are made an instance of it and validated first.
+   */
+  argsType?: new (...args: any[]) => A;
+  /** The arguments as one JSON object schema (`{ properties, required }`), instead of `args`. */
+  schema?: ToolParametersSchema;
+  /** A description per argument, added to its schema (DSPy's `arg_desc`). */
+  argDesc?: Readonly<Record<string, string>>;
   /**
    * How long one call may take before its signal fires and it fails with `ToolTimeoutError` (default: the
    * agent's `toolTimeoutMs`, else 60 s; `Infinity` for no limit).
@@ -57,7 +76,7 @@ export interface ToolOptions {
 }
 
 /** A tool written as a plain object. */
-export interface ToolSpec<A = any, R = unknown> extends ToolOptions {
+export interface ToolSpec<A = any, R = unknown> extends ToolOptions<A> {
   name: string;
   fn: ToolFunction<A, R>;
 }
@@ -73,18 +92,21 @@ const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
  *   name: 'search_wikipedia', desc: 'Searches Wikipedia.', args: { query: { type: 'string' } } });
  */
 export class Tool<A = any, R = unknown> {
+  /** Marks Tool as a field type (`@Input({ type: [Tool] })`) for the layers below modules. */
+  static readonly [FUNCTION_TOOL] = true;
   readonly name: string;
   readonly desc?: string;
   readonly args: ToolArgs;
-  readonly timeoutMs?: number;
-  /** The arguments that must be given (see `ToolOptions.required`). */
+  /** The arguments a call must give (see `ToolOptions.required`). */
   readonly required: readonly string[];
+  readonly timeoutMs?: number;
+  private readonly argsClass?: ClassFieldType;
   /** Releases what the tool holds; see `ToolOptions.close`. */
   readonly close?: () => void | Promise<void>;
 
   constructor(
     readonly fn: ToolFunction<A, R>,
-    options: ToolOptions = {},
+    options: ToolOptions<A> = {},
   ) {
     if (typeof fn !== 'function')
       throw new InvalidOptionError('new Tool(fn, options) needs a function as its first argument.', {
@@ -101,13 +123,36 @@ export class Tool<A = any, R = unknown> {
     }
     this.name = name;
     this.desc = options.desc || undefined;
-    this.args = Object.freeze({ ...(options.args ?? {}) });
+    const sources = [options.args, options.argsType, options.schema].filter((s) => s !== undefined);
+    if (sources.length > 1) {
+      throw new InvalidOptionError(
+        `Tool "${name}": give its arguments one way — args, argsType or schema, not several.`,
+        { option: 'args' },
+      );
+    }
+    let args: Record<string, Readonly<Record<string, unknown>>> = { ...(options.args ?? {}) };
+    let required = Object.keys(args).filter((k) => !('default' in args[k]));
+    if (options.argsType) {
+      const fromClass = argsFromClass(options.argsType, name, options.argDesc);
+      args = fromClass.args;
+      required = fromClass.required;
+      this.argsClass = fromClass.type;
+    } else if (options.schema) {
+      if (typeof options.schema.properties !== 'object' || options.schema.properties === null) {
+        throw new InvalidOptionError(`Tool "${name}": schema needs a properties object.`, {
+          option: 'schema',
+        });
+      }
+      args = { ...options.schema.properties };
+      required = [...(options.schema.required ?? [])];
+    }
+    if (!options.argsType && options.argDesc) {
+      for (const [key, text] of Object.entries(options.argDesc))
+        if (args[key]) args[key] = { ...args[key], description: text };
+    }
+    this.args = Object.freeze(args);
+    this.required = Object.freeze(options.required ? [...options.required] : required);
     this.timeoutMs = checkTimeout(options.timeoutMs, `Tool "${name}": timeoutMs`);
-    this.required = Object.freeze(
-      options.required
-        ? [...options.required]
-        : Object.keys(this.args).filter((k) => !('default' in this.args[k])),
-    );
     this.close = options.close;
   }
 
@@ -151,8 +196,18 @@ export class Tool<A = any, R = unknown> {
       throw new ToolCallError(`${this.name}() is missing required arg(s): ${missing.join(', ')}.`, {
         tool: this.name,
       });
-    if (!observing()) return this.bounded(args as A, options);
-    return instrument('tool', this.name, args, () => this.bounded(args as A, options), {
+    let value = args as A;
+    if (this.argsClass) {
+      const made = instantiateArgs(this.argsClass, args);
+      if ('problems' in made) {
+        throw new ToolCallError(`Args of ${this.name} are invalid: ${made.problems.join('; ')}.`, {
+          tool: this.name,
+        });
+      }
+      value = made.value as A;
+    }
+    if (!observing()) return this.bounded(value, options);
+    return instrument('tool', this.name, args, () => this.bounded(value, options), {
       describe: (content) => describeTool(this.name, args, content),
       result: (output, content) => (content ? { 'gen_ai.tool.call.result': safeJson(output) } : {}),
     });

@@ -1,5 +1,6 @@
 import type { ParameterHandle } from '../persist/parameter';
 import { declaredChildren } from './decorators';
+import { logWarning } from '../logging/log';
 
 /** What the walk needs of a module: Module implements it (kept structural so this file imports no class). */
 export interface Walkable {
@@ -66,9 +67,9 @@ function warnUndeclared(module: Walkable, key: string): void {
   const id = `${module.constructor.name}.${key}`;
   if (warned.has(id)) return;
   warned.add(id);
-  process.emitWarning(
+  logWarning(
+    'SIGIL_UNDECLARED_MODULE',
     `${id} holds a module but is not declared, so optimizers, save() and load() leave it alone. ` +
       `Mark it with @Predictor() (or @Submodule() for a sub-program) to make it learnable.`,
-    { code: 'SIGIL_UNDECLARED_MODULE' },
   );
 }

@@ -147,13 +147,24 @@ export function loadState(
   const flat = isFlat(parameters) && !('self' in saved && !('signature' in saved));
   if (!flat) {
     const known = new Set(paths);
+    // A file with a predictor's own keys at the top is a lone Predict saved flat, not a whole program.
+    if (typeof saved.signature === 'object' && saved.signature !== null && !known.has('signature')) {
+      fail(
+        `Saved program holds a single predictor saved flat (a lone Predict's state, keys ` +
+          `${Object.keys(saved)
+            .filter((k) => k !== 'metadata')
+            .join(', ')}), but ${program} has the predictors ` +
+          `${paths.map((k) => `"${k}"`).join(', ')} — load it into a Predict of that signature, or save and load ` +
+          'the whole program',
+      );
+    }
     for (const key of Object.keys(saved)) {
       if (key === 'metadata' || known.has(key)) continue;
-      const hint =
-        paths.length === 1 && ['traces', 'train', 'demos', 'signature', 'lm'].includes(key)
-          ? ` — it looks like a saved lone Predict, but ${program}'s predictor is "${paths[0]}"`
-          : `; its predictors are ${paths.map((k) => `"${k}"`).join(', ')}`;
-      fail(`Saved program has predictor "${key}", which ${program} does not have${hint}`, key);
+      fail(
+        `Saved program has predictor "${key}", which ${program} does not have; its predictors are ` +
+          `${paths.map((k) => `"${k}"`).join(', ')}`,
+        key,
+      );
     }
     if (!options.partial) {
       for (const path of paths) {

@@ -118,8 +118,9 @@ export function describeAgent(name: string): SpanDescription {
 }
 
 /** Message content as GenAI parts: text, image URLs, and images sent inline (their bytes left out). */
-function partsOf(content: string | readonly ContentPart[]): unknown[] {
+function partsOf(content: string | readonly ContentPart[] | null): unknown[] {
   if (typeof content === 'string') return [{ type: 'text', content }];
+  if (content === null) return [];
   return content.map((part) => {
     if (part.type === 'text') return { type: 'text', content: part.text };
     const url = part.image_url.url;

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Adapter } from '../adapter/adapter';
 import type { LMMiddleware } from '../lm/middleware';
 import type { CallOptions, LanguageModel } from '../lm/types';
+import { setLogSource, type SigilLogger } from '../logging/log';
 
 /** What a callback hears about: a module's forward, or one LM call made by a predictor. */
 export interface CallEvent {
@@ -27,6 +28,17 @@ export interface TraceRecord {
   readonly predictor: object;
   readonly inputs: Record<string, unknown>;
   readonly outputs: Record<string, unknown>;
+}
+
+/**
+ * Where a predictor running under `program.stream()` sends its output fields as they stream. Set by
+ * `stream()` in its own context, so concurrent streams never see each other's chunks.
+ */
+export interface StreamSink {
+  /** Text of output `field` from the reply `predictor` (a Predict) is streaming. */
+  field(predictor: object, field: string, delta: string): void;
+  /** Aborts the stream's LM calls when the consumer stops reading. */
+  readonly signal: AbortSignal;
 }
 
 /** What a program runs with: the LM, the adapter, callbacks, tags and default LM options. */
@@ -56,6 +68,10 @@ export interface Settings {
   lmMiddleware?: readonly LMMiddleware[];
   /** OpenTelemetry spans: see `TelemetryOptions`. */
   telemetry?: TelemetryOptions;
+  /** Where Sigil's warnings and notices go (default: Node's process warnings; NestJS binds its Logger). */
+  logger?: SigilLogger;
+  /** Set inside `program.stream()`: predictors stream their LM calls and report fields here. */
+  stream?: StreamSink;
 }
 
 /** How Sigil's OpenTelemetry spans are recorded. */
@@ -70,6 +86,7 @@ export interface TelemetryOptions {
 
 const storage = new AsyncLocalStorage<Settings>();
 let root: Settings = {};
+setLogSource(() => storage.getStore() ?? root);
 
 /** The settings in force here: the innermost `context()`, else what `configure()` set. */
 export function settings(): Readonly<Settings> {

@@ -1,5 +1,6 @@
 import { History } from '../custom-types/history';
 import { Image } from '../custom-types/image';
+import { FUNCTION_TOOL, ToolCalls } from '../custom-types/tool-calls';
 import { InvalidOptionError } from '../errors/sigil-error';
 import { SignatureError } from './errors';
 
@@ -87,6 +88,8 @@ export type TypeInput =
   | 'any'
   | 'history'
   | 'image'
+  | 'tool'
+  | 'tool_calls'
   | readonly [TypeInput]
   | { readonly array: TypeInput }
   | { readonly dict: TypeInput }
@@ -137,6 +140,56 @@ export const IMAGE: ClassFieldType = Object.freeze({
   fields: Object.freeze([Object.freeze({ name: 'url', type: STRING })]),
   target: Image,
 }) as ClassFieldType;
+
+/**
+ * DSPy's `dspy.Tool` as a field type: an input of type `Tool` or `list[Tool]` holds callable tools, sent
+ * as the request's `tools` with native function calling and printed as their descriptions otherwise.
+ */
+export const TOOL: ClassFieldType = Object.freeze({
+  kind: 'class',
+  name: 'Tool',
+  fields: Object.freeze([
+    Object.freeze({ name: 'name', type: STRING }),
+    Object.freeze({ name: 'desc', type: STRING }),
+    Object.freeze({ name: 'args', type: Object.freeze({ kind: 'dict', values: ANY }) }),
+  ]),
+}) as ClassFieldType;
+
+/**
+ * DSPy's `dspy.ToolCalls` as a field type: pydantic's model `ToolCalls { tool_calls: list[ToolCall] }`,
+ * `ToolCall { name: str, args: dict[str, Any] }` (the `id` and results are left out of its schema, as DSPy).
+ */
+export const TOOL_CALLS: ClassFieldType = Object.freeze({
+  kind: 'class',
+  name: 'ToolCalls',
+  fields: Object.freeze([
+    Object.freeze({
+      name: 'tool_calls',
+      type: Object.freeze({
+        kind: 'array',
+        items: Object.freeze({
+          kind: 'class',
+          name: 'ToolCall',
+          fields: Object.freeze([
+            Object.freeze({ name: 'name', type: STRING }),
+            Object.freeze({ name: 'args', type: Object.freeze({ kind: 'dict', values: ANY }) }),
+          ]),
+        }),
+      }),
+    }),
+  ]),
+  target: ToolCalls,
+}) as ClassFieldType;
+
+/** True for the `Tool` field type or a list of it (an input holding tools). */
+export function isToolsType(type: FieldType): boolean {
+  return type === TOOL || (type.kind === 'array' && type.items === TOOL);
+}
+
+/** True for the `ToolCalls` field type. */
+export function isToolCallsType(type: FieldType): boolean {
+  return type.kind === 'class' && type.target === ToolCalls;
+}
 
 /** True for the `History` field type. */
 export function isHistoryType(type: FieldType): boolean {
@@ -246,6 +299,10 @@ export function resolveType(input: unknown, ctx: TypeContext): FieldType {
   if (input === 'any' || input === Object) return ANY;
   if (input === History || input === 'history' || input === 'History') return HISTORY;
   if (input === Image || input === 'image' || input === 'Image') return IMAGE;
+  if (input === ToolCalls || input === 'tool_calls' || input === 'ToolCalls') return TOOL_CALLS;
+  if (input === 'tool' || input === 'Tool') return TOOL;
+  if (typeof input === 'function' && (input as { [FUNCTION_TOOL]?: boolean })[FUNCTION_TOOL] === true)
+    return TOOL;
   if (Array.isArray(input)) {
     if (input.length !== 1) fail('an array type must have exactly one element type, e.g. [String]');
     return Object.freeze({ kind: 'array', items: resolveType(input[0], ctx) });

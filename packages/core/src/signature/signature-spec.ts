@@ -100,7 +100,8 @@ export class SignatureSpec<I = Record<string, any>, O = Record<string, any>> {
     this.inputNames = Object.freeze(this.inputFields.map((f) => f.name));
     this.outputNames = Object.freeze(this.outputFields.map((f) => f.name));
     this.validates = validates && target !== undefined;
-    checkFields(name, this.fields);
+    // A derived signature may lack outputs: native function calling formats one whose only output was ToolCalls.
+    checkFields(name, this.fields, exact !== EXACT);
     // pydantic sets a class's docstring only when it is truthy, so DSPy gives `""` its default instructions;
     // whitespace is kept (and cleans to an empty objective). Setting `""` later (loaded state) keeps it.
     const given = exact === EXACT ? instructions : instructions || undefined;
@@ -231,7 +232,7 @@ export function typeContext(signature: string, field: string) {
   };
 }
 
-function checkFields(signature: string, fields: readonly FieldSpec[]): void {
+function checkFields(signature: string, fields: readonly FieldSpec[], requireOutput: boolean): void {
   const seen = new Map<string, FieldIO>();
   for (const f of fields) {
     if (!FIELD_NAME.test(f.name)) {
@@ -264,7 +265,7 @@ function checkFields(signature: string, fields: readonly FieldSpec[]): void {
     }
     seen.set(f.name, f.io);
   }
-  if (!fields.some((f) => f.io === 'output')) {
+  if (requireOutput && !fields.some((f) => f.io === 'output')) {
     throw new SignatureError(
       `Signature "${signature}" has no output field — mark at least one field with @Output().`,
       { signature },

@@ -1,5 +1,6 @@
 import type { History } from '../custom-types/history';
 import type { Image } from '../custom-types/image';
+import type { FunctionToolLike, ToolCalls } from '../custom-types/tool-calls';
 import { SignatureError } from './errors';
 import { type FieldType, resolveType } from './field-type';
 import { type FieldSpec, inferPrefix, SignatureSpec } from './signature-spec';
@@ -25,13 +26,17 @@ type TypeOfName<T extends string> = T extends 'string' | 'str'
         ? History
         : T extends 'Image'
           ? Image
-          : T extends `${infer I}[]`
-            ? TypeOfName<Trim<I>>[]
-            : T extends `list[${infer I}]`
-              ? TypeOfName<Trim<I>>[]
-              : T extends `dict[${string},${infer V}]`
-                ? Record<string, TypeOfName<Trim<V>>>
-                : unknown;
+          : T extends 'ToolCalls'
+            ? ToolCalls
+            : T extends 'Tool'
+              ? FunctionToolLike
+              : T extends `${infer I}[]`
+                ? TypeOfName<Trim<I>>[]
+                : T extends `list[${infer I}]`
+                  ? TypeOfName<Trim<I>>[]
+                  : T extends `dict[${string},${infer V}]`
+                    ? Record<string, TypeOfName<Trim<V>>>
+                    : unknown;
 type FieldEntry<F extends string> = F extends `${infer N}:${infer T}`
   ? { [K in Trim<N>]: TypeOfName<Trim<Unsemi<T>>> }
   : { [K in Trim<F>]: string };

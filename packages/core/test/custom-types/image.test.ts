@@ -167,7 +167,7 @@ describe('Image inputs on the wire', () => {
     const adapterMessages = (p: Predict) =>
       new ChatAdapter().format(p.signature, p.demos, { photo: new Image(PNG_URI), question: 'x' });
     expect(adapterMessages(loaded)).toEqual(adapterMessages(predict));
-    expect(adapterMessages(loaded)[1].content[1]).toEqual({
+    expect(adapterMessages(loaded)[1].content?.[1]).toEqual({
       type: 'image_url',
       image_url: { url: 'https://example.com/cat.png' },
     });

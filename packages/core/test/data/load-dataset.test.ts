@@ -123,9 +123,11 @@ describe('loadDataset', () => {
   });
 
   it('fails on a CSV that cannot be parsed at all, whatever onError says', async () => {
-    const path = file('quote.csv', 'question,answer\nq1,a1\n"q2,a2\n');
+    const path = file('quote.csv', 'question,answer\nq1,a1\n"q2,a2\nq3,a3\nq4,a4\n');
     const error = await failureOf(loadDataset(path, { inputs: ['question'], onError: 'skip' }));
-    expect(error.message).toMatch(/Malformed CSV .*Quote Not Closed/);
+    expect(error.message).toMatch(/Malformed CSV record .*Quote Not Closed.*the parser stopped at line 5/);
+    // Reported where the broken record starts (line 3), not where the parser gave up.
+    expect(error).toMatchObject({ code: 'DATASET', line: 3, row: 2 });
   });
 
   it('reads TSV and JSON arrays', async () => {

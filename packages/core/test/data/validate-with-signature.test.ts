@@ -65,31 +65,38 @@ describe('loadDataset({ validateWith: SignatureClass })', () => {
     expect(error).toMatchObject({ line: 2, field: 'confidence' });
   });
 
-  it('reports a missing required field, input or output', async () => {
+  it('accepts partial labels, and reports a missing input or a row with no label at all', async () => {
     const rows = [
       { review: 'Great', label: 'positive' },
       { label: 'negative', confidence: 0.1 },
+      { review: 'No label here' },
+      { review: 'Sure', confidence: 'high' },
     ];
     const { examples, skipped } = await loadDataset(rows, {
-      inputs: ['label'],
+      inputs: ['review'],
       validateWith: Sentiment,
       onError: 'skip',
     });
-    expect(examples).toHaveLength(0);
+    expect(examples.map((e) => e.get('review'))).toEqual(['Great']);
     expect(skipped).toEqual([
+      { file: '<rows>', row: 2, problem: 'missing input field "review" (fields: label, confidence)' },
       {
         file: '<rows>',
-        row: 1,
-        field: 'confidence',
-        problem: 'missing output field "confidence" that signature "Sentiment" requires',
+        row: 3,
+        problem:
+          'has none of the output fields of signature "Sentiment" (label, confidence): an example needs at least one label',
       },
-      {
-        file: '<rows>',
-        row: 2,
-        field: 'review',
-        problem: 'missing input field "review" that signature "Sentiment" requires',
-      },
+      expect.objectContaining({ row: 4, field: 'confidence' }),
     ]);
+  });
+
+  it('converts a CSV row’s text to the field types once the signature accepted it', async () => {
+    const path = join(dir, 'typed.csv');
+    writeFileSync(path, 'review,label,confidence\nGreat,positive,0.9\nMeh,neutral,\n');
+    const { examples } = await loadDataset(path, { inputs: ['review'], validateWith: Sentiment });
+    // An empty cell under an output is a missing label, not an empty one.
+    expect(examples.map((e) => e.get('confidence'))).toEqual([0.9, undefined]);
+    expect(examples.map((e) => e.get('label'))).toEqual(['positive', 'neutral']);
   });
 
   it('applies the class-validator constraints of the output fields', async () => {
@@ -135,6 +142,8 @@ describe('loadDataset({ validateWith: SignatureClass })', () => {
     const error = await failureOf(
       loadDataset(rows, { inputs: ['question'], validateWith: signature('question -> answer') }),
     );
-    expect(error.message).toMatch(/^<rows> \(row 2\): missing output field "answer"/);
+    expect(error.message).toMatch(
+      /^<rows> \(row 2\): has none of the output fields of signature "StringSignature" \(answer\)/,
+    );
   });
 });

@@ -102,4 +102,13 @@ describe('scoreOf', () => {
     expect(() => scoreOf(NaN)).toThrow(MetricError);
     expect(() => scoreOf('yes' as unknown as number)).toThrow(/returned string, not a score/);
   });
+
+  it('rejects a score outside 0…1 instead of reporting 500%', () => {
+    expect(() => scoreOf(5)).toThrow(
+      expect.objectContaining({ code: 'METRIC', message: expect.stringMatching(/returned 5, outside 0…1/) }),
+    );
+    expect(() => scoreOf(-0.1)).toThrow(MetricError);
+    expect(scoreOf(1)).toBe(1);
+    expect(scoreOf({ score: 0.25 })).toBe(0.25);
+  });
 });

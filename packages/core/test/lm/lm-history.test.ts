@@ -10,7 +10,7 @@ const MB = 1_000_000;
 function keptCharacters(history: CallHistory): number {
   let total = 0;
   for (const entry of history.recent()) {
-    for (const message of entry.messages) total += message.content.length;
+    for (const message of entry.messages) total += message.content?.length ?? 0;
     for (const completion of entry.response?.completions ?? []) total += completion.text.length;
   }
   return total;

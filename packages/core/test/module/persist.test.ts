@@ -136,6 +136,21 @@ describe('ProgramStateError', () => {
     );
   });
 
+  it('says a lone Predict’s flat file is one, instead of blaming a predictor named "traces"', async () => {
+    const flat = new Predict(QA).dumpState();
+    let error: unknown;
+    try {
+      new RAG().loadState(flat);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ProgramStateError);
+    expect((error as Error).message).toMatch(
+      /holds a single predictor saved flat \(a lone Predict's state, keys traces, train, demos, signature, lm\), but this program \(RAG\) has the predictors "draft.predict", "respond"/,
+    );
+    expect((error as Error).message).not.toMatch(/predictor "traces"/);
+  });
+
   it('rejects a file that lacks one of the program’s predictors', async () => {
     const state = valid();
     delete state['draft.predict'];

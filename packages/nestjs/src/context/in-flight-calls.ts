@@ -1,50 +1,28 @@
-import type { CallOptions, LanguageModel } from '@sigil/core';
+import { type CallOptions, type LMMiddleware, SigilError } from '@sigil/core';
 
 /**
  * Counts the LM calls a Nest application has in flight so shutdown can wait for them, and cancels the ones
- * still running when the wait is over. Every LM the module hands to a program is wrapped once in a Proxy
- * whose `call` (and `stream`) are counted and given the shutdown AbortSignal; everything else (`model`,
- * `inspectHistory`, `instanceof LM` …) reaches the LM unchanged.
+ * still running when the wait is over. It is an LM middleware (`middleware`) in the application's settings,
+ * so it sees every call a program's predictors make — through the module's LM, a request's own or a
+ * predictor's — and gives each the shutdown AbortSignal; the LMs themselves are left as they are.
  *
  * Counting here rather than with core's `lm.drain()` keeps this to the calls of this application (an LM
- * may be shared) and works for any `LanguageModel`, `ScriptedLM` included. `LM` still merges identical
- * concurrent calls although each carries the shutdown signal.
+ * may be shared) and works for any `LanguageModel`, `ScriptedLM` included.
  */
 export class InFlightCalls {
   private active = 0;
   private waiters: (() => void)[] = [];
-  private readonly proxies = new WeakMap<LanguageModel, LanguageModel>();
-  private readonly wrapped = new WeakSet<LanguageModel>();
   private readonly shutdown = new AbortController();
+  /** Put in the application's settings (`lmMiddleware`): counts each call and stream, and can cancel them. */
+  readonly middleware: LMMiddleware = {
+    name: 'nest-in-flight',
+    call: (next, messages, options) => this.counted(() => next(messages, this.withSignal(options))),
+    stream: (next, messages, options) => this.countedStream(next(messages, this.withSignal(options))),
+  };
 
   /** Calls started and not yet settled. */
   get count(): number {
     return this.active;
-  }
-
-  /** The counted view of `lm` (the same object for the same LM, so wrapping is free after the first time). */
-  track(lm: LanguageModel): LanguageModel {
-    if (this.wrapped.has(lm)) return lm;
-    const known = this.proxies.get(lm);
-    if (known) return known;
-    const proxy = new Proxy(lm, {
-      get: (target, property) => {
-        const value = Reflect.get(target, property, target);
-        if (typeof value !== 'function') return value;
-        if (property === 'call') {
-          return (messages: unknown, options?: CallOptions) =>
-            this.counted(() => value.call(target, messages, this.withSignal(options)));
-        }
-        if (property === 'stream') {
-          return (messages: unknown, options?: CallOptions) =>
-            this.countedStream(value.call(target, messages, this.withSignal(options)));
-        }
-        return value.bind(target);
-      },
-    });
-    this.proxies.set(lm, proxy);
-    this.wrapped.add(proxy);
-    return proxy;
   }
 
   /** Resolves when no call is in flight, or after `timeoutMs`; says how many were still running. */
@@ -60,7 +38,7 @@ export class InFlightCalls {
 
   /** Cancels every call still in flight (they fail with the LM's abort error) and any made later. */
   abort(reason: string): void {
-    this.shutdown.abort(new Error(reason));
+    this.shutdown.abort(new SigilError(reason, { code: 'SHUTTING_DOWN' }));
   }
 
   private withSignal(options: CallOptions | undefined): CallOptions {

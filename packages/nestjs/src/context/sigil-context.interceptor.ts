@@ -7,6 +7,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import type { Settings } from '@sigil/core';
+import { randomUUID } from 'node:crypto';
 import { Observable, type Subscriber } from 'rxjs';
 import { SIGIL_MODULE_OPTIONS, type SigilModuleOptions } from '../options';
 import { SigilContext } from './sigil-context';
@@ -56,13 +57,16 @@ export class SigilContextInterceptor implements NestInterceptor {
   private overridesFor(
     executionContext: ExecutionContext,
   ): Partial<Settings> | undefined | PromiseLike<Partial<Settings> | undefined> {
+    const http = executionContext.getType() === 'http';
+    const request = http ? executionContext.switchToHttp().getRequest() : executionContext.getArgByIndex(0);
+    // Every HTTP request is tagged with its id (its header, else a fresh one): log lines and spans carry it.
+    const id = http ? requestIdOf(request, this.options.requestIdHeader ?? 'x-request-id') : undefined;
+    const withId = (resolved: Partial<Settings> | undefined): Partial<Settings> | undefined =>
+      id === undefined ? resolved : { ...resolved, tags: { requestId: id, ...resolved?.tags } };
     const resolve = this.options.resolveRequestContext;
-    if (!resolve) return undefined;
-    const request =
-      executionContext.getType() === 'http'
-        ? executionContext.switchToHttp().getRequest()
-        : executionContext.getArgByIndex(0);
-    return resolve(request, executionContext);
+    if (!resolve) return withId(undefined);
+    const resolved = resolve(request, executionContext);
+    return isPromiseLike<Partial<Settings> | undefined>(resolved) ? resolved.then(withId) : withId(resolved);
   }
 }
 
@@ -85,6 +89,11 @@ function shuttingDown(executionContext: ExecutionContext): Error {
     }
   }
   return new ServiceUnavailableException(body);
+}
+
+function requestIdOf(request: { headers?: Record<string, unknown> } | undefined, header: string): string {
+  const given = request?.headers?.[header.toLowerCase()];
+  return typeof given === 'string' && given !== '' ? given.slice(0, 200) : randomUUID();
 }
 
 function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {

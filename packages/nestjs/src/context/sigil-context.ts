@@ -5,7 +5,7 @@ import {
   Logger,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { context, type Settings } from '@sigil/core';
+import { ConfigurationError, context, type Settings, type SigilLogger } from '@sigil/core';
 import { SIGIL_MODULE_OPTIONS, type Flushable, type SigilModuleOptions } from '../options';
 import { InFlightCalls } from './in-flight-calls';
 import { InFlightRequests } from './in-flight-requests';
@@ -22,7 +22,7 @@ const ABORT_GRACE_MS = 1_000;
  */
 @Injectable()
 export class SigilContext implements OnModuleDestroy, BeforeApplicationShutdown {
-  /** The module's settings, with the LM wrapped for in-flight accounting. */
+  /** The module's settings, with the in-flight counter among their LM middlewares. */
   readonly settings: Readonly<Settings>;
   private readonly calls = new InFlightCalls();
   private readonly requests = new InFlightRequests();
@@ -32,7 +32,16 @@ export class SigilContext implements OnModuleDestroy, BeforeApplicationShutdown 
 
   constructor(@Inject(SIGIL_MODULE_OPTIONS) private readonly options: SigilModuleOptions) {
     const { lm, adapter, callbacks, lmOptions, maxRetries, tags } = options;
-    this.settings = this.merge({}, { lm, adapter, callbacks, lmOptions, maxRetries, tags });
+    // Fail at boot, not at the first request: with no LM here, every request must bring its own.
+    if (!lm && !options.resolveRequestContext) {
+      throw new ConfigurationError(
+        'SigilModule.forRoot: no lm — pass { lm: new LM(…) } (or ScriptedLM in tests), or a ' +
+          'resolveRequestContext that gives each request its own lm.',
+        { code: 'NO_LM' },
+      );
+    }
+    const logger = options.logger === false ? undefined : (options.logger ?? nestLogger(this.logger));
+    this.settings = this.merge({}, { lm, adapter, callbacks, lmOptions, maxRetries, tags, logger });
   }
 
   /** LM calls made through this application's settings that have not settled yet. */
@@ -130,7 +139,21 @@ export class SigilContext implements OnModuleDestroy, BeforeApplicationShutdown 
     if (overrides.tags && base.tags) out.tags = { ...base.tags, ...overrides.tags };
     if (overrides.lmOptions && base.lmOptions) out.lmOptions = { ...base.lmOptions, ...overrides.lmOptions };
     if (overrides.callbacks && base.callbacks) out.callbacks = [...base.callbacks, ...overrides.callbacks];
-    if (out.lm) out.lm = this.calls.track(out.lm);
+    // The in-flight counter sits outermost, once, around every LM call of this application.
+    out.lmMiddleware = [
+      this.calls.middleware,
+      ...(out.lmMiddleware ?? []).filter((m) => m !== this.calls.middleware),
+    ];
     return out;
   }
+}
+
+/** Sigil's warnings and notices through Nest's Logger, with the request id when the request has one. */
+function nestLogger(logger: Logger): SigilLogger {
+  const line = (message: string, tags?: Readonly<Record<string, string>>) =>
+    tags?.requestId ? `[request ${tags.requestId}] ${message}` : message;
+  return {
+    warn: (message, { code, tags }) => logger.warn(`${line(message, tags)} (${code})`),
+    log: (message, { code, tags }) => logger.log(`${line(message, tags)} (${code})`),
+  };
 }

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { throwError } from 'rxjs';
+import { settings } from '@sigil/core';
 import { httpErrorOf, SIGIL_ERRORS } from './http-error-of';
 
 /**
@@ -19,7 +20,10 @@ export class SigilExceptionFilter implements ExceptionFilter {
     const answer = httpErrorOf(exception);
     if (host.getType() !== 'http' || !answer) return throwError(() => exception);
     const log = answer.statusCode === 503 || answer.statusCode === 400 ? 'warn' : 'error';
-    this.logger[log](`${answer.code} → ${answer.statusCode}: ${exception.name}: ${exception.message}`);
+    const requestId = requestIdOf(host);
+    this.logger[log](
+      `${requestId ? `[request ${requestId}] ` : ''}${answer.code} → ${answer.statusCode}: ${exception.name}: ${exception.message}`,
+    );
     const response = host.switchToHttp().getResponse();
     const adapter = this.adapterHost?.httpAdapter;
     const retryAfter = answer.retryAfterSeconds !== undefined ? String(answer.retryAfterSeconds) : undefined;
@@ -35,4 +39,12 @@ export class SigilExceptionFilter implements ExceptionFilter {
     }
     return undefined;
   }
+}
+
+/** The request's id: the Sigil tag the interceptor set, else the `x-request-id` header. */
+function requestIdOf(host: ArgumentsHost): string | undefined {
+  const tagged = settings().tags?.requestId;
+  if (tagged) return tagged;
+  const header = host.switchToHttp().getRequest()?.headers?.['x-request-id'];
+  return typeof header === 'string' && header !== '' ? header : undefined;
 }

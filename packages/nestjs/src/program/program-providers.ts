@@ -1,5 +1,5 @@
-import { type FactoryProvider, type InjectionToken, type Provider, type Type } from '@nestjs/common';
-import { InvalidOptionError, Module, ProgramStateError } from '@sigil/core';
+import { type FactoryProvider, type InjectionToken, Logger, type Provider, type Type } from '@nestjs/common';
+import { InvalidOptionError, Module, ProgramStateError, savedParams } from '@sigil/core';
 import { resolve } from 'node:path';
 import { getProgramToken } from './inject-program';
 
@@ -55,9 +55,19 @@ export function programProviders(feature: ProgramFeature): { providers: Provider
   };
 }
 
+const bootLogger = new Logger('Sigil');
+
 async function loadState(instance: Module, className: string, file: string): Promise<void> {
   try {
     await instance.load(file);
+    const predictors = instance.namedPredictors();
+    const demos = predictors.reduce((sum, [, p]) => sum + p.demos.length, 0);
+    const params = savedParams(instance.dumpState());
+    bootLogger.log(
+      `Loaded ${file} into ${className}: ${predictors.length} predictor${predictors.length === 1 ? '' : 's'}, ` +
+        `${demos} demo${demos === 1 ? '' : 's'}` +
+        (Object.keys(params).length > 0 ? `, params ${JSON.stringify(params)}` : ''),
+    );
   } catch (error) {
     if (error instanceof ProgramStateError) {
       throw new ProgramStateError(`SigilModule.forFeature(${className}): ${error.message}`, {

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { Controller, Get, type INestApplication, Module } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, type INestApplication, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Predict, settings, signature, type Callback } from '@sigil/core';
-import { SigilContext, SigilModule } from '@sigil/nestjs';
+import { SigilContext, SigilModule, type SigilOptionsFactory } from '@sigil/nestjs';
 import { ScriptedLM } from '@sigil/testing';
 import request from 'supertest';
 import { AnswerController, RAG, RetrievalModule } from '../fixtures/rag-app';
@@ -51,6 +51,34 @@ describe('Sigil settings through DI', () => {
     await Promise.all([first.close(), second.close()]);
   });
 
+  it('builds the options with forRootAsync useClass and useExisting, and refuses zero or two ways', async () => {
+    @Injectable()
+    class SigilConfig implements SigilOptionsFactory {
+      constructor(@Inject(CONFIG) private readonly config: { model: string }) {}
+      createSigilOptions() {
+        return { lm: new ScriptedLM(() => answer('built'), { model: `${this.config.model}-class` }) };
+      }
+    }
+    @Module({ imports: [ConfigModule], providers: [SigilConfig], exports: [SigilConfig] })
+    class SigilConfigModule {}
+    const viaClass = await appWith(
+      SigilModule.forRootAsync({ imports: [ConfigModule], useClass: SigilConfig }),
+    );
+    expect((await request(viaClass.getHttpServer()).get('/tags')).body.model).toBe('from-config-class');
+    await viaClass.close();
+    const viaExisting = await appWith(
+      SigilModule.forRootAsync({ imports: [SigilConfigModule], useExisting: SigilConfig }),
+    );
+    expect((await request(viaExisting.getHttpServer()).get('/tags')).body.model).toBe('from-config-class');
+    await viaExisting.close();
+    expect(() => SigilModule.forRootAsync({ imports: [] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
+    expect(() =>
+      SigilModule.forRootAsync({ useClass: SigilConfig, useFactory: () => ({ lm: new ScriptedLM(['x']) }) }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+
   it('builds the options with forRootAsync from injected providers', async () => {
     const app = await appWith(
       SigilModule.forRootAsync({
@@ -63,7 +91,10 @@ describe('Sigil settings through DI', () => {
       }),
     );
     const res = await request(app.getHttpServer()).get('/tags').expect(200);
-    expect(res.body).toEqual({ tags: { service: 'answers' }, model: 'from-config' });
+    expect(res.body).toEqual({
+      tags: { service: 'answers', requestId: expect.any(String) },
+      model: 'from-config',
+    });
     await app.close();
   });
 
@@ -76,7 +107,7 @@ describe('Sigil settings through DI', () => {
       }),
     );
     const res = await request(app.getHttpServer()).get('/tags').set('x-tenant', 'acme').expect(200);
-    expect(res.body.tags).toEqual({ service: 'answers', tenant: 'acme' });
+    expect(res.body.tags).toEqual({ service: 'answers', tenant: 'acme', requestId: expect.any(String) });
     await app.close();
   });
 

@@ -44,8 +44,19 @@ describe('SigilHealthIndicator', () => {
     });
   });
 
-  it('reports down when no LM is configured', async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [SigilModule.forRoot({})] }).compile();
+  it('fails at boot when forRoot has no LM, naming what to pass', async () => {
+    await expect(
+      Test.createTestingModule({ imports: [SigilModule.forRoot({})] }).compile(),
+    ).rejects.toMatchObject({
+      code: 'NO_LM',
+      message: expect.stringMatching(/SigilModule\.forRoot: no lm — pass \{ lm: new LM\(…\) \}/),
+    });
+  });
+
+  it('reports down when the module has no LM (each request brings its own)', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [SigilModule.forRoot({ resolveRequestContext: () => undefined })],
+    }).compile();
     const result = await moduleRef.get(SigilHealthIndicator).isHealthy();
     expect(result).toEqual({
       lm: { status: 'down', message: 'No LM is configured (SigilModule.forRoot({ lm })).' },

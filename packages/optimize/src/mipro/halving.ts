@@ -42,6 +42,8 @@ interface Configuration {
   key: string;
   /** Score (percent) at each rung reached, over that rung's whole prefix of the valset. */
   rungs: number[];
+  /** Raw score per example of the valset order, as far as its rungs reach. */
+  scores: number[];
   promoting?: boolean;
 }
 
@@ -49,9 +51,11 @@ interface JournaledEvaluation {
   key: string;
   score: number;
   calls: number;
+  scores?: number[];
 }
 
-type Job = { kind: 'trial'; index: number; observation: number } | { kind: 'promote'; rung: number };
+type Job =
+  { kind: 'trial'; index: number; observation: number } | { kind: 'promote'; rung: number; number: number };
 
 /**
  * Asynchronous successive halving (ASHA) over the MIPRO search space. Every new configuration the TPE
@@ -70,8 +74,9 @@ export class HalvingSearch {
   private readonly configurations = new Map<string, Configuration>();
   private readonly rungs: number[];
   private readonly order: readonly Example[];
-  private best: { score: number; state?: StatePatch };
+  private best: { score: number; state?: StatePatch; key?: string };
   private trialsDone = 0;
+  private promotions = 0;
   /** Whole-valset evaluations made (or replayed) so far. */
   fullEvaluations = 0;
 
@@ -91,12 +96,12 @@ export class HalvingSearch {
     this.order = shuffle(valset, `${run.seed}:halving`);
     this.history.push({ params: space.baseline, value: options.baseline, state: 'complete' });
     const key = space.keyOf(space.baseline);
-    this.configurations.set(key, { choice: space.baseline, key, rungs: [] });
+    this.configurations.set(key, { choice: space.baseline, key, rungs: [], scores: [] });
     this.best = { score: options.baseline };
   }
 
   /** Runs every trial and the promotions they earn (or until the budget ends); returns the best full score. */
-  async search(): Promise<{ score: number; state?: StatePatch }> {
+  async search(): Promise<{ score: number; state?: StatePatch; key?: string }> {
     while (!this.run.outOfBudget) {
       const jobs: { job: Job; config: Configuration }[] = [];
       while (jobs.length < this.options.parallel) {
@@ -117,7 +122,7 @@ export class HalvingSearch {
       const config = this.promotable(rung);
       if (config) {
         config.promoting = true;
-        return { job: { kind: 'promote', rung: rung + 1 }, config };
+        return { job: { kind: 'promote', rung: rung + 1, number: ++this.promotions }, config };
       }
     }
     if (this.trialsDone >= this.options.numTrials) return undefined;
@@ -128,7 +133,7 @@ export class HalvingSearch {
     this.history.push({ params: choice, state: 'running' });
     const key = this.space.keyOf(choice);
     let config = this.configurations.get(key);
-    if (!config) this.configurations.set(key, (config = { choice, key, rungs: [] }));
+    if (!config) this.configurations.set(key, (config = { choice, key, rungs: [], scores: [] }));
     const job: Job = { kind: 'trial', index: this.trialsDone++, observation: this.history.length - 1 };
     return { job, config };
   }
@@ -159,24 +164,42 @@ export class HalvingSearch {
     const result = await this.run.memo<JournaledEvaluation>(kind, key, async () => {
       const program = withState(this.base, state);
       const meter = new Meter();
-      const score = await metered(meter, () =>
-        this.run.evaluate(program, this.order.slice(from, to), this.metric),
+      const measured = await metered(meter, () =>
+        this.run.evaluateScores(program, this.order.slice(from, to), this.metric),
       );
-      return score === undefined ? undefined : { key: config.key, score, calls: meter.calls };
+      return measured === undefined ? undefined : { key: config.key, ...measured, calls: meter.calls };
     });
     if (!result || result.key !== config.key) return undefined;
     const score =
       rung === 0 ? result.score : (config.rungs[rung - 1] * from + result.score * (to - from)) / to;
     const full = rung === this.rungs.length - 1;
-    this.run.emit('trial', {
-      trial: job.kind === 'trial' ? job.index : this.trialsDone,
-      total: this.options.numTrials,
+    if (config.scores.length === from && result.scores) config.scores.push(...result.scores);
+    this.run.trial({
+      kind: job.kind === 'trial' ? 'trial' : 'evaluation',
+      number: job.kind === 'trial' ? job.index + 1 : job.number,
+      total: job.kind === 'trial' ? this.options.numTrials : undefined,
+      label:
+        job.kind === 'trial'
+          ? `trial ${job.index + 1} (${config.key})`
+          : `rung ${rung + 1} of ${this.rungs.length}: configuration ${config.key}`,
       state,
       score,
       fidelity: full ? 'full' : 'minibatch',
+      examples: to,
       calls: resumed ? 0 : result.calls,
       resumed,
     });
+    if (full) {
+      this.run.candidates.push({
+        key: config.key,
+        label: `configuration ${config.key}`,
+        score,
+        calls: result.calls,
+        resumed,
+        state,
+      });
+      if (config.scores.length === to) this.run.candidateScores.set(config.key, [...config.scores]);
+    }
     return score;
   }
 
@@ -194,6 +217,8 @@ export class HalvingSearch {
       if (job.rung < this.rungs.length - 1) return;
     }
     this.fullEvaluations++;
-    if (score > this.best.score) this.best = { score, state: this.space.stateOf(config.choice) };
+    if (score > this.best.score) {
+      this.best = { score, state: this.space.stateOf(config.choice), key: this.space.keyOf(config.choice) };
+    }
   }
 }

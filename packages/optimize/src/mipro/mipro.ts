@@ -1,5 +1,6 @@
 import {
   context,
+  Evaluate,
   type Example,
   type LanguageModel,
   type Metric,
@@ -22,9 +23,10 @@ import {
 } from '../optimizer/optimizer';
 import type { Estimate } from '../optimizer/report';
 import type { OptimizerRun } from '../optimizer/run';
+import { selectionEstimate } from '../optimizer/selection';
 import { HalvingSearch, halvingPromotionCalls } from './halving';
 import { AUTO_PRESETS, type AutoPreset, trialsFor } from './presets';
-import { InstructionProposer } from './proposer';
+import { describeFailure, InstructionProposer } from './proposer';
 import { SearchSpace } from './search-space';
 import { TrialSearch } from './trial-search';
 
@@ -64,6 +66,13 @@ export interface MIPROOptions extends OptimizerOptions {
   parallelTrials?: number;
   /** The LM that proposes instructions (default: the configured one). */
   promptModel?: LanguageModel;
+  /**
+   * Ground the instruction proposals in what the program gets wrong (default true): the program as given is
+   * run on some training examples first, and each proposal is shown a few of its failures with the metric's
+   * feedback. A number sets how many examples are run (default 4 per proposal, at most 40); false gives
+   * DSPy's proposer, which sees only successful demos.
+   */
+  proposeFromFailures?: boolean | number;
   /** TPE random startup trials (default min(10, trials / 3)). */
   startupTrials?: number;
 }
@@ -119,6 +128,11 @@ export class MIPRO extends Optimizer<MIPROOptions> {
       parallel: Math.max(1, this.options.parallelTrials ?? 4),
       maxBootstrapped: zeroShot ? 0 : (this.options.maxBootstrappedDemos ?? 4),
       maxLabeled: zeroShot ? 0 : (this.options.maxLabeledDemos ?? 4),
+      failureExamples: failureExamplesFor(
+        this.options.proposeFromFailures,
+        numCandidates,
+        data.trainset.length,
+      ),
     };
   }
 
@@ -132,13 +146,17 @@ export class MIPRO extends Optimizer<MIPROOptions> {
     const fullEvals = p.minibatch && !halving ? Math.ceil(p.numTrials / p.fullEvalSteps) + 1 : 0;
     const promotionCalls = halving ? halvingPromotionCalls(p.numTrials, p.minibatchSize, p.valSize) : 0;
     const baseline = p.valSize;
-    const programCalls = baseline + bootstrap + trialCalls + fullEvals * p.valSize + promotionCalls;
+    const programCalls =
+      baseline + bootstrap + p.failureExamples + trialCalls + fullEvals * p.valSize + promotionCalls;
     return estimateFrom(
       program,
       { expected: programCalls, most: programCalls },
       [
         { name: 'baseline', programCalls: baseline },
         { name: 'bootstrap demo sets', programCalls: bootstrap },
+        ...(p.failureExamples > 0
+          ? [{ name: 'run the program for the proposer to learn from', programCalls: p.failureExamples }]
+          : []),
         { name: `propose instructions (${proposals} LM calls)`, programCalls: 0 },
         { name: `${p.numTrials} trials`, programCalls: trialCalls },
         halving
@@ -155,13 +173,19 @@ export class MIPRO extends Optimizer<MIPROOptions> {
     const valset = sample(valsetOf(data), p.valSize, `${run.seed}:valset`);
     const base = student.clone();
 
-    // Journaled, so a resumed (or interrupted and resumed) run does not pay for its baseline again.
-    const baseline = await run.step(
+    // Journaled, so a resumed (or interrupted and resumed) run does not pay for its baseline again; older
+    // journals hold the bare score.
+    const measured = await run.step(
       'baseline',
-      () => run.memo('baseline', 'valset', () => run.evaluate(base, valset, metric, { baseline: true })),
-      (s) => s,
+      () =>
+        run.memo<{ score: number; scores?: number[] } | number>('baseline', 'valset', () =>
+          run.evaluateScores(base, valset, metric, { baseline: true }),
+        ),
+      (m) => (typeof m === 'number' ? m : m?.score),
     );
-    if (baseline === undefined) throw run.baselineError('the baseline');
+    if (measured === undefined) throw run.baselineError('the baseline');
+    const baseline = typeof measured === 'number' ? measured : measured.score;
+    const baselineScores = typeof measured === 'number' ? undefined : measured.scores;
     run.baselineScore = baseline;
 
     const demoSets = p.zeroShot
@@ -200,8 +224,19 @@ export class MIPRO extends Optimizer<MIPROOptions> {
       fullEvaluations: 0,
       unparsableProposals: proposed.unparsable,
     };
+    const baselineKey = space.keyOf(space.baseline);
+    run.candidates.unshift({
+      key: baselineKey,
+      label: 'baseline (the program as given)',
+      score: baseline,
+      calls: 0,
+      resumed: false,
+      state: space.stateOf(space.baseline),
+    });
+    if (baselineScores) run.candidateScores.set(baselineKey, baselineScores);
     const best = await run.step('search', () => search.search());
     run.search.fullEvaluations = search.fullEvaluations;
+    run.selection = estimateSelection(run, best.state ? (best.key ?? baselineKey) : baselineKey);
     return finish(run, best.state ? withState(base, best.state) : base, best.score);
   }
 
@@ -251,6 +286,36 @@ export class MIPRO extends Optimizer<MIPROOptions> {
     return sets;
   }
 
+  /**
+   * The program as given, run on a seeded sample of the trainset: the examples it gets wrong (below a
+   * perfect score), worst first, rendered for the proposer with their outputs and the metric's feedback.
+   */
+  private async failures(
+    run: OptimizerRun,
+    base: Module,
+    data: CompileData,
+    count: number,
+  ): Promise<string[]> {
+    const examples = sample(data.trainset, count, `${run.seed}:failures`);
+    const report = await new Evaluate({
+      devset: examples,
+      metric: this.options.metric,
+      concurrency: run.concurrency,
+      progress: false,
+    }).run(base);
+    return report.results
+      .filter((r) => r.error === undefined && r.score < 1)
+      .sort((a, b) => a.score - b.score || a.index - b.index)
+      .map((r) =>
+        describeFailure(
+          r.example.inputs().toJSON() as Record<string, unknown>,
+          r.prediction.toJSON() as Record<string, unknown>,
+          r.score,
+          r.feedback,
+        ),
+      );
+  }
+
   /** Per predictor path: candidate instructions (index 0 = the current one), proposed once and journaled. */
   private async instructions(
     run: OptimizerRun,
@@ -262,6 +327,9 @@ export class MIPRO extends Optimizer<MIPROOptions> {
     return run.memo('instructions', `n=${p.numCandidates}`, async () => {
       const proposer = new InstructionProposer();
       const lm = this.options.promptModel;
+      const failures =
+        p.failureExamples > 0 ? await this.failures(run, base, data, p.failureExamples) : undefined;
+      if (run.outOfBudget) return undefined;
       const propose = async () => {
         const random = seededRandom(`${run.seed}:proposer`);
         const examples = sample(data.trainset, Math.min(8, data.trainset.length), `${run.seed}:describe`).map(
@@ -282,6 +350,8 @@ export class MIPRO extends Optimizer<MIPROOptions> {
             description,
             p.numCandidates,
             random,
+            undefined,
+            failures,
           );
           if (run.outOfBudget) return undefined;
         }
@@ -292,8 +362,31 @@ export class MIPRO extends Optimizer<MIPROOptions> {
   }
 }
 
+/** How many training examples are run to find failures for the proposer. */
+function failureExamplesFor(
+  option: boolean | number | undefined,
+  numCandidates: number,
+  trainSize: number,
+): number {
+  if (option === false) return 0;
+  const wanted = typeof option === 'number' ? option : Math.min(40, 4 * Math.max(1, numCandidates - 1));
+  return Math.max(0, Math.min(trainSize, Math.floor(wanted)));
+}
+
 function valsetOf(data: CompileData): readonly Example[] {
   return data.valset && data.valset.length > 0 ? data.valset : data.trainset;
+}
+
+/** The selection estimate among the fully evaluated configurations (those with per-example scores). */
+function estimateSelection(run: OptimizerRun, chosenKey: string) {
+  const keys = run.candidates.map((c) => c.key).filter((key) => run.candidateScores.has(key));
+  const chosen = keys.indexOf(chosenKey);
+  if (chosen < 0) return undefined;
+  return selectionEstimate(
+    keys.map((key) => run.candidateScores.get(key)!),
+    chosen,
+    run.seed,
+  );
 }
 
 function finish(run: OptimizerRun, program: Module, score: number): Module {

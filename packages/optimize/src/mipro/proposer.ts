@@ -36,6 +36,29 @@ class ProposeInstruction {
   @Output({ desc: 'the new instruction, as plain text' }) proposed_instruction!: string;
 }
 
+@Signature(
+  'Write a new instruction for one step of a language-model program. The instruction will be shown to the model ' +
+    'at that step, so it must say what to do with the inputs and what to produce. Use the dataset description, ' +
+    'the program structure, the examples of this step and the tip — and above all the examples the program ' +
+    'currently gets wrong, with the feedback on each: state in the instruction the facts and rules those ' +
+    'failures reveal, since the model will not see them. Do not repeat an instruction already tried.',
+)
+class ProposeInstructionFromFailures {
+  @Input({ desc: 'what the data and the task are like' }) dataset_description!: string;
+  @Input({ desc: 'the steps of the program and what each consumes and produces' }) program_structure!: string;
+  @Input({ desc: 'the step this instruction is for: its inputs and outputs' }) step_signature!: string;
+  @Input({ desc: 'worked examples of this step' }) step_examples!: string;
+  @Input({ desc: "examples the program got wrong: inputs, the program's outputs, score and feedback" })
+  step_failures!: string;
+  @Input({ desc: 'instructions tried before, with their scores when known' }) previous_instructions!: string;
+  @Input({ desc: 'the instruction the step has now' }) current_instruction!: string;
+  @Input({ desc: 'a suggestion on the style of the new instruction' }) tip!: string;
+  @Output({ desc: 'the new instruction, as plain text' }) proposed_instruction!: string;
+}
+
+/** Failures shown to each proposal (a different slice each time, so proposals learn different things). */
+export const FAILURES_PER_PROPOSAL = 3;
+
 /** Style suggestions drawn at random for each proposal, so candidates differ in kind, not just wording. */
 export const PROPOSAL_TIPS: readonly string[] = [
   'Keep it short and direct.',
@@ -63,6 +86,7 @@ export interface ProposalTarget {
 export class InstructionProposer {
   readonly describe = new Predict(DescribeDataset);
   readonly propose = new ChainOfThought(ProposeInstruction);
+  readonly proposeFromFailures = new ChainOfThought(ProposeInstructionFromFailures);
   /**
    * Proposer replies that could not be parsed (after the module's own retries): each is skipped and
    * counted — one bad reply never stops the optimization, and a resumed run gets past it the same way.
@@ -89,7 +113,10 @@ export class InstructionProposer {
     }
   }
 
-  /** Proposes `count` instructions for `target` (index 0 of the result is always the current instruction). */
+  /**
+   * Proposes `count` instructions for `target` (index 0 of the result is always the current instruction).
+   * With `failures` (rendered by `describeFailure`), each proposal is also shown a few of them.
+   */
   async proposeFor(
     program: Module,
     target: ProposalTarget,
@@ -97,25 +124,33 @@ export class InstructionProposer {
     count: number,
     random: () => number,
     onProposal?: (instruction: string) => void,
+    failures?: readonly string[],
   ): Promise<string[]> {
     const out = [target.signature.instructions];
     const structure = describeProgram(program);
     for (let i = 1; i < count; i++) {
       const tip = PROPOSAL_TIPS[Math.floor(random() * PROPOSAL_TIPS.length)];
       const demos = target.demos.slice(0, 3).map((d, k) => `Example ${k + 1}:\n${formatObject(d)}`);
-      const prediction = await this.skipUnparsable(() =>
-        this.propose.forward(
-          {
-            dataset_description: datasetDescription,
-            program_structure: structure,
-            step_signature: describeSignature(target.signature),
-            step_examples: demos.join('\n\n') || '(no examples yet)',
-            previous_instructions: out.map((text, k) => `${k + 1}. ${text}`).join('\n'),
-            current_instruction: target.signature.instructions,
-            tip,
-          },
-          { config: { temperature: 1, rolloutId: `mipro-propose-${target.path}-${i}` } },
-        ),
+      const inputs = {
+        dataset_description: datasetDescription,
+        program_structure: structure,
+        step_signature: describeSignature(target.signature),
+        step_examples: demos.join('\n\n') || '(no examples yet)',
+        previous_instructions: out.map((text, k) => `${k + 1}. ${text}`).join('\n'),
+        current_instruction: target.signature.instructions,
+        tip,
+      };
+      const options = { config: { temperature: 1, rolloutId: `mipro-propose-${target.path}-${i}` } };
+      const prediction = await this.skipUnparsable((): Promise<{ proposed_instruction: string }> =>
+        failures
+          ? this.proposeFromFailures.forward(
+              {
+                ...inputs,
+                step_failures: failureSlice(failures, i - 1) || '(none: every example shown was right)',
+              },
+              options,
+            )
+          : this.propose.forward(inputs, options),
       );
       if (!prediction) continue;
       const text = cleanInstruction(prediction.proposed_instruction);
@@ -126,6 +161,34 @@ export class InstructionProposer {
     }
     return out;
   }
+}
+
+/** The failures shown to proposal `k` (0-based): the next `FAILURES_PER_PROPOSAL` of them, cyclically. */
+function failureSlice(failures: readonly string[], k: number): string {
+  if (failures.length === 0) return '';
+  const shown = Math.min(FAILURES_PER_PROPOSAL, failures.length);
+  return Array.from({ length: shown }, (_, j) => failures[(k * FAILURES_PER_PROPOSAL + j) % failures.length])
+    .map((block, j) => `Example ${j + 1}:\n${block}`)
+    .join('\n\n');
+}
+
+/**
+ * One failure as the proposer sees it: the example's inputs, the program's outputs (`output <field>: …`),
+ * the score and the metric's feedback (a bare score when the metric gives none).
+ */
+export function describeFailure(
+  inputs: Record<string, unknown>,
+  outputs: Record<string, unknown>,
+  score: number,
+  feedback: string | undefined,
+): string {
+  const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+  return [
+    ...Object.entries(inputs).map(([k, v]) => `${k}: ${text(v)}`),
+    ...Object.entries(outputs).map(([k, v]) => `output ${k}: ${text(v)}`),
+    `score: ${score}`,
+    `feedback: ${feedback ?? `The program scored ${score} on this example.`}`,
+  ].join('\n');
 }
 
 /** `path: inputs -> outputs` per predictor, the program's structure as the proposer reads it. */

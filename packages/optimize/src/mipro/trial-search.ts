@@ -28,6 +28,8 @@ interface JournaledTrial {
   key: string;
   score: number;
   calls: number;
+  /** Per valset example (full evaluations only; for the selection estimate). */
+  scores?: number[];
 }
 
 /**
@@ -40,7 +42,7 @@ export class TrialSearch {
   private readonly sampler: TPESampler;
   private readonly history: TrialObservation[] = [];
   private readonly configurations = new Map<string, Configuration>();
-  private best: { score: number; state?: StatePatch };
+  private best: { score: number; state?: StatePatch; key?: string };
   private trialsDone = 0;
   /** Full-valset evaluations made (or replayed) so far. */
   fullEvaluations = 0;
@@ -64,7 +66,7 @@ export class TrialSearch {
   }
 
   /** Runs every trial (or until the budget ends) and returns the best fully evaluated configuration. */
-  async search(): Promise<{ score: number; state?: StatePatch }> {
+  async search(): Promise<{ score: number; state?: StatePatch; key?: string }> {
     const { numTrials, parallel, fullEvalSteps } = this.options;
     let nextFullEval = fullEvalSteps;
     while (this.trialsDone < numTrials && !this.run.outOfBudget) {
@@ -108,21 +110,29 @@ export class TrialSearch {
         ? sample(this.valset, this.options.minibatchSize, `${this.run.seed}:minibatch:${index}`)
         : this.valset;
       const meter = new Meter();
-      const score = await metered(meter, () =>
-        this.run.evaluate(withState(this.base, state), devset, this.metric),
+      const measured = await metered(meter, () =>
+        this.run.evaluateScores(withState(this.base, state), devset, this.metric),
       );
-      return score === undefined ? undefined : { key, score, calls: meter.calls };
+      if (measured === undefined) return undefined;
+      const scores = this.options.minibatch ? {} : { scores: measured.scores };
+      return { key, score: measured.score, calls: meter.calls, ...scores };
     });
     if (!result || result.key !== key) return undefined;
-    this.run.emit('trial', {
-      trial: index,
+    this.run.trial({
+      kind: 'trial',
+      number: index + 1,
       total: this.options.numTrials,
+      label: `trial ${index + 1} (${key})`,
       state,
       score: result.score,
       fidelity,
+      examples: this.options.minibatch
+        ? Math.min(this.options.minibatchSize, this.valset.length)
+        : this.valset.length,
       calls: resumed ? 0 : result.calls,
       resumed,
     });
+    if (!this.options.minibatch) this.recordCandidate(key, state, result, resumed);
     return result.score;
   }
 
@@ -144,31 +154,50 @@ export class TrialSearch {
     const resumed = this.run.journal.has('full', key);
     const result = await this.run.memo<JournaledTrial>('full', key, async () => {
       const meter = new Meter();
-      const score = await metered(meter, () =>
-        this.run.evaluate(withState(this.base, state), this.valset, this.metric),
+      const measured = await metered(meter, () =>
+        this.run.evaluateScores(withState(this.base, state), this.valset, this.metric),
       );
-      return score === undefined ? undefined : { key, score, calls: meter.calls };
+      return measured === undefined ? undefined : { key, ...measured, calls: meter.calls };
     });
     if (!result) return;
     this.fullEvaluations++;
     pick.full = result.score;
     // The full score replaces the minibatch noise in what the sampler learns from.
     this.history.push({ params: pick.choice, value: result.score, state: 'complete' });
-    this.run.emit('trial', {
-      trial: this.trialsDone,
-      total: this.options.numTrials,
+    this.run.trial({
+      kind: 'evaluation',
+      number: this.fullEvaluations,
+      label: `full valset: configuration ${key} (after ${this.trialsDone} trials)`,
       state,
       score: result.score,
       fidelity: 'full',
+      examples: this.valset.length,
       calls: resumed ? 0 : result.calls,
       resumed,
     });
+    this.recordCandidate(key, state, result, resumed);
     this.consider(pick, result.score);
+  }
+
+  /** A fully evaluated configuration, for `report.candidates` and the selection estimate. */
+  private recordCandidate(key: string, state: StatePatch, result: JournaledTrial, resumed: boolean): void {
+    if (this.run.candidates.some((c) => c.key === key)) return;
+    this.run.candidates.push({
+      key,
+      label: `configuration ${key}`,
+      score: result.score,
+      calls: result.calls,
+      resumed,
+      state,
+    });
+    if (result.scores) this.run.candidateScores.set(key, result.scores);
   }
 
   private consider(config: Configuration, score: number): void {
     if (!this.options.minibatch) config.full = Math.max(config.full ?? -Infinity, score);
-    if (score > this.best.score) this.best = { score, state: this.space.stateOf(config.choice) };
+    if (score > this.best.score) {
+      this.best = { score, state: this.space.stateOf(config.choice), key: this.space.keyOf(config.choice) };
+    }
   }
 
   private configurationOf(choice: Choice): Configuration {

@@ -1,5 +1,6 @@
 import type { StatePatch } from '@sigil/core';
-import type { CallCounts, OptimizationReport } from './report';
+import type { CallCounts, OptimizationReport, TrialRecord } from './report';
+import type { ProposalEvent } from '../gepa/report';
 
 /** A step of an optimizer started or ended (`bootstrap`, `baseline`, `candidate 3`, …). */
 export interface StepEvent {
@@ -29,16 +30,15 @@ export interface CandidateEvent {
   readonly resumed: boolean;
 }
 
-/** One trial of a search over parameters (emitted by search optimizers such as MIPRO). */
-export interface TrialEvent {
-  readonly trial: number;
-  readonly total: number;
+/**
+ * One scored configuration of a search (MIPRO, GEPA, SIMBA). Two kinds, each numbered on its own from 1:
+ * a `trial` is an evaluation the search asked for (a MIPRO trial, a GEPA minibatch evaluation); an
+ * `evaluation` scores a configuration already tried again, on more examples (MIPRO's full-valset
+ * promotions, GEPA's valset evaluations of accepted candidates). Only `fidelity: 'full'` scores are
+ * comparable with the baseline ("best so far" counts them alone).
+ */
+export interface TrialEvent extends Readonly<TrialRecord> {
   readonly state: StatePatch;
-  readonly score: number;
-  /** `'minibatch'` for a partial evaluation, `'full'` for the whole valset. */
-  readonly fidelity: 'minibatch' | 'full';
-  readonly calls: number;
-  readonly resumed: boolean;
 }
 
 /**
@@ -69,6 +69,8 @@ export interface OptimizerEvents {
   step: StepEvent;
   candidate: CandidateEvent;
   trial: TrialEvent;
+  /** GEPA: a proposal was judged (accepted, rejected, skipped or failed). */
+  proposal: ProposalEvent;
   finetune: FinetuneEvent;
   done: { readonly report: OptimizationReport };
 }

@@ -1,4 +1,10 @@
-import { type Example, type Module, predictorsOf, withLMMiddleware } from '@sigil/core';
+import {
+  type EvaluationBackend,
+  type Example,
+  type Module,
+  predictorsOf,
+  withLMMiddleware,
+} from '@sigil/core';
 import { metricIdentity } from '@sigil/core/internal';
 import { TypedEmitter } from '@sigil/core/internal';
 import { Budget } from './budget';
@@ -37,6 +43,11 @@ export interface OptimizerOptions {
    * program so far with `report.stoppedBy === 'interrupted'` (what `sigil optimize` does on Ctrl-C).
    */
   signal?: AbortSignal;
+  /**
+   * Where candidates are evaluated (default: this process) — `@sigil/distributed`'s `DistributedEvaluator`
+   * runs them on worker processes while the search stays here. Bootstrapping's teacher runs stay here.
+   */
+  backend?: EvaluationBackend;
 }
 
 /** What a program is compiled against. Examples need their inputs marked (`withInputs`). */
@@ -49,7 +60,16 @@ export interface CompileData {
 }
 
 /** Options that steer a run but not its result; they are left out of the journal's fingerprint. */
-const RUN_CONTROL = new Set(['maxCalls', 'maxCost', 'journal', 'resume', 'fresh', 'concurrency', 'signal']);
+const RUN_CONTROL = new Set([
+  'maxCalls',
+  'maxCost',
+  'journal',
+  'resume',
+  'fresh',
+  'concurrency',
+  'signal',
+  'backend',
+]);
 
 /**
  * The base of every optimizer. `compile` never changes the program it is given: it returns an optimized
@@ -111,6 +131,7 @@ export abstract class Optimizer<
       this.options.concurrency ?? 8,
       this,
       this.options.metricErrors ?? 'stop',
+      this.options.backend,
     );
     const estimate = this.estimate(program, data);
     const signal = this.options.signal;
@@ -141,8 +162,12 @@ export abstract class Optimizer<
       durationMs: Date.now() - started,
       estimate,
       journal: this.options.journal,
+      trials: run.trials,
     };
     if (run.search) report.search = run.search;
+    if (run.selection) report.selection = run.selection;
+    if (run.gepa) report.gepa = run.gepa;
+    if (run.simba) report.simba = run.simba;
     attachReport(best, report);
     this.emit('done', { report });
     return best as P;

@@ -1,5 +1,7 @@
 import type { StatePatch, Usage } from '@sigil/core';
 import type { CallCounts } from '@sigil/core/internal';
+import type { GEPAReport } from '../gepa/report';
+import type { SIMBAReport } from '../simba/report';
 
 export type { CallCounts };
 
@@ -26,6 +28,51 @@ export interface CandidateRecord {
   state: StatePatch;
 }
 
+/** One scored configuration of a search, as `TrialEvent` reports it and `report.trials` keeps it. */
+export interface TrialRecord {
+  /** `'trial'`: an evaluation the search asked for; `'evaluation'`: a tried configuration scored on more examples. */
+  kind: 'trial' | 'evaluation';
+  /** 1-based number within its kind (trial 3 of `total`; evaluation 2). */
+  number: number;
+  /** How many of this kind are planned, when the optimizer knows (MIPRO: its trials). */
+  total?: number;
+  /** What was scored, for people (`trial 3`, `gepa #2 on the valset`). */
+  label: string;
+  /** `'minibatch'`: part of the valset (or of the trainset, for GEPA and SIMBA); `'full'`: the whole valset. */
+  fidelity: 'minibatch' | 'full';
+  /** Percent. */
+  score: number;
+  /** Examples the score covers. */
+  examples: number;
+  /** LM calls it cost in this run (0 when read back from the journal). */
+  calls: number;
+  resumed: boolean;
+  /** The configuration: its learnable state as a patch (instructions, demos, params). */
+  state: StatePatch;
+}
+
+/**
+ * How far the chosen candidate's valset score may be trusted. Picking the best of many candidates on one
+ * valset favours the luckiest (the winner's curse): `optimism` estimates that bias — winners of random
+ * halves of the valset scored on the other half, scaled to the whole — and `heldOutEstimate` is the score
+ * minus it, the better guess of what the program scores on new data.
+ */
+export interface SelectionEstimate {
+  /** The chosen candidate's valset score (percent), as measured. */
+  score: number;
+  /** Estimated selection bias, in points (≥ 0 means the measured score is likely too high). */
+  optimism: number;
+  /** `score − optimism`, percent. */
+  heldOutEstimate: number;
+  /** A 90% bootstrap interval of the chosen candidate's valset score (percent). */
+  interval: [number, number];
+  /** Candidates the choice was made among, and the examples each was scored on. */
+  candidates: number;
+  examples: number;
+  method: 'split-half';
+  resamples: number;
+}
+
 /** Planned LM calls, stated before a run by `optimizer.estimate()`. */
 export interface Estimate {
   /**
@@ -37,6 +84,8 @@ export interface Estimate {
   maxLmCalls: number;
   /** Upper bound on program calls (one per example run through the program or its teacher). */
   programCalls: number;
+  /** GEPA: the metric-call budget (its own unit: one program run scored by the metric). */
+  metricCalls?: number;
   steps: { name: string; programCalls: number }[];
 }
 
@@ -66,6 +115,14 @@ export interface OptimizationReport {
   journal?: string;
   /** The space a search optimizer explored (MIPRO): its dimensions and the candidates per predictor. */
   search?: SearchSummary;
+  /** Every trial and re-evaluation of a search optimizer (MIPRO, GEPA, SIMBA), in the order they finished. */
+  trials: TrialRecord[];
+  /** How honest the returned program's score is: the selection bias estimated among the candidates compared. */
+  selection?: SelectionEstimate;
+  /** GEPA's lineage, proposals and Pareto fronts. */
+  gepa?: GEPAReport;
+  /** SIMBA's steps: buckets, strategies and candidates. */
+  simba?: SIMBAReport;
 }
 
 /** What a search optimizer chose among: dimension sizes, instruction candidates and demo-set sizes. */

@@ -1,6 +1,7 @@
 import {
   context,
   Evaluate,
+  type EvaluationBackend,
   EvaluationError,
   type EvaluationReport,
   type Example,
@@ -14,7 +15,9 @@ import { candidateState, withState } from './candidate';
 import { BudgetExceededError } from './errors';
 import type { OptimizerEvents, TypedEmitter } from './events';
 import type { Journal } from './journal';
-import type { CandidateRecord, SearchSummary, StepRecord } from './report';
+import type { GEPAReport } from '../gepa/report';
+import type { SIMBAReport } from '../simba/report';
+import type { CandidateRecord, SearchSummary, SelectionEstimate, StepRecord, TrialRecord } from './report';
 
 /** A candidate to score: its stable key (the journal key), a label for people, and its plan position. */
 export interface CandidateSpec {
@@ -34,6 +37,8 @@ interface JournaledCandidate {
   score: number;
   calls: number;
   state: StatePatch;
+  /** Per valset example (for the selection estimate); absent in journals of older versions. */
+  scores?: number[];
 }
 
 /**
@@ -51,6 +56,15 @@ export class OptimizerRun {
   bestScore?: number;
   /** Set by search optimizers: the space they explored, for the report. */
   search?: SearchSummary;
+  /** Every trial and re-evaluation, in the order they finished (see `trial`). */
+  readonly trials: TrialRecord[] = [];
+  /** Per candidate key, its score on each valset example (what `selection` is estimated from). */
+  readonly candidateScores = new Map<string, number[]>();
+  /** Set by search optimizers: how much the chosen score owes to selection. */
+  selection?: SelectionEstimate;
+  /** Set by GEPA and SIMBA: their own report sections. */
+  gepa?: GEPAReport;
+  simba?: SIMBAReport;
 
   constructor(
     readonly budget: Budget,
@@ -60,6 +74,8 @@ export class OptimizerRun {
     private readonly events: TypedEmitter<OptimizerEvents>,
     /** What a metric that throws does: stop the run (default), or score the example 0 and count it. */
     readonly metricErrorPolicy: 'stop' | 'score-zero' = 'stop',
+    /** Where evaluations run (default: this process); a distributed backend's workers report their calls here. */
+    readonly backend?: EvaluationBackend,
   ) {}
 
   /** True when no further work may start: the budget is spent or the run was interrupted. */
@@ -76,6 +92,12 @@ export class OptimizerRun {
 
   private markStopped(): void {
     this.stoppedBy = this.budget.stopped ? 'interrupted' : 'budget';
+  }
+
+  /** Records a trial for the report and emits it as a `trial` event. */
+  trial(record: TrialRecord): void {
+    this.trials.push(record);
+    this.emit('trial', record);
   }
 
   /** Emits a progress event. */
@@ -113,6 +135,16 @@ export class OptimizerRun {
     metric: Metric,
     options: { baseline?: boolean } = {},
   ): Promise<number | undefined> {
+    return (await this.evaluateScores(program, devset, metric, options))?.score;
+  }
+
+  /** As `evaluate`, with each example's score too (raw metric values, in devset order). */
+  async evaluateScores(
+    program: Module,
+    devset: readonly Example[],
+    metric: Metric,
+    options: { baseline?: boolean } = {},
+  ): Promise<{ score: number; scores: number[] } | undefined> {
     if (this.outOfBudget) return undefined;
     let report;
     try {
@@ -123,6 +155,7 @@ export class OptimizerRun {
         progress: false,
         lmErrors: 'stop',
         metricErrors: this.metricErrorPolicy === 'stop' ? 'stop' : 'fail-example',
+        backend: this.backend,
       }).run(program);
     } catch (error) {
       if (this.interrupted) return undefined;
@@ -131,7 +164,7 @@ export class OptimizerRun {
     if (this.interrupted) return undefined;
     if (options.baseline && report.total > 0 && report.errors === report.total) throw allFailed(report);
     this.metricErrors += report.failures.metric;
-    return report.score;
+    return { score: report.score, scores: report.results.map((r) => r.score) };
   }
 
   /**
@@ -169,15 +202,17 @@ export class OptimizerRun {
     const journaled = this.journal.get<JournaledCandidate>('candidate', spec.key);
     let scored: ScoredCandidate;
     if (journaled) {
-      scored = { key: spec.key, ...journaled, resumed: true };
+      const { scores, ...rest } = journaled;
+      if (scores) this.candidateScores.set(spec.key, scores);
+      scored = { key: spec.key, ...rest, resumed: true };
     } else {
       if (this.outOfBudget) return undefined;
       const meter = new Meter();
       const outcome = await metered(meter, async () => {
         const program = await build();
         if (this.interrupted) return undefined;
-        const score = await this.evaluate(program, devset, metric, options);
-        return score === undefined ? undefined : { program, score };
+        const measured = await this.evaluateScores(program, devset, metric, options);
+        return measured === undefined ? undefined : { program, ...measured };
       });
       if (!outcome) return undefined;
       const record: JournaledCandidate = {
@@ -185,9 +220,12 @@ export class OptimizerRun {
         score: outcome.score,
         calls: meter.calls,
         state: candidateState(outcome.program),
+        scores: outcome.scores,
       };
       await this.journal.record('candidate', spec.key, record);
-      scored = { key: spec.key, ...record, resumed: false, program: outcome.program };
+      const { scores, ...rest } = record;
+      if (scores) this.candidateScores.set(spec.key, scores);
+      scored = { key: spec.key, ...rest, resumed: false, program: outcome.program };
     }
     this.candidates.push(scored);
     const best = Math.max(...this.candidates.map((c) => c.score));

@@ -10,6 +10,7 @@ import { TeacherRuns } from '../bootstrap/teacher-runs';
 import { OptimizerError } from '../optimizer/errors';
 import { estimateFrom, Optimizer, type CompileData } from '../optimizer/optimizer';
 import type { Estimate } from '../optimizer/report';
+import { selectionEstimate } from '../optimizer/selection';
 import type { OptimizerRun, ScoredCandidate } from '../optimizer/run';
 import { setDemos } from '../optimizer/candidate';
 
@@ -113,6 +114,12 @@ export class BootstrapRandomSearch extends Optimizer<BootstrapRandomSearchOption
       if (options.stopAtScore !== undefined && scored.score >= options.stopAtScore) break;
     }
     run.bestScore = best!.score;
+    const measured = run.candidates.filter((c) => run.candidateScores.has(c.key));
+    run.selection = selectionEstimate(
+      measured.map((c) => run.candidateScores.get(c.key)!),
+      measured.findIndex((c) => c.key === best!.key),
+      run.seed,
+    );
     return run.programOf(best!, zeroShot);
   }
 

@@ -16,6 +16,7 @@ import type {
 } from './types';
 import { base64Embedding, chatChunks, chatCompletion, defaultEmbedding, errorBody, tokensOf } from './wire';
 import { seededRandom, SigilError } from '@sigil/core';
+import { FakeBatchApi } from './batch-api';
 import { FakeFiles } from './files';
 import { FakeFineTuning } from './fine-tuning';
 import type { FakeRoutes, RouteAnswer } from './routes';
@@ -49,12 +50,23 @@ export class FakeOpenAIServer {
   readonly files = new FakeFiles();
   /** The fine-tuning jobs API (`/v1/fine_tuning/jobs`), jobs following `options.fineTuning`. */
   readonly fineTuning: FakeFineTuning;
+  /** The Batch API (`/v1/batches`), over the same files. */
+  readonly batchApi: FakeBatchApi;
   /** Endpoint families beyond chat and embeddings, each in its own file. */
   private readonly routes: FakeRoutes[];
 
   constructor(private readonly options: FakeServerOptions = {}) {
     this.fineTuning = new FakeFineTuning(this.files, options.fineTuning);
-    this.routes = [this.files, this.fineTuning];
+    this.batchApi = new FakeBatchApi(
+      this.files,
+      (record) => this.nextScriptedReply(record),
+      (record) => {
+        record.id = this.requests.length;
+        this.requests.push(record);
+      },
+      options.batch,
+    );
+    this.routes = [this.files, this.fineTuning, this.batchApi];
     this.script = options.reply ?? 'ok';
     this.random = seededRandom(options.seed ?? 1);
     this.server = http.createServer((request, response) => {
@@ -250,6 +262,8 @@ export class FakeOpenAIServer {
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
     for (const chunk of chatChunks(record.id, model, messages, reply, n, withUsage)) {
       if (response.destroyed) return;
+      if (reply.chunkDelayMs && isContentChunk(chunk)) await sleep(reply.chunkDelayMs);
+      if (response.destroyed) return;
       response.write(`data: ${JSON.stringify(chunk)}\n\n`);
     }
     response.end('data: [DONE]\n\n');
@@ -317,6 +331,11 @@ export class FakeOpenAIServer {
     });
     response.end(text);
   }
+}
+
+function isContentChunk(chunk: unknown): boolean {
+  const choices = (chunk as { choices?: { delta?: { content?: string } }[] }).choices;
+  return Boolean(choices?.[0]?.delta?.content);
 }
 
 function socketOf(response: http.ServerResponse) {

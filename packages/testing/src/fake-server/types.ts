@@ -51,6 +51,10 @@ export interface FakeReply {
   fault?: Fault | FaultKind;
   /** Wait before answering (ms). */
   latencyMs?: number;
+  /** Streamed: the text's pieces, one chunk each (default: word by word); `content` is then their join. */
+  chunks?: string[];
+  /** Streamed: wait this long before each content chunk (ms), as a model producing tokens would. */
+  chunkDelayMs?: number;
 }
 
 /** A request the server received (faulted ones included). */
@@ -70,6 +74,8 @@ export interface RecordedRequest {
   fault?: FaultKind;
   /** The status answered (undefined for resets and stalls). */
   status?: number;
+  /** For a chat request inside a batch (Batch API): the batch's id. */
+  batchId?: string;
 }
 
 /** How the server answers chat requests: a fixed text, a list used in order, or a function of the request. */
@@ -98,4 +104,14 @@ export interface FakeServerOptions {
   headers?: Record<string, string>;
   /** How fine-tuning jobs go (default: each succeeds on its second `retrieve`). */
   fineTuning?: FakeJobPlans;
+  /** How the Batch API (`/v1/batches`) progresses and ends. */
+  batch?: BatchApiOptions;
+}
+
+/** Settings of the batch API. */
+export interface BatchApiOptions {
+  /** Status reads a batch answers `in_progress` before it completes (default 1). */
+  pollsUntilDone?: number;
+  /** Ends every batch `failed` (with `errors`), or `expired` with no output, instead of completing it. */
+  outcome?: 'completed' | 'failed' | 'expired';
 }

@@ -32,7 +32,7 @@ export function errorBody(error: FakeError): { error: Record<string, unknown> } 
 
 /** Texts of each choice for a reply and `n`. */
 export function choiceTexts(reply: FakeReply, n: number): string[] {
-  const content = reply.content ?? '';
+  const content = reply.content ?? (reply.chunks ? reply.chunks.join('') : '');
   if (Array.isArray(content)) return content;
   return Array.from({ length: n }, () => content);
 }
@@ -112,7 +112,8 @@ export function chatChunks(
       ...base,
       choices: [{ index, delta: { role: 'assistant', content: '' }, finish_reason: null }],
     });
-    for (const piece of text.match(/\S+\s*|\s+/g) ?? []) {
+    const pieces = reply.chunks && index === 0 ? reply.chunks : (text.match(/\S+\s*|\s+/g) ?? []);
+    for (const piece of pieces) {
       chunks.push({ ...base, choices: [{ index, delta: { content: piece }, finish_reason: null }] });
     }
     if (toolCalls) {

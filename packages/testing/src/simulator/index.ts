@@ -5,6 +5,9 @@ export type {
   SimulatorWeights,
   TaskSimulatorOptions,
 } from './task-simulator';
+export type { SimulatedRule } from './knowledge';
+export { knowledgeLandscape } from './landscapes';
+export type { KnowledgeLandscape, KnowledgeLandscapeOptions } from './landscapes';
 export { readPrompt } from './prompt-reader';
 export type { ReadPrompt, PromptField } from './prompt-reader';
 export { serveSimulator } from './serve';

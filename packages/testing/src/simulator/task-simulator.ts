@@ -6,12 +6,18 @@ import {
   type LanguageModel,
   type LMResponse,
 } from '@sigil/core';
+import { type SimulatedRule, statedRules } from './knowledge';
+import { adviceReply, proposalReply, reflectionReply, type SimulatorView } from './optimizer-replies';
 import { type PromptField, type ReadPrompt, readPrompt } from './prompt-reader';
+import { readReflection } from './reflection-reader';
+import { agentTurn, isAgentTurn } from './agent-turn';
 
 /** One known item of the simulated task: its inputs and the correct outputs. */
 export interface SimulatedItem {
   inputs: Record<string, unknown>;
   answers: Record<string, unknown>;
+  /** The id of the task rule that decides it (see `TaskSimulatorOptions.rules`). */
+  rule?: string;
 }
 
 /** An instruction the simulator knows, with how much it helps (0–1). */
@@ -35,6 +41,10 @@ export interface SimulatorWeights {
   wrongDemo: number;
   /** Added when the prompt asks for `reasoning` first (ChainOfThought). */
   reasoning: number;
+  /** For an item with a rule: added when the instruction states that rule. */
+  rule: number;
+  /** For an item with a rule the instruction does not state: added when a right demo shares the rule. */
+  ruleDemo: number;
 }
 
 /** Settings of a `TaskSimulator`. */
@@ -61,6 +71,12 @@ export interface TaskSimulatorOptions {
   proposals?: readonly string[];
   /** Labels to draw wrong answers from, per output field (default: the answers seen in `items`). */
   labels?: Record<string, readonly unknown[]>;
+  /**
+   * Facts of the task an instruction can state: an item whose `rule` the prompt's instruction states is
+   * answered with `weights.rule` more chance. The simulator's answers to GEPA's reflection prompt, MIPRO's
+   * proposer and SIMBA's advice prompt write a rule in only when the examples they show reveal it.
+   */
+  rules?: readonly SimulatedRule[];
   model?: string;
 }
 
@@ -72,6 +88,8 @@ const DEFAULT_WEIGHTS: SimulatorWeights = {
   maxDemos: 4,
   wrongDemo: 0.06,
   reasoning: 0.08,
+  rule: 0.45,
+  ruleDemo: 0.15,
 };
 
 const DEFAULT_PROPOSALS = [
@@ -101,6 +119,8 @@ export class TaskSimulator implements LanguageModel {
   private readonly seed: number;
   private readonly matchOn?: readonly string[];
   private readonly groundedAnswers: boolean;
+  private readonly rules: readonly SimulatedRule[];
+  private readonly inputNames: string[] = [];
   /** Calls answered, for tests and reports. */
   calls = 0;
 
@@ -111,7 +131,10 @@ export class TaskSimulator implements LanguageModel {
     this.proposals = options.proposals ?? DEFAULT_PROPOSALS;
     this.matchOn = options.matchOn;
     this.groundedAnswers = options.groundedAnswers ?? false;
+    this.rules = options.rules ?? [];
     for (const item of options.items) {
+      for (const name of Object.keys(item.inputs))
+        if (!this.inputNames.includes(name)) this.inputNames.push(name);
       this.byInputs.set(this.keyFor(item.inputs), item);
       for (const [field, answer] of Object.entries(item.answers)) {
         const seen = this.labels.get(field) ?? [];
@@ -172,8 +195,35 @@ export class TaskSimulator implements LanguageModel {
       w.instruction * this.instructionQuality(prompt.instructions) +
       w.perDemo * Math.min(good, w.maxDemos) -
       w.wrongDemo * bad +
-      reasoning;
+      reasoning +
+      this.ruleBonus(request, prompt);
     return Math.min(0.97, Math.max(0.02, p));
+  }
+
+  /** What the task's rules add for this request: the stated rule's weight, or partly a demo sharing it. */
+  private ruleBonus(request: SimulatedItem | undefined, prompt: ReadPrompt): number {
+    if (!request?.rule || this.rules.length === 0) return 0;
+    if (statedRules(prompt.instructions, this.rules).has(request.rule)) return this.weights.rule;
+    const sharing = prompt.demos.some((demo) => {
+      const item = this.byInputs.get(this.keyFor(demo.inputs));
+      if (!item || item.rule !== request.rule) return false;
+      return Object.entries(item.answers).every(
+        ([f, v]) => f in demo.outputs && sameValue(demo.outputs[f], v),
+      );
+    });
+    return sharing ? this.weights.ruleDemo : 0;
+  }
+
+  /** The replies' view of the simulator. */
+  private get view(): SimulatorView {
+    return {
+      seed: this.seed,
+      rules: this.rules,
+      proposals: this.proposals,
+      inputNames: this.inputNames,
+      itemFor: (inputs) => this.byInputs.get(this.keyFor(inputs)),
+      instructionQuality: (text) => this.instructionQuality(text),
+    };
   }
 
   /** How much an instruction helps (0–1): a known instruction's set quality, else judged by its wording. */
@@ -192,6 +242,13 @@ export class TaskSimulator implements LanguageModel {
 
   /** The reply text for a prompt (what the endpoint would return). */
   reply(messages: readonly ChatMessage[], options: CallOptions = {}): string {
+    const salt = `${JSON.stringify(messages)}\u0000${options.rolloutId ?? ''}\u0000${options.temperature ?? ''}`;
+    const first = messages.find((m) => m.role === 'user');
+    const reflection =
+      !messages.some((m) => m.role === 'system') && first
+        ? readReflection(contentText(first.content))
+        : undefined;
+    if (reflection) return reflectionReply(this.view, reflection, salt);
     const prompt = readPrompt(messages);
     const key = this.keyFor(prompt.inputs);
     const item = this.byInputs.get(key);
@@ -204,6 +261,9 @@ export class TaskSimulator implements LanguageModel {
     const values: Record<string, unknown> = {};
     if (isAgentTurn(prompt)) {
       Object.assign(values, agentTurn(prompt, this.matchOn));
+    } else if (prompt.outputFields.some((f) => f.name === 'module_advice')) {
+      for (const field of prompt.outputFields) values[field.name] = this.filler(field, prompt, draw);
+      values.module_advice = adviceReply(this.view, prompt, salt);
     } else if (item) {
       const correct =
         unit(this.seed, 'answer', key, prompt.instructions, demoKey(prompt, this)) < this.accuracyOf(prompt);
@@ -246,6 +306,9 @@ export class TaskSimulator implements LanguageModel {
   private filler(field: PromptField, prompt: ReadPrompt, draw: number): unknown {
     if (field.name === 'reasoning' || field.name === 'rationale') {
       return 'Simulated reasoning: the simulator considered the input before answering.';
+    }
+    if (/instruction/.test(field.name) && this.rules.length > 0) {
+      return proposalReply(this.view, prompt, `${draw}`);
     }
     if (/instruction/.test(field.name)) {
       const tried = new Set(Object.values(prompt.inputs).join('\n').split('\n').map(normalize));
@@ -293,52 +356,6 @@ function words(text: string): string {
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
-}
-
-/** A ReAct turn: the prompt asks for the next tool to call (DSPy's `next_tool_name` / `next_tool_args`). */
-function isAgentTurn(prompt: ReadPrompt): boolean {
-  const names = prompt.outputFields.map((f) => f.name);
-  return names.includes('next_tool_name') && names.includes('next_tool_args');
-}
-
-/**
- * The simulator as an agent: on its first turn it calls the first listed tool whose arguments are all
- * strings, passing the request's first matched (or first) input as each argument; then it calls `finish`.
- */
-function agentTurn(prompt: ReadPrompt, matchOn?: readonly string[]): Record<string, unknown> {
-  const toolField = prompt.outputFields.find((f) => f.name === 'next_tool_name');
-  const tools = (/^Literal\[(.*)\]$/.exec(toolField?.type ?? '')?.[1] ?? '')
-    .split(', ')
-    .map((t) => t.replace(/^['"]|['"]$/g, ''))
-    .filter(Boolean);
-  const turnsTaken = Object.keys(prompt.inputs).filter((k) => /^tool_name_\d+$/.test(k)).length;
-  const query = prompt.inputs[matchOn?.[0] ?? ''] ?? Object.values(prompt.inputs)[0] ?? '';
-  if (turnsTaken === 0) {
-    for (const tool of tools.filter((t) => t !== 'finish')) {
-      const args = stringArgsOf(prompt.instructions, tool);
-      if (!args) continue;
-      return {
-        next_thought: `Simulated thought: look the request up with ${tool} first.`,
-        next_tool_name: tool,
-        next_tool_args: Object.fromEntries(args.map((arg) => [arg, query])),
-      };
-    }
-  }
-  return {
-    next_thought: 'Simulated thought: the observations so far are all the simulator uses; finishing.',
-    next_tool_name: tools.includes('finish') ? 'finish' : (tools[0] ?? 'finish'),
-    next_tool_args: {},
-  };
-}
-
-/** The argument names of `tool` as ReAct lists it (`name, whose description is … It takes arguments {…}.`), when all are strings. */
-function stringArgsOf(instructions: string, tool: string): string[] | undefined {
-  const line = instructions.split('\n').find((l) => new RegExp(`^\\(\\d+\\) ${tool}[,.]`).test(l));
-  const args = /It takes arguments (\{.*\})\.\s*$/.exec(line ?? '')?.[1];
-  if (!args) return undefined;
-  const names = [...args.matchAll(/'(\w+)': \{([^{}]*)\}/g)];
-  if (names.length === 0 || names.some(([, , schema]) => !/'type': 'string'/.test(schema))) return undefined;
-  return names.map(([, name]) => name);
 }
 
 function sameValue(text: string, value: unknown): boolean {
