@@ -19,6 +19,10 @@ export type { LangChainToolLike, LangChainRetrieverLike } from './langchain/lang
 export { fromAISdkTool, fromAISdkTools } from './ai-sdk/ai-sdk';
 export type { AISdkToolLike } from './ai-sdk/ai-sdk';
 export { fromLlamaIndexTool, fromLlamaIndexRetriever } from './llamaindex/llamaindex';
-export type { LlamaIndexToolLike, LlamaIndexRetrieverLike } from './llamaindex/llamaindex';
+export type {
+  LlamaIndexToolLike,
+  LlamaIndexRetrieverLike,
+  LlamaIndexNodeWithScore,
+} from './llamaindex/llamaindex';
 export { Retrieve, type Retrieved, type Search } from './retrieve/retrieve';
 export { argsFromSchema, type JsonSchema } from './schema/tool-args';

@@ -28,6 +28,7 @@ export interface FineTuningEventLike {
 /** What BootstrapFinetune calls: `files.create`, `fineTuning.jobs.create | retrieve | listEvents`. */
 export interface FineTuningClient {
   files: {
+    /** Uploads a training file (`purpose: 'fine-tune'`). */
     create(
       body: { file: File; purpose: 'fine-tune' },
       options?: FinetuneRequestOptions,
@@ -35,11 +36,14 @@ export interface FineTuningClient {
   };
   fineTuning: {
     jobs: {
+      /** Starts a fine-tuning job on a base model and an uploaded file. */
       create(
         body: { model: string; training_file: string } & Record<string, unknown>,
         options?: FinetuneRequestOptions,
       ): PromiseLike<FineTuningJobLike>;
+      /** Reads a job's status (polled until it ends). */
       retrieve(jobId: string): PromiseLike<FineTuningJobLike>;
+      /** A job's events, newest first (its progress messages). */
       listEvents(
         jobId: string,
         query?: { limit?: number; after?: string },

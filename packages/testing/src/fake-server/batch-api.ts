@@ -32,6 +32,7 @@ export class FakeBatchApi implements FakeRoutes {
     readonly options: BatchApiOptions = {},
   ) {}
 
+  /** Answers a call to one of its routes; undefined for any other route. */
   async answer(call: RouteCall): Promise<RouteAnswer | undefined> {
     const { method, route } = call;
     const parts = route.split('/').filter(Boolean);

@@ -53,6 +53,7 @@ export class FakeFiles implements FakeRoutes {
     return file;
   }
 
+  /** Answers a call to one of its routes; undefined for any other route. */
   async answer(call: RouteCall): Promise<RouteAnswer | undefined> {
     const { method, route } = call;
     if (route === '/files' && method === 'POST') return this.upload(call);

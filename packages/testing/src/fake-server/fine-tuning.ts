@@ -5,21 +5,9 @@
  */
 import type { FakeFiles } from './files';
 import { errorAnswer, type FakeRoutes, nowSeconds, type RouteAnswer, type RouteCall } from './routes';
+import type { FakeJobPlan, FakeJobPlans } from './types';
 
-/** How a fake fine-tuning job ends, and after how many polls. */
-export interface FakeJobPlan {
-  /** `retrieve` calls before the job reaches its outcome (default 2; `Infinity` keeps it running). */
-  polls?: number;
-  /** Default `'succeeded'`. */
-  outcome?: 'succeeded' | 'failed' | 'cancelled';
-  /** The error of a failed job (default: a `server_error`). */
-  error?: { code: string; message: string; param?: string | null };
-  /** The fine-tuned model id (default `ft:<model>:sigil-fake::<job suffix>`). */
-  fineTunedModel?: string;
-}
-
-/** The plan of every job, or a function choosing one per job (from its create request, and its position). */
-export type FakeJobPlans = FakeJobPlan | ((request: Record<string, unknown>, index: number) => FakeJobPlan);
+export type { FakeJobPlan, FakeJobPlans } from './types';
 
 /** A job the fake server holds. */
 export interface FakeJob {
@@ -64,6 +52,7 @@ export class FakeFineTuning implements FakeRoutes {
     return this.jobs.find((job) => job.id === id);
   }
 
+  /** Answers a call to one of its routes; undefined for any other route. */
   answer(call: RouteCall): RouteAnswer | undefined {
     const { method, route } = call;
     if (route === '/fine_tuning/jobs' && method === 'POST') return this.create(call.record.body);

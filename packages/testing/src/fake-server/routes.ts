@@ -26,6 +26,7 @@ export interface RouteAnswer {
 
 /** A family of endpoints: answers the calls it knows, undefined for the others. */
 export interface FakeRoutes {
+  /** Answers the calls this family knows; undefined for the others (the next family is asked). */
   answer(call: RouteCall): RouteAnswer | undefined | Promise<RouteAnswer | undefined>;
 }
 

@@ -1,7 +1,6 @@
 /**
  * The vocabulary of FakeOpenAIServer: scripted replies, injected faults and recorded requests.
  */
-import type { FakeJobPlans } from './fine-tuning';
 
 /** Kinds of failure the server can inject. */
 export type FaultKind = 'rate-limit' | 'server-error' | 'reset' | 'stall';
@@ -115,3 +114,18 @@ export interface BatchApiOptions {
   /** Ends every batch `failed` (with `errors`), or `expired` with no output, instead of completing it. */
   outcome?: 'completed' | 'failed' | 'expired';
 }
+
+/** How a fake fine-tuning job ends, and after how many polls. */
+export interface FakeJobPlan {
+  /** `retrieve` calls before the job reaches its outcome (default 2; `Infinity` keeps it running). */
+  polls?: number;
+  /** Default `'succeeded'`. */
+  outcome?: 'succeeded' | 'failed' | 'cancelled';
+  /** The error of a failed job (default: a `server_error`). */
+  error?: { code: string; message: string; param?: string | null };
+  /** The fine-tuned model id (default `ft:<model>:sigil-fake::<job suffix>`). */
+  fineTunedModel?: string;
+}
+
+/** The plan of every job, or a function choosing one per job (from its create request, and its position). */
+export type FakeJobPlans = FakeJobPlan | ((request: Record<string, unknown>, index: number) => FakeJobPlan);

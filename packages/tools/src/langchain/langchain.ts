@@ -10,11 +10,13 @@ export interface LangChainToolLike {
   description?: string;
   /** A zod schema or a JSON schema. */
   schema?: unknown;
+  /** Runs the tool on its arguments. */
   invoke(input: unknown, config?: { signal?: AbortSignal }): Promise<unknown>;
 }
 
 /** A LangChain.js retriever (`BaseRetriever`, `vectorStore.asRetriever()`). */
 export interface LangChainRetrieverLike {
+  /** The documents relevant to a query, best first. */
   invoke(query: string, config?: { signal?: AbortSignal }): Promise<readonly { pageContent: string }[]>;
 }
 

@@ -6,14 +6,23 @@ import { argsFromSchema, type JsonSchema, toolName } from '../schema/tool-args';
 /** A LlamaIndex.TS tool (`FunctionTool.from(fn, { name, description, parameters })`, a query-engine tool …). */
 export interface LlamaIndexToolLike {
   metadata: { name: string; description?: string; parameters?: JsonSchema };
+  /** Runs the tool on its arguments. */
   call?(input: unknown): unknown;
 }
 
 /** A LlamaIndex.TS retriever (`index.asRetriever({ similarityTopK })`). */
 export interface LlamaIndexRetrieverLike {
-  retrieve(
-    params: { query: string } | string,
-  ): Promise<readonly { node: { getContent?(mode?: unknown): string; text?: string } }[]>;
+  /** The nodes relevant to a query, best first. */
+  retrieve(params: { query: string } | string): Promise<readonly LlamaIndexNodeWithScore[]>;
+}
+
+/** A retrieved node, as LlamaIndex.TS returns it (its text through `getContent()`, or `text`). */
+export interface LlamaIndexNodeWithScore {
+  node: {
+    /** The node's text (LlamaIndex's `MetadataMode` as argument). */
+    getContent?(mode?: unknown): string;
+    text?: string;
+  };
 }
 
 /**

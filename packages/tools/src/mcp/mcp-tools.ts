@@ -28,15 +28,18 @@ export interface McpCallResult {
 
 /** The part of the SDK's `Client` the bridge uses (an `@modelcontextprotocol/sdk` `Client` fits). */
 export interface McpClientLike {
+  /** One page of the server's tools (`nextCursor` when there are more). */
   listTools(params?: { cursor?: string }): Promise<{
     tools: { name: string; description?: string; inputSchema?: JsonSchema }[];
     nextCursor?: string;
   }>;
+  /** Calls a tool by the server's name; `isError` marks a failed call. */
   callTool(
     params: { name: string; arguments?: Record<string, unknown> },
     resultSchema?: unknown,
     options?: { signal?: AbortSignal },
   ): Promise<McpCallResult | Record<string, unknown>>;
+  /** Closes the connection. */
   close(): Promise<void>;
 }
 
