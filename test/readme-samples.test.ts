@@ -23,7 +23,11 @@ import * as ts from 'typescript';
 const ROOT = path.resolve(__dirname, '..');
 const READMES = [
   'README.md',
-  ...['core', 'testing', 'optimize', 'cli', 'nestjs', 'distributed'].map((p) => `packages/${p}/README.md`),
+  ...['core', 'testing', 'optimize', 'cli', 'nestjs', 'distributed', 'tools'].map(
+    (p) => `packages/${p}/README.md`,
+  ),
+  'docs/fine-tuning.md',
+  'docs/tools-from-your-stack.md',
 ];
 const FENCE = /^```(?:ts|typescript)[ \t]*\n([\s\S]*?)^```/gm;
 const GLOBALS = /<!--\s*sample-globals[ \t]*\n([\s\S]*?)-->/;
