@@ -19,7 +19,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { packAll } = require('./pack-all');
+const { packAll, PACKAGES } = require('./pack-all');
 
 const ROOT = path.resolve(__dirname, '..');
 const FIXTURE = path.join(__dirname, 'install-fixture');
@@ -89,8 +89,8 @@ function main() {
     const packed = packAll(path.join(temp, 'tarballs'));
     check(
       `packed ${packed.length} packages into ${path.join(temp, 'tarballs')}`,
-      packed.length === 6,
-      'expected 6',
+      packed.length === PACKAGES.length,
+      `expected ${PACKAGES.length}`,
     );
 
     fs.cpSync(FIXTURE, project, { recursive: true });
@@ -157,6 +157,22 @@ function main() {
       '@sigil/distributed loads with its dependencies (bullmq, ioredis)',
       distributed.status === 0,
       distributed.stderr,
+    );
+
+    // @sigil/tools without any of its optional peers: it loads, and a bridge names the package to install.
+    const tools = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        "const t = require('@sigil/tools'); t.McpTools.connect({ url: 'http://127.0.0.1:9/mcp' })" +
+          ".then(() => process.exit(1), (e) => process.exit(e.code === 'TOOL_BRIDGE_MISSING_PEER' && /@modelcontextprotocol\\/sdk/.test(e.message) ? 0 : 1))",
+      ],
+      { cwd: project, env: cleanEnv(), encoding: 'utf8' },
+    );
+    check(
+      '@sigil/tools loads without its optional peers; McpTools names @modelcontextprotocol/sdk to install',
+      tools.status === 0,
+      tools.stderr,
     );
 
     const tsc = path.join(project, 'node_modules/typescript/bin/tsc');
