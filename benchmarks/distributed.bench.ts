@@ -1,8 +1,8 @@
 /**
  * Distributed Evaluate (issue 19): 2,000 examples through `Predict` against the fake server answering after
  * 50 ms, evaluated by 1, 2 and 4 `EvaluationWorker` processes (BullMQ on a local redis-server) at a fixed
- * concurrency per worker (one job of 8 examples at a time: 8 examples in flight). Target: throughput from 1 to 4
- * workers ≥ 3.5×. Also reported: the queue's overhead per job — the time a worker's job slot spends not
+ * concurrency per worker — measured twice, at 4 and at 8 examples in flight per worker (one job of 4, or of 8,
+ * at a time). Target: throughput from 1 to 4 workers ≥ 3.5×. Also reported: the queue's overhead per job — the time a worker's job slot spends not
  * running a job, per job (fetching it, its lock, returning the result): (wall × slots − Σ job time) / jobs.
  *
  * Run: npm run build && node -r ts-node/register/transpile-only benchmarks/distributed.bench.ts [--quick]
@@ -20,10 +20,16 @@ const PLAN = {
   examples: quick ? 256 : 2_000,
   latencyMs: 50,
   workers: quick ? [1, 2] : [1, 2, 4],
-  jobsPerWorker: 1,
-  batchSize: 8,
+  /** The per-worker concurrencies measured, each fixed across 1, 2 and 4 workers: jobs at a time × examples per job. */
+  settings: quick
+    ? [{ jobsPerWorker: 1, batchSize: 8 }]
+    : [
+        { jobsPerWorker: 1, batchSize: 4 },
+        { jobsPerWorker: 1, batchSize: 8 },
+      ],
   target: 3.5,
 };
+type Setting = (typeof PLAN.settings)[number];
 const WORKER_FLAG = '--worker';
 
 @Signature('Answer the question.')
@@ -35,7 +41,7 @@ class QA {
 const task = (name: string) => ({ name, program: () => new Predict(QA), metric: exactMatch('answer') });
 
 /** A worker process: runs jobs until stdin closes, printing each job's running time. */
-async function worker(redis: string, baseURL: string, queue: string): Promise<void> {
+async function worker(redis: string, baseURL: string, queue: string, jobs: number): Promise<void> {
   configure({
     lm: new LM('openai/bench', { baseURL, apiKey: 'sk-bench', cache: false, maxConcurrency: 64 }),
   });
@@ -43,7 +49,7 @@ async function worker(redis: string, baseURL: string, queue: string): Promise<vo
   const running = await EvaluationWorker.start({
     redis,
     task: task(queue),
-    jobs: PLAN.jobsPerWorker,
+    jobs,
     onJob: ({ id, phase }) => {
       if (phase === 'start') started.set(id, performance.now());
       if (phase === 'done')
@@ -70,10 +76,10 @@ interface WorkerProcess {
   ready: Promise<void>;
 }
 
-function startWorker(redis: string, baseURL: string, queue: string): WorkerProcess {
+function startWorker(redis: string, baseURL: string, queue: string, jobs: number): WorkerProcess {
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', __filename, WORKER_FLAG, redis, baseURL, queue],
+    ['-r', 'ts-node/register/transpile-only', __filename, WORKER_FLAG, redis, baseURL, queue, String(jobs)],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const jobMs: number[] = [];
@@ -101,67 +107,78 @@ async function stopWorker(worker: WorkerProcess): Promise<void> {
   await exited;
 }
 
+/** 1, 2 and 4 workers at one per-worker concurrency. */
+async function measure(setting: Setting, redis: string, baseURL: string, devset: Example[]) {
+  const runs = [];
+  for (const count of PLAN.workers) {
+    const queue = `bench-${setting.jobsPerWorker}x${setting.batchSize}-${count}`;
+    const workers = Array.from({ length: count }, () =>
+      startWorker(redis, baseURL, queue, setting.jobsPerWorker),
+    );
+    await Promise.all(workers.map((w) => w.ready));
+    const backend = await DistributedEvaluator.connect({
+      redis,
+      task: task(queue),
+      batchSize: setting.batchSize,
+    });
+    const started = performance.now();
+    const coordinatorCpu = process.cpuUsage();
+    const report = await new Evaluate({
+      devset,
+      metric: exactMatch('answer'),
+      progress: false,
+      backend,
+    }).run(new Predict(QA));
+    const wallMs = performance.now() - started;
+    const coordinator = process.cpuUsage(coordinatorCpu);
+    await backend.close();
+    await Promise.all(workers.map(stopWorker));
+    const jobMs = workers.flatMap((w) => w.jobMs);
+    const slots = count * setting.jobsPerWorker;
+    const busyMs = jobMs.reduce((sum, ms) => sum + ms, 0);
+    runs.push({
+      workers: count,
+      wallMs: round(wallMs, 0),
+      examplesPerSecond: round((PLAN.examples / wallMs) * 1000, 1),
+      score: report.score,
+      jobs: jobMs.length,
+      meanJobMs: round(busyMs / jobMs.length, 1),
+      overheadPerJobMs: round((wallMs * slots - busyMs) / jobMs.length, 1),
+      coordinatorCpuMsPerExample: round((coordinator.user + coordinator.system) / 1000 / PLAN.examples, 3),
+      workerCpuMsPerExample: round(workers.reduce((sum, w) => sum + w.cpuMs, 0) / PLAN.examples, 3),
+      idealWallMs: round((PLAN.examples / (slots * setting.batchSize)) * PLAN.latencyMs, 0),
+    });
+  }
+  const first = runs[0];
+  const last = runs[runs.length - 1];
+  const speedup = round(last.examplesPerSecond / first.examplesPerSecond, 2);
+  return {
+    ...setting,
+    inFlight: setting.jobsPerWorker * setting.batchSize,
+    runs,
+    speedup,
+    speedupWorkers: `${first.workers} → ${last.workers}`,
+    targetMet: quick ? undefined : speedup >= PLAN.target,
+  };
+}
+
 async function main(): Promise<void> {
   const [, , flag, ...args] = process.argv;
-  if (flag === WORKER_FLAG) return worker(args[0], args[1], args[2]);
+  if (flag === WORKER_FLAG) return worker(args[0], args[1], args[2], Number(args[3]));
   const redis = await startRedisServer();
   const server = await startFakeServer(PLAN.latencyMs);
   const devset = Array.from({ length: PLAN.examples }, (_, i) =>
     Example.from({ question: `Question ${i}?`, answer: 'Paris' }).withInputs('question'),
   );
-  const runs = [];
+  const settings = [];
   try {
-    for (const count of PLAN.workers) {
-      const queue = `bench-${count}`;
-      const workers = Array.from({ length: count }, () => startWorker(redis.url, server.baseURL, queue));
-      await Promise.all(workers.map((w) => w.ready));
-      const backend = await DistributedEvaluator.connect({
-        redis: redis.url,
-        task: task(queue),
-        batchSize: PLAN.batchSize,
-      });
-      const started = performance.now();
-      const coordinatorCpu = process.cpuUsage();
-      const report = await new Evaluate({
-        devset,
-        metric: exactMatch('answer'),
-        progress: false,
-        backend,
-      }).run(new Predict(QA));
-      const wallMs = performance.now() - started;
-      const coordinator = process.cpuUsage(coordinatorCpu);
-      await backend.close();
-      await Promise.all(workers.map(stopWorker));
-      const jobMs = workers.flatMap((w) => w.jobMs);
-      const slots = count * PLAN.jobsPerWorker;
-      const busyMs = jobMs.reduce((sum, ms) => sum + ms, 0);
-      runs.push({
-        workers: count,
-        wallMs: round(wallMs, 0),
-        examplesPerSecond: round((PLAN.examples / wallMs) * 1000, 1),
-        score: report.score,
-        jobs: jobMs.length,
-        meanJobMs: round(busyMs / jobMs.length, 1),
-        overheadPerJobMs: round((wallMs * slots - busyMs) / jobMs.length, 1),
-        coordinatorCpuMsPerExample: round((coordinator.user + coordinator.system) / 1000 / PLAN.examples, 3),
-        workerCpuMsPerExample: round(workers.reduce((sum, w) => sum + w.cpuMs, 0) / PLAN.examples, 3),
-        idealWallMs: round((PLAN.examples / (slots * PLAN.batchSize)) * PLAN.latencyMs, 0),
-      });
-    }
+    for (const setting of PLAN.settings)
+      settings.push(await measure(setting, redis.url, server.baseURL, devset));
   } finally {
     server.stop();
     await redis.stop();
   }
-  const first = runs[0];
-  const last = runs[runs.length - 1];
-  const speedup = round(last.examplesPerSecond / first.examplesPerSecond, 2);
-  emit('distributed', {
-    plan: PLAN,
-    runs,
-    speedup,
-    speedupWorkers: `${first.workers} → ${last.workers}`,
-    targetMet: quick ? undefined : speedup >= PLAN.target,
-  });
+  emit('distributed', { plan: PLAN, settings });
 }
 
 void main().catch((error: unknown) => {

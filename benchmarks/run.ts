@@ -5,6 +5,9 @@
  *
  *   npm run bench          full run (a few minutes)
  *   npm run bench:smoke    `--quick`: CI-sized (under a minute); writes results/quick.json, leaves README.md alone
+ *   npm run bench -- --only distributed,optimizer
+ *                          just those benchmarks: their figures replace theirs in results/latest.json, their
+ *                          README tables and the summary are regenerated, the other tables stay as they are
  *
  * A benchmark that misses a target still reports (its figures are what the tables show); only a benchmark
  * that crashes makes the run fail.
@@ -17,6 +20,21 @@ import { BENCHMARKS, type Figures, summaryRows } from './support/tables';
 import { machine, quick } from './support/stats';
 
 const README = join(__dirname, 'README.md');
+const LATEST = join(__dirname, 'results', 'latest.json');
+
+/** The benchmarks named by `--only a,b` (every one without it); an unknown name is an error. */
+function selected(): typeof BENCHMARKS {
+  const at = process.argv.indexOf('--only');
+  if (at < 0) return BENCHMARKS;
+  const names = (process.argv[at + 1] ?? '').split(',').filter(Boolean);
+  const unknown = names.filter((name) => !BENCHMARKS.some((b) => b.name === name));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new Error(
+      `--only takes benchmark names (${BENCHMARKS.map((b) => b.name).join(', ')}); got "${process.argv[at + 1] ?? ''}".`,
+    );
+  }
+  return BENCHMARKS.filter((b) => names.includes(b.name));
+}
 
 async function runBenchmark(file: string): Promise<{ figures: Figures; seconds: number }> {
   const started = performance.now();
@@ -40,9 +58,11 @@ async function runBenchmark(file: string): Promise<{ figures: Figures; seconds: 
 
 /** What a person reruns to get these figures. */
 function command(): string {
+  const at = process.argv.indexOf('--only');
+  const only = at >= 0 ? ` --only ${process.argv[at + 1]}` : '';
   const script = process.env.npm_lifecycle_event;
-  if (script === 'bench' || script === 'bench:smoke') return `npm run ${script}`;
-  return `node -r ts-node/register/transpile-only benchmarks/run.ts${quick ? ' --quick' : ''}`;
+  if (script === 'bench' || script === 'bench:smoke') return `npm run ${script}${only ? ` --${only}` : ''}`;
+  return `node -r ts-node/register/transpile-only benchmarks/run.ts${quick ? ' --quick' : ''}${only}`;
 }
 
 function printTable(rows: string[][]): void {
@@ -66,9 +86,13 @@ function replaceBlock(readme: string, name: string, body: string): string {
 async function main(): Promise<void> {
   const started = new Date();
   const machineBefore = machine();
-  const results: Record<string, Figures> = {};
-  const timings: Record<string, number> = {};
-  for (const benchmark of BENCHMARKS) {
+  const chosen = selected();
+  const partial = chosen.length < BENCHMARKS.length;
+  // A partial run keeps the other benchmarks' figures of the last full run.
+  const earlier = partial && !quick ? (JSON.parse(readFileSync(LATEST, 'utf8')) as Figures) : undefined;
+  const results: Record<string, Figures> = { ...(earlier?.benchmarks ?? {}) };
+  const timings: Record<string, number> = { ...(earlier?.secondsPerBenchmark ?? {}) };
+  for (const benchmark of chosen) {
     process.stderr.write(`▶ ${benchmark.name} (${benchmark.file}) … `);
     const { figures, seconds } = await runBenchmark(benchmark.file);
     results[benchmark.name] = figures;
@@ -88,22 +112,30 @@ async function main(): Promise<void> {
     },
     secondsPerBenchmark: timings,
   };
-  const summary = summaryRows(results);
+  const complete = BENCHMARKS.every((b) => results[b.name] !== undefined);
+  const summary = complete ? summaryRows(results) : [];
   console.log('');
-  printTable([['Measurement', 'Sigil', 'Ax / reference', 'Ratio', 'Target'], ...summary]);
+  if (complete) printTable([['Measurement', 'Sigil', 'Ax / reference', 'Ratio', 'Target'], ...summary]);
+  else console.log('(no summary: some benchmarks have no figures yet — run them all once)');
   console.log(
     `\n${run.durationSeconds} s on ${run.machine.cpus} CPUs, Node ${run.machine.node}, load ${run.machine.loadAverage.join(' ')}`,
   );
-  const out = join(__dirname, 'results', quick ? 'quick.json' : 'latest.json');
-  writeFileSync(out, `${JSON.stringify({ ...run, benchmarks: results }, null, 2)}\n`);
+  const out = quick ? join(__dirname, 'results', 'quick.json') : LATEST;
+  const record =
+    partial && earlier ? { ...earlier, lastPartialRun: { ...run, only: chosen.map((b) => b.name) } } : run;
+  writeFileSync(
+    out,
+    `${JSON.stringify({ ...record, benchmarks: results, secondsPerBenchmark: timings }, null, 2)}\n`,
+  );
   if (quick) return;
   const load = `load average ${run.machine.loadAverageAtStart.join(' / ')} at the start, ${run.machine.loadAverageAtEnd.join(' / ')} at the end`;
   const footer =
     `Measured ${run.date} on ${run.machine.cpus} CPUs (${run.machine.cpuModel}), ${run.machine.memoryGb} GB memory, ` +
     `Node ${run.machine.node}; ${load} (the machine is shared). Command: \`${run.command}\` (${run.durationSeconds} s).`;
   let readme = readFileSync(README, 'utf8');
-  readme = replaceBlock(readme, 'summary', `${markdownTable(summary)}\n\n${footer}`);
-  for (const benchmark of BENCHMARKS) {
+  if (complete && !partial)
+    readme = replaceBlock(readme, 'summary', `${markdownTable(summary)}\n\n${footer}`);
+  for (const benchmark of chosen) {
     readme = replaceBlock(
       readme,
       benchmark.name,
