@@ -46,6 +46,11 @@ export interface Contender {
 export const CONTENDERS: Contender[] = [
   { name: 'GEPA light', build: (seed, lm) => new GEPA({ metric, auto: 'light', reflectionLM: lm, seed }) },
   { name: 'GEPA medium', build: (seed, lm) => new GEPA({ metric, auto: 'medium', reflectionLM: lm, seed }) },
+  {
+    name: 'GEPA light, currentBest',
+    build: (seed, lm) =>
+      new GEPA({ metric, auto: 'light', reflectionLM: lm, seed, candidateSelection: 'currentBest' }),
+  },
   { name: 'SIMBA', build: (seed) => new SIMBA({ metric, seed }) },
   {
     name: 'MIPRO light (DSPy proposer)',
