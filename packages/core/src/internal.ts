@@ -38,6 +38,8 @@ export {
 } from './lm/errors';
 export type { LMErrorDetails, BadResponseDetails } from './lm/errors';
 export { ResponseCache, DEFAULT_CACHE_DIR } from './lm/cache';
+export { isStoredLMResponse } from './lm/cache-shapes';
+export { PendingWrites } from './lm/pending-writes';
 export type { CacheMode, CacheOptions, CacheStats } from './lm/cache';
 export type { CacheClaim, CacheStore } from './lm/cache-store';
 export type { DiskStoreStats } from './lm/disk-store';

@@ -1,35 +1,18 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { AppModule } from '../../../examples/nestjs-service/src/app.module';
 import { LMConnection } from '../../../examples/nestjs-service/src/lm/lm-connection';
-import { validationPipe } from '../../../examples/nestjs-service/src/validation-pipe';
+import { useExampleApp } from './support/example-app';
 
 describe('examples/nestjs-service POST /chat/:id keeps a History per conversation', () => {
-  let app: INestApplication;
-  const sigilLM = process.env.SIGIL_LM;
-
-  beforeAll(async () => {
-    delete process.env.SIGIL_LM;
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    app.useGlobalPipes(validationPipe());
-    await app.init();
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    if (sigilLM !== undefined) process.env.SIGIL_LM = sigilLM;
-  });
+  const app = useExampleApp();
 
   const lastPrompt = () => {
-    const requests = app.get(LMConnection).simulator!.chatRequests;
+    const requests = app().get(LMConnection).simulator!.chatRequests;
     return requests[requests.length - 1].body.messages as { role: string; content: string }[];
   };
 
   it('sends the earlier turns of the same conversation, and only those, with each new message', async () => {
-    const server = app.getHttpServer();
+    const server = app().getHttpServer();
     const first = await request(server)
       .post('/chat/alice')
       .send({ message: 'Can I get a refund on a yearly plan?' })
@@ -63,7 +46,7 @@ describe('examples/nestjs-service POST /chat/:id keeps a History per conversatio
   });
 
   it('validates the message and the conversation id', async () => {
-    const server = app.getHttpServer();
+    const server = app().getHttpServer();
     const empty = await request(server).post('/chat/alice').send({ message: '' }).expect(400);
     expect(empty.body.message).toEqual(['message should not be empty']);
     await request(server).post('/chat/bad%20id!').send({ message: 'hi' }).expect(400);

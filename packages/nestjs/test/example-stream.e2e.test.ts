@@ -1,10 +1,7 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { AppModule } from '../../../examples/nestjs-service/src/app.module';
 import { LMConnection } from '../../../examples/nestjs-service/src/lm/lm-connection';
-import { validationPipe } from '../../../examples/nestjs-service/src/validation-pipe';
+import { useExampleApp } from './support/example-app';
 
 /** The events of a server-sent event stream: `event:` name and parsed `data:`. */
 function events(text: string): { event: string; data: any }[] {
@@ -23,24 +20,10 @@ function events(text: string): { event: string; data: any }[] {
 }
 
 describe('examples/nestjs-service GET /answer/stream streams the answer over SSE', () => {
-  let app: INestApplication;
-  const sigilLM = process.env.SIGIL_LM;
-
-  beforeAll(async () => {
-    delete process.env.SIGIL_LM;
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    app.useGlobalPipes(validationPipe());
-    await app.init();
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    if (sigilLM !== undefined) process.env.SIGIL_LM = sigilLM;
-  });
+  const app = useExampleApp();
 
   it('sends field events as the simulator streams, then the prediction', async () => {
-    const response = await request(app.getHttpServer())
+    const response = await request(app().getHttpServer())
       .get('/answer/stream')
       .query({ question: 'Can I get a refund on a yearly plan?' })
       .buffer(true)
@@ -65,11 +48,11 @@ describe('examples/nestjs-service GET /answer/stream streams the answer over SSE
       .join('');
     expect(last.data.prediction.answer).toBe(answer);
     expect(received[0]).toMatchObject({ event: 'status', data: { kind: 'module', name: 'SupportAnswerer' } });
-    const requests = app.get(LMConnection).simulator!.chatRequests;
+    const requests = app().get(LMConnection).simulator!.chatRequests;
     expect(requests.at(-1)!.body.stream).toBe(true);
   });
 
   it('rejects a request without a question before any LM call', async () => {
-    await request(app.getHttpServer()).get('/answer/stream').expect(400);
+    await request(app().getHttpServer()).get('/answer/stream').expect(400);
   });
 });

@@ -1,29 +1,12 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { AppModule } from '../../../examples/nestjs-service/src/app.module';
-import { validationPipe } from '../../../examples/nestjs-service/src/validation-pipe';
+import { useExampleApp } from './support/example-app';
 
 describe('examples/nestjs-service against its simulator', () => {
-  let app: INestApplication;
-  const sigilLM = process.env.SIGIL_LM;
-
-  beforeAll(async () => {
-    delete process.env.SIGIL_LM;
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    app.useGlobalPipes(validationPipe());
-    await app.init();
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    if (sigilLM !== undefined) process.env.SIGIL_LM = sigilLM;
-  });
+  const app = useExampleApp();
 
   it('answers POST /answer from the retrieved passages, with the request id it was given', async () => {
-    const res = await request(app.getHttpServer())
+    const res = await request(app().getHttpServer())
       .post('/answer')
       .set('x-request-id', 'example-1')
       .send({ question: 'Can I get a refund on a yearly plan?' })
@@ -38,12 +21,12 @@ describe('examples/nestjs-service against its simulator', () => {
   });
 
   it('validates the body', async () => {
-    const res = await request(app.getHttpServer()).post('/answer').send({ question: '' }).expect(400);
+    const res = await request(app().getHttpServer()).post('/answer').send({ question: '' }).expect(400);
     expect(res.body.message).toEqual(['question should not be empty']);
   });
 
   it('reports the LM healthy', async () => {
-    const res = await request(app.getHttpServer()).get('/health').expect(200);
+    const res = await request(app().getHttpServer()).get('/health').expect(200);
     expect(res.body).toMatchObject({
       status: 'ok',
       details: { lm: { status: 'up', model: 'simulator/support' } },

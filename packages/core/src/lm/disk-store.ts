@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { logWarning } from '../logging/log';
 import type { CacheStore } from './cache-store';
+import { PendingWrites } from './pending-writes';
 
 const FORMAT_VERSION = 1;
 
@@ -40,7 +41,7 @@ export interface DiskStoreOptions {
 export class DiskStore<V> implements CacheStore<V> {
   private readonly createdDirs = new Set<string>();
   private readonly counters: DiskStoreStats = { reads: 0, hits: 0, corrupt: 0, writes: 0, writeErrors: 0 };
-  private readonly pending = new Set<Promise<boolean>>();
+  private readonly pending = new PendingWrites();
   private readonly validate?: (value: unknown) => boolean;
   /** Set by the first failed write: the folder cannot be written, so this run stops trying. */
   private unwritable = false;
@@ -101,11 +102,7 @@ export class DiskStore<V> implements CacheStore<V> {
    */
   write(key: string, value: V, model?: string): Promise<boolean> {
     if (this.unwritable) return Promise.resolve(false);
-    const writing = this.writeEntry(key, value, model);
-    this.pending.add(writing);
-    const done = () => this.pending.delete(writing);
-    writing.then(done, done);
-    return writing;
+    return this.pending.track(this.writeEntry(key, value, model));
   }
 
   /** Removes an entry (after the writes in progress, so a write cannot bring it back); absent is fine. */
@@ -119,7 +116,7 @@ export class DiskStore<V> implements CacheStore<V> {
    * open between operations, so this is all closing it takes.
    */
   async flush(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    await this.pending.settled();
   }
 
   private async writeEntry(key: string, value: V, model?: string): Promise<boolean> {

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { CacheClaim, CacheStore } from '@sigil/core/internal';
+import { type CacheClaim, type CacheStore, PendingWrites } from '@sigil/core/internal';
 import { createClient, describeConnection, type RedisConnection } from '../redis/connection';
 
 const FORMAT_VERSION = 1;
@@ -54,7 +54,7 @@ export class RedisCacheStore<V> implements CacheStore<V> {
   private readonly client: Redis;
   private readonly owned: boolean;
   private readonly prefix: string;
-  private readonly pending = new Set<Promise<boolean>>();
+  private readonly pending = new PendingWrites();
   private readonly counters = {
     reads: 0,
     hits: 0,
@@ -98,11 +98,7 @@ export class RedisCacheStore<V> implements CacheStore<V> {
   }
 
   write(key: string, value: V, model?: string): Promise<boolean> {
-    const writing = this.store(key, value, model);
-    this.pending.add(writing);
-    const done = () => this.pending.delete(writing);
-    writing.then(done, done);
-    return writing;
+    return this.pending.track(this.store(key, value, model));
   }
 
   async remove(key: string): Promise<void> {
@@ -111,7 +107,7 @@ export class RedisCacheStore<V> implements CacheStore<V> {
   }
 
   async flush(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    await this.pending.settled();
   }
 
   /**
