@@ -1,17 +1,26 @@
 import { InvalidOptionError } from '../errors/sigil-error';
 import type { CallOptions, ChatMessage, LanguageModel, LMResponse } from '../lm/types';
 import type { FieldSpec, SignatureSpec } from '../signature/signature-spec';
-import { describeConstraints } from '../signature/constraints';
 import { isHistoryValue, type HistoryMessage } from '../custom-types/history';
 import { HistoryError } from '../custom-types/errors';
-import { type FieldType, isHistoryType, isToolCallsType } from '../signature/field-type';
-import { ToolCalls } from '../custom-types/tool-calls';
+import { isHistoryType } from '../signature/field-type';
 import { expandCustomTypes, expandMessages } from './content-parts';
 import { type TurnWriter, toolTurnMessages } from './tool-turns';
 import type { FieldStream } from './field-stream';
 import { type MarkerPolicy, guardMarkers } from './markers';
-import { formatFieldValue, pyTypeName } from './python-values';
-import { pyDedent, pySplitlines, pyStrip } from './python-text';
+import { formatFieldValue } from './python-values';
+import { pyStrip } from './python-text';
+import {
+  COMPLETE_DEMO_MISSING_MESSAGE,
+  type Demo,
+  type DemoCache,
+  demoReach,
+  demoValues,
+  INCOMPLETE_DEMO_PREFIX,
+  MISSING_FIELD_MESSAGE,
+  sameDemos,
+} from './demos';
+import { fieldList, objective } from './field-list';
 
 /** Options every adapter takes. */
 export interface AdapterOptions {
@@ -32,8 +41,7 @@ export interface AdapterOptions {
   parallelToolCalls?: boolean;
 }
 
-/** A demonstration: values of some or all of a signature's fields. */
-export type Demo = Readonly<Record<string, unknown>>;
+export type { Demo } from './demos';
 
 /** What an adapter needs to know about the LM it will talk to. */
 export interface AdapterTarget {
@@ -95,62 +103,10 @@ export interface ParseContext {
   readonly signal?: AbortSignal;
 }
 
-/**
- * Whether a demo reaches the prompt, as DSPy's `format_demos` decides: `complete` (every field set, not
- * null), `incomplete` (some missing, but at least one input and one output: sent with a note), or `never`
- * (the adapter drops it, so optimizers should not choose it or report it).
- */
-export function demoReach(
-  signature: SignatureSpec<any, any>,
-  demo: Demo,
-): 'complete' | 'incomplete' | 'never' {
-  if (signature.fields.every((f) => demo[f.name] !== undefined && demo[f.name] !== null)) return 'complete';
-  return signature.inputNames.some((n) => n in demo) && signature.outputNames.some((n) => n in demo)
-    ? 'incomplete'
-    : 'never';
-}
-
-const INCOMPLETE_DEMO_PREFIX =
-  'This is an example of the task, though some input or output fields are not supplied.';
-export const MISSING_FIELD_MESSAGE = 'Not supplied for this particular example. ';
-/** What DSPy writes for an output a complete demo lacks (it never does: it is complete). */
-const COMPLETE_DEMO_MISSING_MESSAGE = 'Not supplied for this conversation history message. ';
-
 /** A signature's History input, and the signature without it. */
 interface HistorySplit {
   readonly field: string;
   readonly rest: SignatureSpec<any, any>;
-}
-
-interface DemoCache {
-  readonly items: readonly Demo[];
-  /** Every demo's field values when the messages were built, so a demo edited in place is noticed. */
-  readonly values: readonly unknown[];
-  readonly messages: readonly ChatMessage[];
-}
-
-const ABSENT = Symbol('absent');
-
-function demoValues(signature: SignatureSpec<any, any>, demos: readonly Demo[]): unknown[] {
-  const values: unknown[] = [];
-  for (const demo of demos)
-    for (const f of signature.fields) values.push(f.name in demo ? demo[f.name] : ABSENT);
-  return values;
-}
-
-function sameDemos(signature: SignatureSpec<any, any>, demos: readonly Demo[], hit: DemoCache): boolean {
-  if (hit.items.length !== demos.length) return false;
-  const fields = signature.fields;
-  let k = 0;
-  for (let i = 0; i < demos.length; i++) {
-    const demo = demos[i];
-    if (demo !== hit.items[i]) return false;
-    for (let j = 0; j < fields.length; j++) {
-      const name = fields[j].name;
-      if ((name in demo ? demo[name] : ABSENT) !== hit.values[k++]) return false;
-    }
-  }
-  return true;
 }
 
 /**
@@ -385,52 +341,5 @@ export abstract class BaseAdapter implements Adapter {
       });
     }
     return messages;
-  }
-}
-
-/** `N. \`name\` (type): desc` lines; the block is stripped as a whole (so only its last line loses `: `'s space). */
-export function fieldList(fields: readonly FieldSpec[]): string {
-  const lines = fields.map((f, i) => {
-    // DSPy prints a description only when it differs from the field's placeholder `${name}`.
-    const desc = f.desc === undefined || f.desc === `\${${f.name}}` ? '' : f.desc;
-    let line = `${i + 1}. \`${f.name}\` (${pyTypeName(f.type)}): ${desc}${customTypeNotes(f.type)}`;
-    if (f.constraints.length > 0) {
-      const text = describeConstraints(f.constraints);
-      if (text) line += `\nConstraints: ${text}`;
-    }
-    return line;
-  });
-  return pyStrip(lines.join('\n'));
-}
-
-function objective(instructions: string): string {
-  const lines = pySplitlines(pyDedent(instructions));
-  return `In adhering to this structure, your objective is: ${lines.map((l) => `\n        ${l}`).join('')}`;
-}
-
-/** ` (must be formatted as a valid Python T)` for non-string outputs (ToolCalls: the JSON shape, as DSPy). */
-export function typeRequirement(field: FieldSpec): string {
-  if (isToolCallsType(field.type))
-    return ' (must be a JSON object like {"tool_calls": [{"name": "...", "args": {...}}]})';
-  return field.type.kind === 'string'
-    ? ''
-    : ` (must be formatted as a valid Python ${pyTypeName(field.type)})`;
-}
-
-/**
- * DSPy's field-list line for custom types with a description (`ToolCalls`), wherever they sit in the type:
- * `\n    Type description of ToolCalls: …`.
- */
-function customTypeNotes(type: FieldType): string {
-  if (isToolCallsType(type)) return `\n    Type description of ToolCalls: ${ToolCalls.description()}`;
-  switch (type.kind) {
-    case 'array':
-      return customTypeNotes(type.items);
-    case 'dict':
-      return customTypeNotes(type.values);
-    case 'optional':
-      return customTypeNotes(type.inner);
-    default:
-      return '';
   }
 }

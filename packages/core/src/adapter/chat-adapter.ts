@@ -1,12 +1,7 @@
 import type { SignatureSpec } from '../signature/signature-spec';
-import {
-  type Adapter,
-  type AdapterOptions,
-  BaseAdapter,
-  type Demo,
-  MISSING_FIELD_MESSAGE,
-  typeRequirement,
-} from './adapter';
+import { type Adapter, type AdapterOptions, BaseAdapter, type Demo } from './adapter';
+import { MISSING_FIELD_MESSAGE } from './demos';
+import { typeRequirement } from './field-list';
 import { AdapterParseError, excerpt } from './errors';
 import { type FieldStream, MarkerFieldStream } from './field-stream';
 import { JSONAdapter } from './json-adapter';

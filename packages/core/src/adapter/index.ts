@@ -1,5 +1,6 @@
 export type { Adapter, AdapterOptions, AdapterTarget, Demo, ParseContext } from './adapter';
-export { BaseAdapter, demoReach } from './adapter';
+export { BaseAdapter } from './adapter';
+export { demoReach } from './demos';
 export { ChatAdapter } from './chat-adapter';
 export { JSONAdapter } from './json-adapter';
 export { TwoStepAdapter } from './two-step-adapter';

@@ -1,13 +1,8 @@
 import type { CallOptions } from '../lm/types';
 import type { SignatureSpec } from '../signature/signature-spec';
-import {
-  type AdapterOptions,
-  type AdapterTarget,
-  BaseAdapter,
-  type Demo,
-  MISSING_FIELD_MESSAGE,
-  typeRequirement,
-} from './adapter';
+import { type AdapterOptions, type AdapterTarget, BaseAdapter, type Demo } from './adapter';
+import { MISSING_FIELD_MESSAGE } from './demos';
+import { typeRequirement } from './field-list';
 import { AdapterParseError, excerpt } from './errors';
 import { type FieldStream, JsonFieldStream } from './field-stream';
 import { outputsSchema } from './json-schema';

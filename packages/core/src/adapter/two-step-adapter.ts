@@ -9,7 +9,7 @@ import { expandCustomTypes } from './content-parts';
 import { AdapterParseError, excerpt } from './errors';
 import { pyRepr, pyStr } from './python-repr';
 import { pyStrip } from './python-text';
-import { fieldList } from './adapter';
+import { fieldList } from './field-list';
 
 const INCOMPLETE_DEMO_PREFIX =
   'This is an example of the task, though some input or output fields are not supplied.';

@@ -9,37 +9,21 @@ import { ChatTransport, type PreparedCall } from './chat-transport';
 import { type ResolvedEndpoint, resolveEndpoint } from './endpoint';
 import { CacheMissError, LMAbortedError } from './errors';
 import { type LMEventName, LMEvents, type LMListener } from './events';
-import {
-  CallHistory,
-  entrySize,
-  globalHistory,
-  type InspectOptions,
-  inspectEntries,
-  withoutSecrets,
-} from './history';
+import { CallHistory, type InspectOptions, inspectEntries } from './history';
 import { ABANDONED, type DrainResult, InFlightWork, SharedRequest } from './in-flight';
 import { cacheFrom, historyLimits, type LMDefaults, type LMOptions, type LMStreamEvent } from './lm-options';
 import { validateTransportOptions } from './http/transport-options';
 import { checkNumber, COUNT, DURATION_MS } from '../errors/option-checks';
 import { wireParameters } from './openai-wire';
 import { checkCallOptions, checkLMOptions } from './option-rules';
+import { mergeCallOptions, setsParameters } from './call-options';
+import { recordCall } from './call-record';
 import { chatRequestKey } from './request-key';
 import { Scheduler } from './scheduler';
 import type { CallOptions, ChatMessage, LanguageModel, LMResponse, Usage } from './types';
 import { type BatchPort, batchPortOf } from './batch/batch-port';
 import type { ModelPrice } from './prices';
 import type OpenAI from 'openai';
-
-const DEFAULT_TIMEOUT_MS = 120_000;
-
-/** Call options that never change the request body: a call with only these sends the LM's default parameters. */
-const NOT_PARAMETERS: ReadonlySet<string> = new Set([
-  'signal',
-  'timeoutMs',
-  'priority',
-  'cache',
-  'rolloutId',
-]);
 
 /**
  * An OpenAI-compatible language model.
@@ -299,16 +283,8 @@ export class LM implements LanguageModel {
       );
     }
     checkCallOptions(options, `LM "${this.model}" call`);
-    const merged: CallOptions = { ...this.defaults, ...withoutUndefined(options) };
-    if (this.defaults.extraBody && options.extraBody) {
-      merged.extraBody = { ...this.defaults.extraBody, ...options.extraBody };
-    }
-    merged.timeoutMs ??= DEFAULT_TIMEOUT_MS;
-    let ownParameters = false;
-    for (const name in options) {
-      if (options[name as keyof CallOptions] !== undefined && !NOT_PARAMETERS.has(name)) ownParameters = true;
-    }
-    const parameters = ownParameters
+    const merged = mergeCallOptions(this.defaults, options);
+    const parameters = setsParameters(options)
       ? wireParameters(this.endpoint.wireModel, merged)
       : (this.defaultParameters ??= Object.freeze(wireParameters(this.endpoint.wireModel, this.defaults)));
     const useCache = this.cache.readable && options.cache !== false;
@@ -428,21 +404,13 @@ export class LM implements LanguageModel {
   }
 
   private record(messages: ChatMessage[], call: PreparedCall, response?: LMResponse, error?: string): void {
-    if (this.history.enabled) {
-      const entry = withoutSecrets({
-        at: Date.now(),
-        model: this.model,
-        messages,
-        parameters: call.parameters,
-        response,
-        error,
-      });
-      const kept = this.history.push(entry, entrySize(entry));
-      globalHistory.push(kept);
-    }
-    if (response && this.events.has('response')) {
-      this.events.emit('response', { model: this.model, messages, response });
-    }
+    recordCall(this.history, this.events, {
+      model: this.model,
+      messages,
+      parameters: call.parameters,
+      response,
+      error,
+    });
   }
 
   private failed(error: unknown, messages: ChatMessage[], call: PreparedCall): void {
@@ -450,10 +418,4 @@ export class LM implements LanguageModel {
     this.record(messages, call, undefined, error instanceof Error ? error.message : String(error));
     if (this.events.has('error')) this.events.emit('error', { model: this.model, messages, error });
   }
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
-  return out;
 }
